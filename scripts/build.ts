@@ -1,0 +1,129 @@
+/**
+ * `build()`: the library function behind `book build`. Stages in order: compile the manuscript into
+ * the document model → check it → write each requested edition into a staging folder → move the
+ * finished outputs into place. A failure at any stage leaves the previous outputs untouched.
+ */
+import { mkdir, mkdtemp, rename, rm, stat, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { compileBook } from './compile.ts';
+import { checkBook, type Diagnostic } from './check/index.ts';
+import { BuildError } from './errors.ts';
+import type { Book } from './model.ts';
+import { formats, type Format, isFormat } from './output/index.ts';
+import type { SeveritySetting } from './config/book-schema.ts';
+
+export interface BuildOptions {
+  /** Manuscript folder (default `manuscript`), or a single Markdown file. */
+  manuscript?: string;
+  /** Markdown files to build instead of a folder (no book.yaml). */
+  files?: string[];
+  /** Output folder (default `build`). */
+  out?: string;
+  /** Editions to build (default: all). */
+  formats?: Format[];
+  /** Build even when the checks report errors, and show editorial markers. */
+  draft?: boolean;
+  bibliography?: string[];
+  csl?: string;
+  locale?: string;
+  /** Called as each stage starts and ends, for progress display. */
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export type ProgressEvent =
+  | { type: 'start'; stage: string }
+  | { type: 'end'; stage: string; ms: number };
+
+export interface BuildOutput {
+  format: Format;
+  /** Path of the file or folder written. */
+  path: string;
+  bytes: number;
+  ms: number;
+}
+
+export interface BuildResult {
+  book: Book;
+  outputs: BuildOutput[];
+  diagnostics: Diagnostic[];
+  ms: number;
+}
+
+async function sizeOf(target: string): Promise<number> {
+  const info = await stat(target);
+  if (!info.isDirectory()) return info.size;
+  let total = 0;
+  for (const entry of await readdir(target)) total += await sizeOf(path.join(target, entry));
+  return total;
+}
+
+async function timed<T>(stage: string, options: BuildOptions, work: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  options.onProgress?.({ type: 'start', stage });
+  const started = performance.now();
+  const value = await work();
+  const ms = Math.round(performance.now() - started);
+  options.onProgress?.({ type: 'end', stage, ms });
+  return { value, ms };
+}
+
+/** Compile and check, without writing anything. */
+export async function compileAndCheck(options: BuildOptions): Promise<{ book: Book; diagnostics: Diagnostic[] }> {
+  const draft = options.draft ?? false;
+  const { value: book } = await timed('compile', options, () =>
+    compileBook({
+      manuscript: options.manuscript ?? 'manuscript',
+      files: options.files,
+      bibliography: options.bibliography,
+      csl: options.csl,
+      locale: options.locale,
+      showTodos: draft ? true : undefined,
+    }),
+  );
+  const extra: Record<string, SeveritySetting> = {};
+  if (!draft && book.meta.config.todo === 'refuse') extra['todo-marker'] = 'error';
+  const { value: diagnostics } = await timed('check', options, async () => checkBook(book, { overrides: extra }));
+  return { book, diagnostics };
+}
+
+export async function build(options: BuildOptions = {}): Promise<BuildResult> {
+  const started = performance.now();
+  const requested = options.formats ?? (Object.keys(formats) as Format[]);
+  for (const format of requested) {
+    if (!isFormat(format)) throw new BuildError(`Unknown format \`${String(format)}\`; choose among ${Object.keys(formats).join(', ')}`);
+  }
+  const { book, diagnostics } = await compileAndCheck(options);
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0 && !options.draft) {
+    throw new BuildError(
+      `The manuscript has ${errors.length} error${errors.length > 1 ? 's' : ''}; correct ${errors.length > 1 ? 'them' : 'it'}, or build a draft with --draft`,
+      book.files,
+    );
+  }
+
+  const out = path.resolve(options.out ?? 'build');
+  await mkdir(out, { recursive: true });
+  const staging = await mkdtemp(path.join(out, '.staging-'));
+  const outputs: BuildOutput[] = [];
+  try {
+    const staged: Array<{ format: Format; name: string; ms: number }> = [];
+    for (const format of requested) {
+      const writer = formats[format];
+      const { value: name, ms } = await timed(format, options, () => writer.write(book, staging, { draft: options.draft ?? false }));
+      staged.push({ format, name, ms });
+    }
+    // Every edition is ready: only now replace the previous ones.
+    const old = path.join(staging, '.previous');
+    await mkdir(old);
+    for (const { format, name, ms } of staged) {
+      const target = path.join(out, name);
+      await rename(target, path.join(old, name.replace(/\//g, '_'))).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+      });
+      await rename(path.join(staging, name), target);
+      outputs.push({ format, path: target, bytes: await sizeOf(target), ms });
+    }
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+  return { book, outputs, diagnostics, ms: Math.round(performance.now() - started) };
+}

@@ -1,0 +1,133 @@
+/**
+ * `book check`: runs every rule of the catalogue over the book, then applies severities (catalogue
+ * default, overridden by `rules:` in book.yaml) and the author's silences:
+ *
+ *   <!-- book-ignore footnote-unused -->     silences that rule in the block that follows
+ *
+ * A silence that matches nothing is itself reported (`ignore-unused`), as in Standard Ebooks' lint.
+ */
+import type { Html, Root } from 'mdast';
+import type { VFile } from 'vfile';
+import type { VFileMessage } from 'vfile-message';
+import type { Book } from '../model.ts';
+import type { SeveritySetting } from '../config/book-schema.ts';
+import { catalogue, isRuleId, type RuleId, type Severity } from './catalogue.ts';
+import { reportTo, type Rule } from './rule.ts';
+import { allRules } from './rules/index.ts';
+
+export { catalogue, type RuleId, type Severity } from './catalogue.ts';
+
+export interface Diagnostic {
+  file: string;
+  line: number;
+  column: number;
+  ruleId: string;
+  severity: Severity;
+  message: string;
+}
+
+export function severityOf(message: VFileMessage): Severity {
+  return message.fatal === true ? 'error' : message.fatal === false ? 'warning' : 'info';
+}
+
+function setSeverity(message: VFileMessage, severity: Severity): void {
+  message.fatal = severity === 'error' ? true : severity === 'warning' ? false : undefined;
+}
+
+interface Silence {
+  rules: string[];
+  from: number;
+  to: number;
+  node: Html;
+  used: boolean;
+}
+
+const silencePattern = /^<!--\s*book-ignore\s+([\w\s,-]+?)\s*-->$/;
+
+function silencesOf(tree: Root): Silence[] {
+  const silences: Silence[] = [];
+  const walk = (children: Root['children']) => {
+    children.forEach((node, i) => {
+      if (node.type === 'html') {
+        const match = silencePattern.exec(node.value.trim());
+        const next = children[i + 1];
+        if (match && node.position) {
+          silences.push({
+            rules: match[1].split(/[\s,]+/).filter(Boolean),
+            from: next?.position?.start.line ?? node.position.start.line,
+            to: next?.position?.end.line ?? node.position.end.line,
+            node,
+            used: false,
+          });
+        }
+      }
+      if ('children' in node && Array.isArray(node.children)) walk(node.children as Root['children']);
+    });
+  };
+  walk(tree.children);
+  return silences;
+}
+
+export interface CheckOptions {
+  rules?: Rule[];
+  /** Severities that win over book.yaml's (a release build makes `todo-marker` an error on request). */
+  overrides?: Record<string, SeveritySetting>;
+}
+
+/** Run the checks; messages land on the book's files. Returns them flattened, sorted. */
+export function checkBook(book: Book, options: CheckOptions = {}): Diagnostic[] {
+  const rules = options.rules ?? allRules;
+  for (const rule of rules) {
+    if (rule.scope === 'book') rule.check(book, reportTo(book.files[0] ?? book.chapters[0].file, rule.id));
+    else for (const chapter of book.chapters) rule.check(chapter.mdast, reportTo(chapter.file, rule.id), { book, chapter });
+  }
+
+  const overrides: Record<string, SeveritySetting> = { ...book.meta.config.rules, ...options.overrides };
+  for (const chapter of book.chapters) {
+    const silences = silencesOf(chapter.mdast);
+    for (const silence of silences) {
+      for (const rule of silence.rules) {
+        if (!isRuleId(rule)) {
+          chapter.file.message(`\`book-ignore\` names \`${rule}\`, which is no rule; see \`book check --rules\``, { place: silence.node.position, ruleId: 'ignore-unknown-rule', source: 'book' });
+        }
+      }
+    }
+    chapter.file.messages = chapter.file.messages.filter((message) => {
+      const line = message.line ?? 0;
+      const silence = silences.find((s) => s.rules.includes(message.ruleId ?? '') && line >= s.from && line <= s.to);
+      if (silence) silence.used = true;
+      return !silence;
+    });
+    for (const silence of silences.filter((s) => !s.used && s.rules.every(isRuleId))) {
+      chapter.file.message(`\`book-ignore ${silence.rules.join(' ')}\` silences nothing in the block that follows; remove it`, { place: silence.node.position, ruleId: 'ignore-unused', source: 'book' });
+    }
+  }
+
+  for (const file of book.files) {
+    file.messages = file.messages.filter((message) => {
+      const id = message.ruleId ?? '';
+      const setting = overrides[id] ?? (isRuleId(id) ? catalogue[id as RuleId].severity : undefined);
+      if (setting === 'off') return false;
+      if (setting) setSeverity(message, setting);
+      return true;
+    });
+  }
+  return diagnosticsOf(book.files);
+}
+
+export function diagnosticsOf(files: VFile[]): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const file of files) {
+    for (const message of file.messages) {
+      diagnostics.push({
+        file: file.path,
+        line: message.line ?? 1,
+        column: message.column ?? 1,
+        ruleId: message.ruleId ?? 'unknown',
+        severity: severityOf(message),
+        message: message.reason,
+      });
+    }
+  }
+  return diagnostics.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+}

@@ -1,0 +1,42 @@
+/**
+ * A check rule is one small function over one chapter's parsed tree (or over the whole book). It
+ * reports through vfile messages; the shared wrapper stamps rule id and source, and the runner
+ * applies the severity from the catalogue and book.yaml. Rules never throw and never print.
+ */
+import type { Root } from 'mdast';
+import type { Position, Point } from 'unist';
+import type { VFile } from 'vfile';
+import type { Book, Chapter } from '../model.ts';
+import type { RuleId } from './catalogue.ts';
+
+export type Place = Position | Point | undefined;
+export type Report = (reason: string, place?: Place, file?: VFile) => void;
+
+export interface ChapterRule {
+  id: RuleId;
+  scope: 'chapter';
+  check(tree: Root, report: Report, context: { book: Book; chapter: Chapter }): void;
+}
+
+export interface BookRule {
+  id: RuleId;
+  scope: 'book';
+  check(book: Book, report: Report): void;
+}
+
+export type Rule = ChapterRule | BookRule;
+
+export function chapterRule(id: RuleId, check: ChapterRule['check']): ChapterRule {
+  return { id, scope: 'chapter', check };
+}
+
+export function bookRule(id: RuleId, check: BookRule['check']): BookRule {
+  return { id, scope: 'book', check };
+}
+
+/** Stamp a message the same way for every rule. */
+export function reportTo(file: VFile, id: RuleId): Report {
+  return (reason, place, other) => {
+    (other ?? file).message(reason, { place, ruleId: id, source: 'book' });
+  };
+}

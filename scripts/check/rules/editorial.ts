@@ -1,0 +1,13 @@
+/** Editorial markers left for the editors, listed so that none is forgotten. */
+import { visit } from 'unist-util-visit';
+import { toString } from 'mdast-util-to-string';
+import { chapterRule } from '../rule.ts';
+import { isTodo } from '../../transforms/editorial-markers.ts';
+
+export const todoMarker = chapterRule('todo-marker', (tree, report) => {
+  visit(tree, (node) => {
+    if (!isTodo(node as { type: string; name?: string })) return;
+    const text = toString(node).replace(/\s+/g, ' ').trim();
+    report(`To do: ${text.length > 90 ? `${text.slice(0, 89)}…` : text}`, node.position);
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * The footnote rules. Labels match on their normalised identifier (as mdast-util-gfm-footnote
+ * does); messages quote the author's label.
+ */
+import type { FootnoteDefinition, FootnoteReference, Text, Nodes } from 'mdast';
+import { visit } from 'unist-util-visit';
+import { visitParents } from 'unist-util-visit-parents';
+import { toString } from 'mdast-util-to-string';
+import { normaliseLabel } from '../../transforms/number-notes.ts';
+import { chapterRule } from '../rule.ts';
+import { pointInText } from './text-position.ts';
+
+function definitionsOf(tree: Nodes): FootnoteDefinition[] {
+  const found: FootnoteDefinition[] = [];
+  visit(tree, 'footnoteDefinition', (node) => {
+    found.push(node);
+  });
+  return found;
+}
+
+export const footnoteUndefined = chapterRule('footnote-undefined', (tree, report) => {
+  const defined = new Set(definitionsOf(tree).map((d) => normaliseLabel(d.identifier)));
+  visit(tree, (node) => {
+    if (node.type === 'footnoteReference') {
+      const reference = node as FootnoteReference;
+      if (!defined.has(normaliseLabel(reference.identifier))) {
+        report(`Note call \`[^${reference.label ?? reference.identifier}]\` has no definition; add \`[^${reference.label ?? reference.identifier}]: …\` or remove the call`, node.position);
+      }
+    } else if (node.type === 'text') {
+      // GFM leaves a call to an undefined label as plain text.
+      for (const match of (node as Text).value.matchAll(/\[\^([^\]\s]+)\]/g)) {
+        report(`Note call \`[^${match[1]}]\` has no definition; add \`[^${match[1]}]: …\` or remove the call`, pointInText(node as Text, match.index));
+      }
+    }
+  });
+});
+
+export const footnoteUnused = chapterRule('footnote-unused', (tree, report) => {
+  const called = new Set<string>();
+  visit(tree, 'footnoteReference', (node) => {
+    called.add(normaliseLabel(node.identifier));
+  });
+  for (const definition of definitionsOf(tree)) {
+    if (!called.has(normaliseLabel(definition.identifier))) {
+      report(`Note \`[^${definition.label ?? definition.identifier}]\` is defined but never called; call it in the text or remove it`, definition.position);
+    }
+  }
+});
+
+export const footnoteDuplicate = chapterRule('footnote-duplicate', (tree, report) => {
+  const seen = new Map<string, FootnoteDefinition>();
+  for (const definition of definitionsOf(tree)) {
+    const id = normaliseLabel(definition.identifier);
+    const first = seen.get(id);
+    if (first) {
+      report(`Note \`[^${definition.label ?? definition.identifier}]\` is defined twice (first on line ${first.position?.start.line}); rename or merge one of them`, definition.position);
+    } else seen.set(id, definition);
+  }
+});
+
+export const footnoteEmpty = chapterRule('footnote-empty', (tree, report) => {
+  for (const definition of definitionsOf(tree)) {
+    if (toString(definition).trim() === '') {
+      report(`Note \`[^${definition.label ?? definition.identifier}]\` has no text; write the note or remove it and its calls`, definition.position);
+    }
+  }
+});
+
+export const footnoteInHeading = chapterRule('footnote-in-heading', (tree, report) => {
+  visitParents(tree, 'footnoteReference', (node, ancestors) => {
+    if (ancestors.some((a) => a.type === 'heading')) {
+      report('Note call in a heading; move the call into the text that follows (headings go into the table of contents and running heads)', node.position);
+    }
+  });
+});
+
+const abbreviations = /^(etc|cf|p|pp|op|cit|ibid|id|éd|trad|coll|vol|chap|fol|n°|av|apr|J\.-C|s|sq|sqq)$/i;
+
+/** French custom (Imprimerie nationale): « texte¹. », not « texte.¹ ». Abbreviations keep their dot. */
+export const footnoteCallAfterPunctuation = chapterRule('footnote-call-after-punctuation', (tree, report, { chapter }) => {
+  if (!/^fr(-|$)/.test(chapter.lang)) return;
+  visit(tree, (node, index, parent) => {
+    const isCall = node.type === 'footnoteReference' || (node.type === 'cite' && !node.citations.every((c) => c.authorInText));
+    if (!isCall || !parent || index === undefined || index === 0) return;
+    const before = parent.children[index - 1];
+    if (before.type !== 'text') return;
+    const match = /(\S*?)([.,;:])$/.exec(before.value);
+    if (!match) return;
+    const [, word, mark] = match;
+    const isAbbreviation = mark === '.' && (abbreviations.test(word) || /^\p{Lu}$/u.test(word));
+    if (isAbbreviation) return;
+    report(`Note call after \`${match[2]}\`: in French the call stands before the punctuation (« texte¹. »); move the call before \`${match[2]}\``, node.position);
+  });
+});

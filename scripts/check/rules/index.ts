@@ -1,0 +1,26 @@
+/** Every rule, in the order its messages are most useful to read. */
+import type { Rule } from '../rule.ts';
+import {
+  footnoteUndefined, footnoteUnused, footnoteDuplicate, footnoteEmpty, footnoteInHeading, footnoteCallAfterPunctuation,
+} from './footnotes.ts';
+import { quoteUnsourced } from './sources.ts';
+import { nameMixedScript } from './names.ts';
+import { imageNoAlt, imageMissing, directiveUnknown, chapterNoTitle, linkBrokenAnchor } from './structure.ts';
+import { todoMarker } from './editorial.ts';
+
+export const allRules: Rule[] = [
+  footnoteUndefined,
+  footnoteUnused,
+  footnoteDuplicate,
+  footnoteEmpty,
+  footnoteInHeading,
+  footnoteCallAfterPunctuation,
+  quoteUnsourced,
+  nameMixedScript,
+  imageNoAlt,
+  imageMissing,
+  directiveUnknown,
+  chapterNoTitle,
+  linkBrokenAnchor,
+  todoMarker,
+];

@@ -1,0 +1,199 @@
+/**
+ * `book`: a thin command line over `build()` and `checkBook()`.
+ */
+import { parseArgs } from 'node:util';
+import path from 'node:path';
+import { reporter } from 'vfile-reporter';
+import type { VFile } from 'vfile';
+import { build, compileAndCheck, type ProgressEvent } from './build.ts';
+import { BuildError } from './errors.ts';
+import { diagnosticsOf } from './check/index.ts';
+import { catalogue } from './check/catalogue.ts';
+import { formats, isFormat, type Format } from './output/index.ts';
+
+const help = `book — builds the book from its Markdown manuscript
+
+Usage:
+  book build [--manuscript DIR] [--out DIR] [--format html,epub,pdf] [--draft]
+  book check [DIR | FILE.md ...] [--reporter human|json]
+  book check --rules
+  book --help
+
+Commands:
+  build    Check the manuscript, then write the editions into the output folder.
+           A failed build exits 1 and leaves the previous editions untouched.
+  check    Run the footnote, citation, source and structure checks. Exit 1 on any error.
+
+Options:
+  -m, --manuscript DIR   Manuscript folder (default: manuscript). Without a book.yaml, every
+                         Markdown file of the folder builds, in name order.
+  -o, --out DIR          Output folder (default: build).
+  -f, --format LIST      Editions to build, comma-separated (default: all): ${Object.keys(formats).join(', ')}.
+      --draft            Build even when the checks report errors; show editorial markers.
+      --reporter NAME    Messages as human text (default) or as a JSON array (json).
+      --bibliography F   Bibliography file (CSL-JSON or BibTeX) for a folder without book.yaml;
+                         may be repeated.
+      --csl FILE         CSL style for a folder without book.yaml.
+      --locale LANG      Locale for a folder without book.yaml (e.g. fr-FR).
+      --rules            With check: list the rule ids and their default severity.
+  -q, --quiet            Only errors and warnings, no progress.
+  -h, --help             This help.
+
+Also: npm run build, npm run check, npm test. The same build() is importable from scripts/index.ts.
+`;
+
+interface Io {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function formatMs(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** Stage progress: an updating line on a terminal, plain lines otherwise (CI logs). */
+function progressPrinter(io: Io, quiet: boolean) {
+  const tty = io.stderr.isTTY === true;
+  return (event: ProgressEvent) => {
+    if (quiet) return;
+    if (event.type === 'start') {
+      if (tty) io.stderr.write(`\r\x1b[K… ${event.stage}`);
+      else io.stderr.write(`book: ${event.stage}…\n`);
+    } else {
+      const line = `✓ ${event.stage} (${formatMs(event.ms)})`;
+      io.stderr.write(tty ? `\r\x1b[K${line}\n` : `book: ${line}\n`);
+    }
+  };
+}
+
+/** Show paths relative to the working folder, as editors type them. */
+function relativise(files: VFile[]): VFile[] {
+  for (const file of files) {
+    if (file.path && path.isAbsolute(file.path)) file.history = [path.relative(process.cwd(), file.path) || file.path];
+  }
+  return files;
+}
+
+function printMessages(files: VFile[], io: Io, reporterName: string, quiet: boolean): void {
+  relativise(files);
+  if (reporterName === 'json') {
+    io.stdout.write(`${JSON.stringify(diagnosticsOf(files), null, 2)}\n`);
+    return;
+  }
+  const withMessages = files.filter((file) => file.messages.length > 0);
+  if (withMessages.length === 0) return;
+  const text = reporter(withMessages, { quiet, color: io.stderr.isTTY === true });
+  if (text) io.stderr.write(`${text}\n`);
+}
+
+export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        manuscript: { type: 'string', short: 'm' },
+        out: { type: 'string', short: 'o' },
+        format: { type: 'string', short: 'f' },
+        draft: { type: 'boolean' },
+        reporter: { type: 'string' },
+        bibliography: { type: 'string', multiple: true },
+        csl: { type: 'string' },
+        locale: { type: 'string' },
+        rules: { type: 'boolean' },
+        quiet: { type: 'boolean', short: 'q' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    io.stderr.write(`book: ${(error as Error).message}\nRun \`book --help\` for the options.\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help || !command || command === 'help') {
+    io.stdout.write(help);
+    return command || values.help ? 0 : 2;
+  }
+  const reporterName = values.reporter ?? 'human';
+  if (reporterName !== 'human' && reporterName !== 'json') {
+    io.stderr.write(`book: unknown reporter \`${reporterName}\`; use human or json\n`);
+    return 2;
+  }
+  const quiet = values.quiet ?? false;
+  const isDir = (p: string) => !/\.(md|markdown)$/i.test(p);
+  const common = {
+    manuscript: values.manuscript ?? rest.find(isDir) ?? 'manuscript',
+    files: rest.filter((p) => !isDir(p)),
+    bibliography: values.bibliography,
+    csl: values.csl,
+    locale: values.locale,
+    draft: values.draft ?? false,
+    onProgress: progressPrinter(io, quiet || reporterName === 'json'),
+  };
+
+  try {
+    if (command === 'check') {
+      if (values.rules) {
+        for (const [id, info] of Object.entries(catalogue)) io.stdout.write(`${id.padEnd(34)} ${info.severity.padEnd(8)} ${info.description}\n`);
+        return 0;
+      }
+      const { book, diagnostics } = await compileAndCheck({ ...common, onProgress: undefined });
+      printMessages(book.files, io, reporterName, quiet);
+      const errors = diagnostics.filter((d) => d.severity === 'error').length;
+      if (reporterName === 'human' && !quiet) {
+        const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
+        const infos = diagnostics.length - errors - warnings;
+        io.stderr.write(`book check: ${book.chapters.length} chapters, ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${infos} info\n`);
+      }
+      return errors > 0 ? 1 : 0;
+    }
+    if (command === 'build') {
+      const requested = values.format?.split(',').map((f) => f.trim()).filter(Boolean);
+      const unknown = requested?.filter((f) => !isFormat(f));
+      if (unknown?.length) {
+        io.stderr.write(`book: unknown format ${unknown.map((f) => `\`${f}\``).join(', ')}; choose among ${Object.keys(formats).join(', ')}\n`);
+        return 2;
+      }
+      const result = await build({ ...common, out: values.out, formats: requested as Format[] | undefined });
+      printMessages(result.book.files, io, reporterName, true);
+      if (!quiet && reporterName === 'human') {
+        io.stderr.write('\nEditions:\n');
+        for (const output of result.outputs) {
+          io.stderr.write(`  ${output.format.padEnd(6)} ${path.relative(process.cwd(), output.path).padEnd(28)} ${formatBytes(output.bytes).padStart(9)}  ${formatMs(output.ms)}\n`);
+        }
+        io.stderr.write(`Built in ${formatMs(result.ms)}.\n`);
+      }
+      return 0;
+    }
+    io.stderr.write(`book: unknown command \`${command}\`\n\n${help}`);
+    return 2;
+  } catch (error) {
+    if (error instanceof BuildError) {
+      if (error.files.length) printMessages(error.files, io, reporterName, false);
+      io.stderr.write(`book: ${error.message}\nNothing was written; the previous editions in the output folder are untouched.\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && /scripts[\/]cli\.ts$/.test(process.argv[1]);
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`book: unexpected failure: ${(error as Error).stack ?? String(error)}\n`);
+      process.exitCode = 70;
+    },
+  );
+}

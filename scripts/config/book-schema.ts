@@ -1,0 +1,73 @@
+/**
+ * The one schema of `book.yaml`. It gives the TypeScript types, the validation and (through the
+ * `describe` texts) the words of the error messages. See docs/manuscript-format.md.
+ */
+import { z } from 'zod';
+
+const markdownFile = z
+  .string()
+  .regex(/\.(md|markdown)$/i, 'a Markdown file name ending in .md')
+  .describe('a Markdown file name, relative to the manuscript folder');
+
+const date = z
+  .union([z.string(), z.number(), z.date()])
+  .transform((value) => (value instanceof Date ? value.toISOString().slice(0, 10) : String(value)))
+  .pipe(z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'a date as YYYY, YYYY-MM or YYYY-MM-DD'));
+
+const people = z.array(z.string().min(1)).default([]);
+
+export const severitySetting = z.enum(['error', 'warning', 'info', 'off']);
+
+const languageTag = z
+  .string()
+  .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a BCP 47 language tag such as fr, kk or ru-Latn');
+
+export const partSchema = z
+  .object({
+    title: z.string().min(1),
+    chapters: z.array(markdownFile).min(1, 'at least one chapter file'),
+  })
+  .strict();
+
+export const bookSchema = z
+  .object({
+    title: z.string().min(1, 'a non-empty title'),
+    subtitle: z.string().optional(),
+    editors: people,
+    authors: people,
+    translators: people,
+    language: languageTag.default('fr'),
+    publisher: z.string().optional(),
+    rights: z.string().optional(),
+    date: date.optional(),
+    status: z.enum(['draft', 'release']).default('draft'),
+    identifiers: z
+      .object({
+        isbn: z.string().optional(),
+        uuid: z.string().uuid('a UUID such as 1b4e28ba-2fa1-11d2-883f-0016d3cca427').optional(),
+      })
+      .strict()
+      .default({}),
+    bibliography: z.union([z.string(), z.array(z.string())]).optional(),
+    csl: z.string().default('chicago-fullnote-bibliography'),
+    locale: z.string().default('fr-FR'),
+    names: z.string().optional(),
+    todo: z.enum(['allow', 'refuse']).default('allow'),
+    rules: z.record(z.string(), severitySetting).default({}),
+    trim: z
+      .object({ width: z.string().default('156mm'), height: z.string().default('234mm') })
+      .strict()
+      .default({}),
+    contents: z
+      .object({
+        front: z.array(markdownFile).default([]),
+        parts: z.array(partSchema).default([]),
+        chapters: z.array(markdownFile).default([]),
+        back: z.array(markdownFile).default([]),
+      })
+      .strict(),
+  })
+  .strict();
+
+export type BookConfig = z.output<typeof bookSchema>;
+export type SeveritySetting = z.output<typeof severitySetting>;

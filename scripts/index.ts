@@ -1,0 +1,7 @@
+/** The library's public surface: what `book` does, importable. */
+export { build, compileAndCheck, type BuildOptions, type BuildResult, type BuildOutput, type ProgressEvent } from './build.ts';
+export { compileBook, compileChapter } from './compile.ts';
+export { checkBook, catalogue, type Diagnostic, type RuleId, type Severity } from './check/index.ts';
+export { BuildError } from './errors.ts';
+export { formats, type Format } from './output/index.ts';
+export type { Book, Chapter, BookMeta } from './model.ts';

@@ -1,0 +1,258 @@
+/**
+ * Pandoc's bracketed inline syntaxes, recognised in the phrasing content CommonMark leaves as text:
+ *
+ *   texte^[une note en ligne]        → footnoteReference + footnoteDefinition (inline note)
+ *   [Қадем Жұманиязов]{lang=kk}      → span with attributes
+ *   [voir @a, chap. 3; @b]  [-@a]    → cite
+ *   @a  or  @a [p. 12]               → cite, author in text
+ *
+ * Brackets may enclose other inline nodes (emphasis, links); they are matched with a depth count
+ * across sibling text nodes. Escaped brackets (`\[`) never match: see escapes.ts.
+ * Pure: the tree in, the tree out, no I/O.
+ */
+import type { Root, PhrasingContent, Text, FootnoteDefinition, Paragraph, RootContent } from 'mdast';
+import type { Point, Position } from 'unist';
+import type { VFile } from 'vfile';
+import { location } from 'vfile-location';
+import { toString } from 'mdast-util-to-string';
+import { visit } from 'unist-util-visit';
+import { parseAttributes, attributesToProperties } from './attributes.ts';
+import { citationKeyPattern, parseBracketedCitation, parseLocator } from './citation-syntax.ts';
+import type { Cite, Span } from './types.ts';
+
+const phrasingParents = new Set(['paragraph', 'heading', 'tableCell']);
+const inlineParents = new Set(['emphasis', 'strong', 'delete', 'link', 'linkReference', 'span']);
+
+interface Context {
+  toPoint: (offset: number) => Point | undefined;
+  definitions: FootnoteDefinition[];
+  inlineNoteCount: number;
+}
+
+/** Where character `index` of a text node's value stands in the source, when that is knowable. */
+function pointIn(node: Text, index: number, context: Context): Point | undefined {
+  const position = node.position;
+  if (!position || position.start.offset === undefined || position.end.offset === undefined) return undefined;
+  const sourceLength = position.end.offset - position.start.offset;
+  // With escapes or character references inside, value and source differ: fall back to the start.
+  if (sourceLength !== node.value.length) return index === 0 ? position.start : undefined;
+  return context.toPoint(position.start.offset + index);
+}
+
+function textNode(value: string, source: Text, from: number, context: Context): Text {
+  const node: Text = { type: 'text', value };
+  const start = pointIn(source, from, context);
+  const end = pointIn(source, from + value.length, context);
+  if (start && end) node.position = { start, end };
+  return node;
+}
+
+function span(start: Point | undefined, end: Point | undefined): Position | undefined {
+  return start && end ? { start, end } : undefined;
+}
+
+interface Close {
+  /** -1: in the opening text node itself; otherwise an index into the following siblings. */
+  sibling: number;
+  offset: number;
+}
+
+function findClose(open: Text, openIndex: number, following: PhrasingContent[]): Close | undefined {
+  let depth = 0;
+  const scan = (value: string, from: number): number => {
+    for (let i = from; i < value.length; i++) {
+      if (value[i] === '[') depth++;
+      else if (value[i] === ']' && --depth === 0) return i;
+    }
+    return -1;
+  };
+  const inOpen = scan(open.value, openIndex);
+  if (inOpen >= 0) return { sibling: -1, offset: inOpen };
+  for (let k = 0; k < following.length; k++) {
+    const node = following[k];
+    if (node.type !== 'text') continue;
+    const found = scan(node.value, 0);
+    if (found >= 0) return { sibling: k, offset: found };
+  }
+  return undefined;
+}
+
+/** Bare `@key` and `@key [locator]` in a text node. */
+function splitBareCitations(node: Text, context: Context): PhrasingContent[] {
+  const pattern = new RegExp(String.raw`(^|[\s(\u00a0\u202f])${citationKeyPattern}(?:\s?\[([^\[\]]*)\])?`, 'gu');
+  const out: PhrasingContent[] = [];
+  let last = 0;
+  for (const match of node.value.matchAll(pattern)) {
+    const [whole, lead, minus, braced, bare, bracket] = match;
+    const start = match.index + lead.length;
+    if (start > last) out.push(textNode(node.value.slice(last, start), node, last, context));
+    const end = match.index + whole.length;
+    const cite: Cite = {
+      type: 'cite',
+      value: node.value.slice(start, end),
+      citations: [
+        {
+          key: braced ?? bare,
+          prefix: '',
+          suppressAuthor: minus === '-',
+          authorInText: minus !== '-',
+          ...(bracket === undefined ? { suffix: '' } : parseLocator(`, ${bracket}`)),
+        },
+      ],
+    };
+    const position = span(pointIn(node, start, context), pointIn(node, end, context));
+    if (position) cite.position = position;
+    out.push(cite);
+    last = end;
+  }
+  if (last === 0) return [node];
+  if (last < node.value.length) out.push(textNode(node.value.slice(last), node, last, context));
+  return out;
+}
+
+function rewrite(children: PhrasingContent[], context: Context): PhrasingContent[] {
+  const out: PhrasingContent[] = [];
+  const queue = [...children];
+  while (queue.length > 0) {
+    const node = queue.shift()!;
+    if (node.type !== 'text') {
+      if (inlineParents.has(node.type) && 'children' in node) {
+        (node as { children: PhrasingContent[] }).children = rewrite(node.children as PhrasingContent[], context);
+      }
+      out.push(node);
+      continue;
+    }
+    const made = matchConstruct(node, queue, context);
+    if (!made) {
+      out.push(...splitBareCitations(node, context));
+      continue;
+    }
+    if (made.before) out.push(...splitBareCitations(made.before, context));
+    out.push(made.node);
+    queue.splice(0, made.consumed, ...(made.after ? [made.after] : []));
+  }
+  return out;
+}
+
+interface Made {
+  before?: Text;
+  node: PhrasingContent;
+  after?: Text;
+  /** How many of the following siblings the construct used up. */
+  consumed: number;
+}
+
+function matchConstruct(node: Text, following: PhrasingContent[], context: Context): Made | undefined {
+  for (let open = node.value.indexOf('['); open >= 0; open = node.value.indexOf('[', open + 1)) {
+    const close = findClose(node, open, following);
+    if (!close) continue;
+    const closeNode = close.sibling < 0 ? node : (following[close.sibling] as Text);
+    const inner: PhrasingContent[] =
+      close.sibling < 0
+        ? [textNode(node.value.slice(open + 1, close.offset), node, open + 1, context)]
+        : [
+            textNode(node.value.slice(open + 1), node, open + 1, context),
+            ...following.slice(0, close.sibling),
+            textNode(closeNode.value.slice(0, close.offset), closeNode, 0, context),
+          ].filter((n) => n.type !== 'text' || n.value !== '');
+    const isNote = open > 0 && node.value[open - 1] === '^';
+    const start = isNote ? open - 1 : open;
+    let end = close.offset + 1; // in closeNode
+    let made: PhrasingContent | undefined;
+
+    if (isNote) {
+      made = inlineNote(inner, context);
+    } else if (closeNode.value[end] === '{') {
+      const braceEnd = closeNode.value.indexOf('}', end);
+      const attributes = braceEnd > 0 ? parseAttributes(closeNode.value.slice(end + 1, braceEnd)) : undefined;
+      if (attributes) {
+        const spanNode: Span = {
+          type: 'span',
+          children: rewrite(inner, context),
+          data: { hName: 'span', hProperties: attributesToProperties(attributes) },
+        };
+        made = spanNode;
+        end = braceEnd + 1;
+      }
+    } else {
+      const citations = parseBracketedCitation(toString({ type: 'paragraph', children: inner }));
+      if (citations) {
+        const cite: Cite = { type: 'cite', value: '', citations };
+        made = cite;
+      }
+    }
+    if (!made) continue;
+
+    const startPoint = pointIn(node, start, context);
+    const endPoint = pointIn(closeNode, end, context);
+    const position = span(startPoint, endPoint);
+    if (position) made.position = position;
+    if (made.type === 'cite') {
+      const sourceText =
+        close.sibling < 0
+          ? node.value.slice(start, end)
+          : `${node.value.slice(start)}${toString({ type: 'paragraph', children: following.slice(0, close.sibling) })}${closeNode.value.slice(0, end)}`;
+      made.value = sourceText;
+    }
+    const before = node.value.slice(0, start);
+    const after = closeNode.value.slice(end);
+    return {
+      before: before ? textNode(before, node, 0, context) : undefined,
+      node: made,
+      after: after ? textNode(after, closeNode, end, context) : undefined,
+      consumed: close.sibling < 0 ? 0 : close.sibling + 1,
+    };
+  }
+  return undefined;
+}
+
+function inlineNote(inner: PhrasingContent[], context: Context): PhrasingContent {
+  context.inlineNoteCount += 1;
+  const identifier = `inline-note-${context.inlineNoteCount}`;
+  const paragraph: Paragraph = { type: 'paragraph', children: rewrite(inner, context) };
+  const first = inner[0]?.position?.start;
+  const last = inner[inner.length - 1]?.position?.end;
+  if (first && last) paragraph.position = { start: first, end: last };
+  const definition: FootnoteDefinition = {
+    type: 'footnoteDefinition',
+    identifier,
+    label: identifier,
+    children: [paragraph],
+    data: { inline: true } as FootnoteDefinition['data'],
+  };
+  if (paragraph.position) definition.position = paragraph.position;
+  context.definitions.push(definition);
+  return { type: 'footnoteReference', identifier, label: identifier };
+}
+
+/** `## Titre {#id .classe}`: attributes at the end of a heading, after white space. */
+function headingAttributes(tree: Root): void {
+  visit(tree, 'heading', (heading) => {
+    const last = heading.children[heading.children.length - 1];
+    if (!last || last.type !== 'text') return;
+    const match = /(^|\s)\{([^{}]*)\}\s*$/.exec(last.value);
+    if (!match) return;
+    const attributes = parseAttributes(match[2]);
+    if (!attributes) return;
+    last.value = last.value.slice(0, match.index).replace(/\s+$/, '');
+    if (last.value === '') heading.children.pop();
+    const data = (heading.data ??= {});
+    data.hProperties = { ...(data.hProperties ?? {}), ...attributesToProperties(attributes) };
+    if (attributes.id) (data as { id?: string }).id = attributes.id;
+  });
+}
+
+/** The unified plugin. */
+export function remarkPandocInline() {
+  return (tree: Root, file: VFile) => {
+    const place = location(file);
+    const context: Context = { toPoint: (offset) => place.toPoint(offset), definitions: [], inlineNoteCount: 0 };
+    headingAttributes(tree);
+    visit(tree, (node) => {
+      if (phrasingParents.has(node.type) && 'children' in node) {
+        (node as { children: PhrasingContent[] }).children = rewrite(node.children as PhrasingContent[], context);
+      }
+    });
+    tree.children.push(...(context.definitions as RootContent[]));
+  };
+}

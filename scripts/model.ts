@@ -1,0 +1,59 @@
+/**
+ * The shared document model: what every edition is made from. Built once by `compileBook`.
+ */
+import type { Root as MdastRoot } from 'mdast';
+import type { Root as HastRoot } from 'hast';
+import type { VFile } from 'vfile';
+import type { BookConfig } from './config/book-schema.ts';
+
+export type Matter = 'front' | 'body' | 'back';
+
+export interface ChapterSource {
+  /** Absolute path of the Markdown file. */
+  path: string;
+  matter: Matter;
+  /** Index into `BookMeta.parts` for body chapters inside a part. */
+  part?: number;
+}
+
+export interface BookMeta {
+  title: string;
+  subtitle?: string;
+  editors: string[];
+  authors: string[];
+  translators: string[];
+  language: string;
+  publisher?: string;
+  rights?: string;
+  date?: string;
+  status: 'draft' | 'release';
+  identifiers: { isbn?: string; uuid?: string };
+  parts: Array<{ title: string; id: string }>;
+  /** The validated book.yaml, or defaults for a plain folder of Markdown. */
+  config: BookConfig;
+}
+
+export interface Chapter {
+  /** Stable id: front matter `id`, or the file name without extension. Also the page name. */
+  id: string;
+  source: ChapterSource;
+  file: VFile;
+  /** Plain-text title (typography applied), for the TOC, running heads, navigation. */
+  title: string;
+  lang: string;
+  /** The chapter after parsing (syntax only), kept for the checks. */
+  mdast: MdastRoot;
+  /** The rendered chapter (body content only, no page wrapper). */
+  hast: HastRoot;
+  /** Level-2 headings, for the table of contents. */
+  sections: Array<{ id: string; title: string }>;
+}
+
+export interface Book {
+  /** The manuscript folder. */
+  root: string;
+  meta: BookMeta;
+  chapters: Chapter[];
+  /** Every file that may carry messages: book.yaml, chapters, bibliographies. */
+  files: VFile[];
+}
