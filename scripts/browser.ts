@@ -1,0 +1,71 @@
+/**
+ * The browser boundary: Debian's Chromium driven by playwright-core. Every use goes through
+ * `withBrowser`, which always closes the browser, even on error, and turns page errors, console
+ * errors and failed requests into diagnostics the caller can report.
+ */
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { BuildError } from './errors.ts';
+
+/** Where Debian's `chromium` package puts the browser; BOOK_CHROMIUM overrides. */
+export function chromiumPath(): string {
+  const candidates = [process.env.BOOK_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(
+    (p): p is string => typeof p === 'string' && p !== '',
+  );
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) {
+    throw new BuildError(
+      'Chromium is not installed: the PDF, the EPUB cover and the browser tests need it. Run `bash scripts/setup.sh` (it installs Debian\'s `chromium`), or set BOOK_CHROMIUM to a Chromium binary.',
+    );
+  }
+  return found;
+}
+
+/**
+ * Flags for a closed network and a root user: no sandbox (root), no background traffic (every
+ * connection out is refused here and would only slow the start), no GPU.
+ */
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-default-apps',
+  '--font-render-hinting=none',
+];
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: chromiumArgs });
+}
+
+export interface PageProblems {
+  /** Uncaught errors and console errors of the page. */
+  errors: string[];
+  /** Requests that failed (a missing font or image). */
+  failedRequests: string[];
+}
+
+/** Record what goes wrong in a page, to be reported by the caller. */
+export function watchPage(page: Page): PageProblems {
+  const problems: PageProblems = { errors: [], failedRequests: [] };
+  page.on('pageerror', (error) => problems.errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.errors.push(message.text());
+  });
+  page.on('requestfailed', (request) => problems.failedRequests.push(`${request.url()} (${request.failure()?.errorText ?? 'failed'})`));
+  return problems;
+}
+
+/** Run `work` with a fresh browser; the browser is closed whatever happens. */
+export async function withBrowser<T>(work: (browser: Browser) => Promise<T>): Promise<T> {
+  const browser = await launchBrowser();
+  try {
+    return await work(browser);
+  } finally {
+    await browser.close().catch(() => undefined);
+  }
+}
