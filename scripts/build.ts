@@ -87,10 +87,12 @@ export async function compileAndCheck(options: BuildOptions): Promise<{ book: Bo
 
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const started = performance.now();
-  const requested = options.formats ?? (Object.keys(formats) as Format[]);
-  for (const format of requested) {
-    if (!isFormat(format)) throw new BuildError(`Unknown format \`${String(format)}\`; choose among ${Object.keys(formats).join(', ')}`);
+  const known = Object.keys(formats) as Format[];
+  for (const format of options.formats ?? []) {
+    if (!isFormat(format)) throw new BuildError(`Unknown format \`${String(format)}\`; choose among ${known.join(', ')}`);
   }
+  // Registry order, whatever the order asked: the EPUB takes its page list from the PDF built before it.
+  const requested = known.filter((format) => (options.formats ?? known).includes(format));
   const { book, diagnostics } = await compileAndCheck(options);
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0 && !options.draft) {

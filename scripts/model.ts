@@ -56,4 +56,17 @@ export interface Book {
   chapters: Chapter[];
   /** Every file that may carry messages: book.yaml, chapters, bibliographies. */
   files: VFile[];
+  /**
+   * Set by the print edition when it is built in the same run: the pages of the PDF in order, each
+   * with its printed folio and the block (see render/blocks.ts) at whose start or inside which the
+   * page begins. The EPUB uses it for its page list and page-break markers.
+   */
+  printPages?: PrintPage[];
+}
+
+export interface PrintPage {
+  /** The folio as printed (`47`, `xi`), or the page's position for unnumbered pages. */
+  label: string;
+  chapterId: string;
+  blockId: string;
 }
