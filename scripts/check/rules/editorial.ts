@@ -7,7 +7,11 @@ import { isTodo } from '../../transforms/editorial-markers.ts';
 export const todoMarker = chapterRule('todo-marker', (tree, report) => {
   visit(tree, (node) => {
     if (!isTodo(node as { type: string; name?: string })) return;
-    const text = toString(node).replace(/\s+/g, ' ').trim();
+    const blocks: string[] = [];
+    visit(node, (child) => {
+      if (child.type === 'paragraph' || child.type === 'heading') blocks.push(toString(child));
+    });
+    const text = blocks.join(' ').replace(/\s+/g, ' ').trim();
     report(`To do: ${text.length > 90 ? `${text.slice(0, 89)}…` : text}`, node.position);
   });
 });

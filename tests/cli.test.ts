@@ -1,0 +1,146 @@
+/**
+ * The command line as a user meets it: the real `bin/book.js`, in a child process.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, mkdir, writeFile, readFile, cp, rm, readdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const repo = path.resolve(import.meta.dirname, '..');
+const bin = path.join(repo, 'bin', 'book.js');
+
+async function book(args: string[], cwd: string) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+let work: string;
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(os.tmpdir(), 'book-cli-'));
+  // A small book with a book.yaml.
+  await mkdir(path.join(work, 'livre'));
+  await writeFile(path.join(work, 'livre', 'book.yaml'), 'title: Petit livre\nlanguage: fr\ncontents:\n  chapters: [un.md, deux.md]\n');
+  await writeFile(path.join(work, 'livre', 'un.md'), '# Un\n\nTexte[^1].\n\n[^1]: Note.\n');
+  await writeFile(path.join(work, 'livre', 'deux.md'), '# Deux\n\nSuite.\n');
+  // Someone else's Markdown, no book.yaml.
+  await mkdir(path.join(work, 'notes'));
+  await writeFile(path.join(work, 'notes', 'b-second.md'), '# Second\n\nTexte.\n');
+  await writeFile(path.join(work, 'notes', 'a-premier.md'), '# Premier titre\n\nTexte.\n');
+  // A chapter with errors.
+  await mkdir(path.join(work, 'fautes'));
+  await writeFile(path.join(work, 'fautes', 'x.md'), '# X\n\nUn appel[^manque] et un mot Kaзах.\n\n[^seule]: Jamais appelée.\n');
+});
+
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('book --help', () => {
+  it('prints the commands and exits 0', async () => {
+    const result = await book(['--help'], work);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/book build \[--manuscript DIR\] \[--out DIR\] \[--format html,epub,pdf\]/);
+    expect(result.stdout).toMatch(/book check/);
+  });
+
+  it('rejects an unknown option with exit 2', async () => {
+    const result = await book(['build', '--colour'], work);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--colour/);
+  });
+});
+
+describe('book check', () => {
+  it('exits 1 and reports file, line, column, rule and a sentence', async () => {
+    const result = await book(['check', 'fautes'], work);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/fautes\/x\.md/);
+    expect(result.stderr).toMatch(/3:9.*error.*`\[\^manque\]` has no definition.*footnote-undefined/);
+    expect(result.stderr).toMatch(/5:1.*error.*never called.*footnote-unused/);
+  });
+
+  it('prints one JSON array with --reporter json', async () => {
+    const result = await book(['check', 'fautes', '--reporter', 'json'], work);
+    expect(result.code).toBe(1);
+    const messages = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
+    expect(messages.length).toBeGreaterThanOrEqual(3);
+    for (const message of messages) {
+      expect(Object.keys(message).sort()).toEqual(['column', 'file', 'line', 'message', 'ruleId', 'severity']);
+    }
+    expect(messages.map((m) => m.ruleId)).toEqual(expect.arrayContaining(['footnote-undefined', 'footnote-unused', 'name-mixed-script']));
+    expect(messages.find((m) => m.ruleId === 'name-mixed-script')).toMatchObject({ line: 3, severity: 'error', file: path.join('fautes', 'x.md') });
+  });
+
+  it('checks a list of Markdown files', async () => {
+    const result = await book(['check', 'notes/a-premier.md', 'notes/b-second.md'], work);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/2 chapters, 0 errors/);
+  });
+
+  it('exits 0 on a clean book', async () => {
+    const result = await book(['check', '--manuscript', 'livre'], work);
+    expect(result.code).toBe(0);
+  });
+});
+
+describe('book build', () => {
+  it('builds the HTML edition, shows progress as plain lines and a summary', async () => {
+    const result = await book(['build', '-m', 'livre', '-o', 'sortie', '--format', 'html'], work);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^book: ✓ compile/m);
+    expect(result.stderr).toMatch(/^book: ✓ html/m);
+    expect(result.stderr).toMatch(/html\s+sortie\/html\s+[\d.]+ KB/);
+    expect((await readdir(path.join(work, 'sortie', 'html'))).sort()).toEqual(['assets', 'deux.html', 'index.html', 'un.html']);
+    // Nothing of the staging is left behind.
+    expect((await readdir(path.join(work, 'sortie'))).filter((n) => n.startsWith('.'))).toEqual([]);
+  });
+
+  it('builds a folder without book.yaml: files in name order, title from the first heading', async () => {
+    const result = await book(['build', '-m', 'notes', '-o', 'sortie-notes', '-f', 'html'], work);
+    expect(result.code).toBe(0);
+    const index = await readFile(path.join(work, 'sortie-notes', 'html', 'index.html'), 'utf8');
+    expect(index).toMatch(/<title>Premier titre<\/title>/);
+    expect(index.indexOf('a-premier.html')).toBeLessThan(index.indexOf('b-second.html'));
+  });
+
+  it('refuses a book with errors, says where, and leaves the previous outputs untouched', async () => {
+    await cp(path.join(work, 'livre'), path.join(work, 'livre2'), { recursive: true });
+    expect((await book(['build', '-m', 'livre2', '-o', 'sortie2', '-f', 'html'], work)).code).toBe(0);
+    const before = await readFile(path.join(work, 'sortie2', 'html', 'un.html'), 'utf8');
+
+    await writeFile(path.join(work, 'livre2', 'un.md'), '# Un changé\n\nTexte[^2].\n');
+    const failed = await book(['build', '-m', 'livre2', '-o', 'sortie2', '-f', 'html'], work);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/livre2\/un\.md/);
+    expect(failed.stderr).toMatch(/3:6.*footnote-undefined/);
+    expect(failed.stderr).toMatch(/previous editions .* untouched/);
+    expect(await readFile(path.join(work, 'sortie2', 'html', 'un.html'), 'utf8')).toBe(before);
+
+    await writeFile(path.join(work, 'livre2', 'book.yaml'), 'title: Petit livre\nstatus: finished\ncontents:\n  chapters: [un.md]\n');
+    const badConfig = await book(['build', '-m', 'livre2', '-o', 'sortie2', '-f', 'html'], work);
+    expect(badConfig.code).toBe(1);
+    expect(badConfig.stderr).toMatch(/livre2\/book\.yaml[\s\S]*2:9.*expected one of `draft`, `release`/);
+    expect(await readFile(path.join(work, 'sortie2', 'html', 'un.html'), 'utf8')).toBe(before);
+  });
+
+  it('builds a draft despite errors with --draft', async () => {
+    const result = await book(['build', '-m', 'fautes', '-o', 'sortie3', '-f', 'html', '--draft'], work);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/footnote-undefined/);
+  });
+
+  it('says what is wrong with a missing manuscript folder', async () => {
+    const result = await book(['build', '-m', 'nulle-part', '-f', 'html'], work);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/Manuscript folder `nulle-part` does not exist/);
+  });
+});
