@@ -144,3 +144,20 @@ describe('book build', () => {
     expect(result.stderr).toMatch(/Manuscript folder `nulle-part` does not exist/);
   });
 });
+
+describe('HTML edition assets', () => {
+  it('copies images beside the pages and turns links to chapter files into links to their pages', async () => {
+    await mkdir(path.join(work, 'images', 'figures'), { recursive: true });
+    // A 1×1 PNG.
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+    await writeFile(path.join(work, 'images', 'figures', 'carte.png'), png);
+    await writeFile(path.join(work, 'images', 'a.md'), '# A\n\n![Carte du Tarn](figures/carte.png)\n\nVoir [la suite](b.md#plus-loin).\n');
+    await writeFile(path.join(work, 'images', 'b.md'), '# B\n\n## Plus loin\n\nTexte.\n');
+    const result = await book(['build', '-m', 'images', '-o', 'sortie-images', '-f', 'html'], work);
+    expect(result.code).toBe(0);
+    const page = await readFile(path.join(work, 'sortie-images', 'html', 'a.html'), 'utf8');
+    expect(page).toMatch(/<img src="assets\/images\/figures\/carte\.png" alt="Carte du Tarn">/);
+    expect(page).toMatch(/href="b\.html#plus-loin"/);
+    expect(await readFile(path.join(work, 'sortie-images', 'html', 'assets', 'images', 'figures', 'carte.png'))).toEqual(png);
+  });
+});

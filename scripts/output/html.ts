@@ -7,7 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unified } from 'unified';
 import rehypeStringify from 'rehype-stringify';
-import type { Root } from 'hast';
+import type { Root, Element } from 'hast';
+import { visit } from 'unist-util-visit';
 import type { Book } from '../model.ts';
 import { chapterHref, chapterPage, indexPage } from '../../templates/web/pages.ts';
 import { installFonts } from './fonts.ts';
@@ -25,6 +26,40 @@ export interface HtmlEdition {
   pages: string[];
 }
 
+const isExternal = (url: string) => /^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith('//');
+
+/**
+ * Copy the images a page uses into `assets/images/` (keeping their path inside the manuscript, so
+ * two chapters' `carte.png` do not collide) and point the page at the copies.
+ */
+async function copyImages(page: Root, chapterFile: string, book: Book, dir: string): Promise<void> {
+  const images: Element[] = [];
+  visit(page, 'element', (node: Element) => {
+    if (node.tagName === 'img' && typeof node.properties.src === 'string' && !isExternal(node.properties.src)) images.push(node);
+  });
+  for (const image of images) {
+    const source = path.resolve(path.dirname(chapterFile), decodeURI(String(image.properties.src)));
+    const inside = path.relative(book.root, source);
+    const relative = inside.startsWith('..') ? path.basename(source) : inside;
+    const target = path.join(dir, 'assets', 'images', relative);
+    await mkdir(path.dirname(target), { recursive: true });
+    await copyFile(source, target);
+    image.properties.src = ['assets', 'images', ...relative.split(path.sep)].map(encodeURIComponent).join('/');
+  }
+}
+
+/** `chapitre.md#id` in the manuscript becomes the chapter's page, `chapitre.html#id`. */
+function rewriteChapterLinks(page: Root, book: Book): void {
+  const pages = new Map(book.chapters.map((chapter) => [path.basename(chapter.source.path), chapterHref(chapter)]));
+  visit(page, 'element', (node: Element) => {
+    const href = node.tagName === 'a' ? node.properties.href : undefined;
+    if (typeof href !== 'string' || isExternal(href)) return;
+    const [target, fragment] = href.split('#');
+    const chapterPageName = target ? pages.get(path.basename(decodeURI(target))) : undefined;
+    if (chapterPageName) node.properties.href = fragment === undefined ? chapterPageName : `${chapterPageName}#${fragment}`;
+  });
+}
+
 export async function writeHtmlEdition(book: Book, dir: string): Promise<HtmlEdition> {
   const assets = path.join(dir, 'assets');
   await mkdir(assets, { recursive: true });
@@ -34,7 +69,10 @@ export async function writeHtmlEdition(book: Book, dir: string): Promise<HtmlEdi
   await writeFile(path.join(dir, 'index.html'), serializeHtml(indexPage(book)));
   for (let i = 0; i < book.chapters.length; i++) {
     const name = chapterHref(book.chapters[i]);
-    await writeFile(path.join(dir, name), serializeHtml(chapterPage(book, i)));
+    const page = chapterPage(book, i);
+    await copyImages(page, book.chapters[i].source.path, book, dir);
+    rewriteChapterLinks(page, book);
+    await writeFile(path.join(dir, name), serializeHtml(page));
     pages.push(name);
   }
   return { dir, pages };

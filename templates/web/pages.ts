@@ -124,7 +124,8 @@ export function chapterPage(book: Book, index: number): Root {
             ariaLabelledBy: chapter.id,
             lang: chapter.lang !== book.meta.language ? chapter.lang : undefined,
           },
-          chapter.hast.children as ElementContent[],
+          // A copy: the chapter rendering is shared with the other editions.
+          structuredClone(chapter.hast.children) as ElementContent[],
         ),
       ]),
       h('nav', { className: ['pager'], ariaLabel: labels.chapterNavigation }, pager),
