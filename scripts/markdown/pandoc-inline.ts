@@ -5,6 +5,7 @@
  *   [Қадем Жұманиязов]{lang=kk}      → span with attributes
  *   [voir @a, chap. 3; @b]  [-@a]    → cite
  *   @a  or  @a [p. 12]               → cite, author in text
+ *   1^re^  XIX^e^                    → superscript (Pandoc), for French ordinals and abbreviations
  *
  * Brackets may enclose other inline nodes (emphasis, links); they are matched with a depth count
  * across sibling text nodes. Escaped brackets (`\[`) never match: see escapes.ts.
@@ -110,6 +111,32 @@ function splitBareCitations(node: Text, context: Context): PhrasingContent[] {
   return out;
 }
 
+/** Pandoc superscript `^text^` (no spaces inside), in a text node. */
+function splitSuperscripts(node: Text, context: Context): PhrasingContent[] {
+  const out: PhrasingContent[] = [];
+  let last = 0;
+  for (const match of node.value.matchAll(/\^([^\s^\[\]]+)\^/gu)) {
+    if (match.index > last) out.push(textNode(node.value.slice(last, match.index), node, last, context));
+    const sup: Span = {
+      type: 'span',
+      children: [textNode(match[1], node, match.index + 1, context)],
+      data: { hName: 'sup', hProperties: {} },
+    };
+    const position = span(pointIn(node, match.index, context), pointIn(node, match.index + match[0].length, context));
+    if (position) sup.position = position;
+    out.push(sup);
+    last = match.index + match[0].length;
+  }
+  if (last === 0) return [node];
+  if (last < node.value.length) out.push(textNode(node.value.slice(last), node, last, context));
+  return out;
+}
+
+/** The text-level syntaxes that need no brackets. */
+function splitText(node: Text, context: Context): PhrasingContent[] {
+  return splitBareCitations(node, context).flatMap((child) => (child.type === 'text' ? splitSuperscripts(child, context) : [child]));
+}
+
 function rewrite(children: PhrasingContent[], context: Context): PhrasingContent[] {
   const out: PhrasingContent[] = [];
   const queue = [...children];
@@ -124,10 +151,10 @@ function rewrite(children: PhrasingContent[], context: Context): PhrasingContent
     }
     const made = matchConstruct(node, queue, context);
     if (!made) {
-      out.push(...splitBareCitations(node, context));
+      out.push(...splitText(node, context));
       continue;
     }
-    if (made.before) out.push(...splitBareCitations(made.before, context));
+    if (made.before) out.push(...splitText(made.before, context));
     out.push(made.node);
     queue.splice(0, made.consumed, ...(made.after ? [made.after] : []));
   }

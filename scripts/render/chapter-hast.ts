@@ -104,7 +104,7 @@ function handlers(options: ChapterRenderOptions): Handlers {
     },
     span(state: State, node: Span): Element {
       const properties = node.data?.hProperties ?? {};
-      return h('span', properties, state.all(node as unknown as Nodes) as ElementContent[]);
+      return h(node.data?.hName ?? 'span', properties, state.all(node as unknown as Nodes) as ElementContent[]);
     },
     cite(_state: State, node: Cite): Element {
       // Placeholder until the citation processor replaces cite nodes (see scripts/citations).
