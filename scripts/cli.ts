@@ -86,9 +86,11 @@ function printMessages(files: VFile[], io: Io, reporterName: string, quiet: bool
     io.stdout.write(`${JSON.stringify(diagnosticsOf(files), null, 2)}\n`);
     return;
   }
+  // Quiet: errors and warnings only (infos such as editorial markers are left out).
+  if (quiet) for (const file of files) file.messages = file.messages.filter((m) => m.fatal === true || m.fatal === false);
   const withMessages = files.filter((file) => file.messages.length > 0);
   if (withMessages.length === 0) return;
-  const text = reporter(withMessages, { quiet, color: io.stderr.isTTY === true });
+  const text = reporter(withMessages, { quiet: true, color: io.stderr.isTTY === true });
   if (text) io.stderr.write(`${text}\n`);
 }
 
@@ -163,7 +165,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         return 2;
       }
       const result = await build({ ...common, out: values.out, formats: requested as Format[] | undefined });
-      printMessages(result.book.files, io, reporterName, true);
+      printMessages(result.book.files, io, reporterName, quiet);
       if (!quiet && reporterName === 'human') {
         io.stderr.write('\nEditions:\n');
         for (const output of result.outputs) {
