@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 
 # Debian packages: Chromium for Paged.js, the EPUB cover and the browser tests (npm cannot fetch a
 # browser here); EPUBCheck (and its Java) for the EPUB tests; poppler-utils for the PDF tests;
-# pandoc for the differential citation test and the benchmark.
-DEBIAN_PACKAGES=(chromium poppler-utils pandoc epubcheck)
+# pandoc for the differential citation test and the benchmark; weasyprint for the benchmark;
+# the CSL styles and locales for a `csl:` or `locale:` other than those kept in templates/csl/.
+DEBIAN_PACKAGES=(chromium poppler-utils pandoc epubcheck weasyprint citation-style-language-styles citation-style-language-locales)
 
 missing=()
 for package in "${DEBIAN_PACKAGES[@]}"; do
@@ -28,10 +29,13 @@ else
   echo "setup: Debian packages present (${DEBIAN_PACKAGES[*]})"
 fi
 
-# npm packages, exactly as locked.
+# npm packages, at the versions in package-lock.json. Not `npm ci`: this registry serves only the
+# Linux builds of platform packages (rollup's, esbuild's), so the lock cannot list the others and
+# npm 11's `npm ci` refuses it as "out of sync"; `npm install` installs the same locked versions
+# and skips the optional packages it cannot fetch. No browser download (see .puppeteerrc.cjs).
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm packages"
-  npm ci --no-audit --no-fund --loglevel=error
+  PUPPETEER_SKIP_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error
 else
   echo "setup: npm packages up to date"
 fi
