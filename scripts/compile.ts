@@ -19,11 +19,14 @@ import { numberNotes } from './transforms/number-notes.ts';
 import { removeTodos } from './transforms/editorial-markers.ts';
 import { chapterToHast } from './render/chapter-hast.ts';
 import { loadManuscript, type ManuscriptOptions } from './manuscript/load-manuscript.ts';
+import { loadCitations, type CitationStage } from './citations/index.ts';
 import type { Book, BookMeta, Chapter, ChapterSource } from './model.ts';
 
 export interface CompileOptions extends ManuscriptOptions {
   /** Keep editorial markers (:::todo) in the editions. Default: when the book is a draft. */
   showTodos?: boolean;
+  /** Render citations and the bibliography (default). False for a book only checked: see scripts/citations. */
+  renderCitations?: boolean;
 }
 
 interface FrontMatter {
@@ -75,8 +78,13 @@ function sectionsOf(hast: HastRoot): Chapter['sections'] {
   return sections;
 }
 
-export function compileChapter(file: VFile, source: ChapterSource, meta: BookMeta, options: { showTodos: boolean }): Chapter {
-  const mdast = parseMarkdown(file);
+export function compileChapter(
+  file: VFile,
+  source: ChapterSource,
+  meta: BookMeta,
+  options: { showTodos: boolean; citations?: CitationStage; mdast?: Root },
+): Chapter {
+  const mdast = options.mdast ?? parseMarkdown(file);
   const front = readFrontMatter(mdast, file);
   const lang = front.lang ?? meta.language;
   const id = front.id ?? path.basename(source.path).replace(/\.(md|markdown)$/i, '');
@@ -85,6 +93,8 @@ export function compileChapter(file: VFile, source: ChapterSource, meta: BookMet
   tree.children = tree.children.filter((node) => node.type !== 'yaml');
   frenchTypography(tree, lang);
   if (!options.showTodos) removeTodos(tree);
+  // Citations before numbering: in a note style they become notes numbered with the author's.
+  options.citations?.renderChapter(tree, id);
   numberNotes(tree);
   const heading = firstHeading(tree);
   restoreEscapesInTree(tree);
@@ -96,15 +106,24 @@ export function compileChapter(file: VFile, source: ChapterSource, meta: BookMet
 export async function compileBook(options: CompileOptions): Promise<Book> {
   const manuscript = await loadManuscript(options);
   const showTodos = options.showTodos ?? manuscript.meta.status === 'draft';
-  const chapters: Chapter[] = [];
-  for (const source of manuscript.sources) {
-    const file = new VFile({ path: source.path, value: await readFile(source.path, 'utf8') });
-    chapters.push(compileChapter(file, source, manuscript.meta, { showTodos }));
-  }
+  const files: VFile[] = [];
+  for (const source of manuscript.sources) files.push(new VFile({ path: source.path, value: await readFile(source.path, 'utf8') }));
+  // Every chapter is parsed before any is rendered: the citation engine registers every cited work first.
+  const trees = files.map((file) => parseMarkdown(file));
+  const citations = await loadCitations(manuscript.citations, trees, {
+    bookLang: manuscript.meta.language,
+    skipTodos: !showTodos,
+    render: options.renderCitations,
+  });
+  const chapters = files.map((file, i) => compileChapter(file, manuscript.sources[i], manuscript.meta, { showTodos, citations, mdast: trees[i] }));
+  const generated = citations.bibliographyChapter(chapters.map((chapter) => chapter.id));
+  if (generated) chapters.push(compileChapter(generated.file, generated.source, manuscript.meta, { showTodos, citations }));
   return {
     root: manuscript.root,
     meta: manuscript.meta,
     chapters,
-    files: [...manuscript.files, ...chapters.map((chapter) => chapter.file)],
+    // The generated bibliography chapter carries no message of its own: its file is not listed.
+    files: [...manuscript.files, ...citations.bibliography.files, ...files],
+    bibliography: citations.bibliography,
   };
 }

@@ -5,6 +5,7 @@ import type { Root as MdastRoot } from 'mdast';
 import type { Root as HastRoot } from 'hast';
 import type { VFile } from 'vfile';
 import type { BookConfig } from './config/book-schema.ts';
+import type { Bibliography } from './citations/types.ts';
 
 export type Matter = 'front' | 'body' | 'back';
 
@@ -14,6 +15,11 @@ export interface ChapterSource {
   matter: Matter;
   /** Index into `BookMeta.parts` for body chapters inside a part. */
   part?: number;
+  /**
+   * Set on a chapter the build makes itself: `bibliography` when no chapter has `::bibliography`
+   * (its `path` is then the bibliography file it is made from).
+   */
+  generated?: 'bibliography';
 }
 
 export interface BookMeta {
@@ -56,6 +62,8 @@ export interface Book {
   chapters: Chapter[];
   /** Every file that may carry messages: book.yaml, chapters, bibliographies. */
   files: VFile[];
+  /** The bibliography files read for the citations, with their entries (scripts/citations). */
+  bibliography?: Bibliography;
   /**
    * Set by the print edition when it is built in the same run: the pages of the PDF in order, each
    * with its printed folio and the block (see render/blocks.ts) at whose start or inside which the

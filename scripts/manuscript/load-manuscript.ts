@@ -9,6 +9,7 @@ import { bookSchema } from '../config/book-schema.ts';
 import { loadBookConfig, parseYamlWithPlaces } from '../config/load-config.ts';
 import type { BookMeta, ChapterSource } from '../model.ts';
 import { BuildError } from '../errors.ts';
+import { citationSourcesOf, type CitationSources } from '../citations/index.ts';
 
 export interface ManuscriptOptions {
   /** The manuscript folder (or a single Markdown file). */
@@ -27,6 +28,8 @@ export interface Manuscript {
   sources: ChapterSource[];
   configFile?: VFile;
   files: VFile[];
+  /** The bibliography files, CSL style and locale, resolved (scripts/citations). */
+  citations: CitationSources;
 }
 
 const exists = (file: string) => stat(file).then(() => true, () => false);
@@ -102,7 +105,8 @@ async function loadBook(root: string, configPath: string): Promise<Manuscript> {
     parts: config.contents.parts.map((part, i) => ({ title: part.title, id: partId(i) })),
     config,
   };
-  return { root, meta, sources, configFile, files: [configFile] };
+  const citations = citationSourcesOf(config, root, { file: configFile, placeOfPath });
+  return { root, meta, sources, configFile, files: [configFile], citations };
 }
 
 async function loadPlainFolder(root: string, options: ManuscriptOptions): Promise<Manuscript> {
@@ -150,5 +154,6 @@ async function loadPlainFiles(paths: string[], options: ManuscriptOptions): Prom
     parts: [],
     config,
   };
-  return { root: folder, meta, sources, files: [] };
+  // Options given on the command line are relative to the working folder, as with pandoc.
+  return { root: folder, meta, sources, files: [], citations: citationSourcesOf(config, process.cwd()) };
 }

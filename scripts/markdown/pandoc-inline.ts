@@ -26,8 +26,39 @@ const inlineParents = new Set(['emphasis', 'strong', 'delete', 'link', 'linkRefe
 
 interface Context {
   toPoint: (offset: number) => Point | undefined;
+  /** The file's text, to map a value back to its source when escapes make them differ. */
+  source: string;
   definitions: FootnoteDefinition[];
   inlineNoteCount: number;
+}
+
+const escapable = /[!-/:-@[-`{-~]/; // CommonMark: a backslash escapes ASCII punctuation
+const characterReference = /^&(?:#\d{1,7}|#[xX][\da-fA-F]{1,6}|[A-Za-z][A-Za-z\d]{1,31});/;
+
+/**
+ * The offset in `source` of character `index` of `value`, the text mdast made of it: a backslash
+ * escape or a character reference is one character of the value, and a line break drops the
+ * spaces around it. Undefined when the two cannot be aligned (then no position is better than a
+ * wrong one).
+ */
+function sourceOffset(source: string, value: string, index: number): number | undefined {
+  let s = 0;
+  for (let v = 0; v < index; v++) {
+    if (value[v] === '\n') {
+      while (source[s] === ' ' || source[s] === '\t') s++;
+      if (source[s] === '\r') s++;
+      if (source[s] !== '\n') return undefined;
+      s++;
+      while (source[s] === ' ' || source[s] === '\t') s++;
+      continue;
+    }
+    if (source[s] === '\\' && escapable.test(source[s + 1] ?? '')) s += 2;
+    else if (source[s] === '&' && characterReference.test(source.slice(s, s + 40))) s += characterReference.exec(source.slice(s, s + 40))![0].length;
+    else if (source[s] === value[v]) s += 1;
+    else return undefined; // the value was changed by something else than escapes: do not guess
+    if (s > source.length) return undefined;
+  }
+  return s;
 }
 
 /** Where character `index` of a text node's value stands in the source, when that is knowable. */
@@ -35,9 +66,11 @@ function pointIn(node: Text, index: number, context: Context): Point | undefined
   const position = node.position;
   if (!position || position.start.offset === undefined || position.end.offset === undefined) return undefined;
   const sourceLength = position.end.offset - position.start.offset;
-  // With escapes or character references inside, value and source differ: fall back to the start.
-  if (sourceLength !== node.value.length) return index === 0 ? position.start : undefined;
-  return context.toPoint(position.start.offset + index);
+  if (sourceLength === node.value.length) return context.toPoint(position.start.offset + index);
+  // With escapes or character references inside, value and source differ: align them.
+  const offset = sourceOffset(context.source.slice(position.start.offset, position.end.offset), node.value, index);
+  if (offset === undefined) return index === 0 ? position.start : undefined;
+  return context.toPoint(position.start.offset + offset);
 }
 
 function textNode(value: string, source: Text, from: number, context: Context): Text {
@@ -273,7 +306,7 @@ function headingAttributes(tree: Root): void {
 export function remarkPandocInline() {
   return (tree: Root, file: VFile) => {
     const place = location(file);
-    const context: Context = { toPoint: (offset) => place.toPoint(offset), definitions: [], inlineNoteCount: 0 };
+    const context: Context = { toPoint: (offset) => place.toPoint(offset), source: String(file.value), definitions: [], inlineNoteCount: 0 };
     headingAttributes(tree);
     visit(tree, (node) => {
       if (phrasingParents.has(node.type) && 'children' in node) {

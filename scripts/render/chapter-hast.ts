@@ -13,6 +13,7 @@ import { toString } from 'mdast-util-to-string';
 import type { NoteCallData, NotesNode, NoteNode } from '../transforms/number-notes.ts';
 import type { Cite, Span } from '../markdown/types.ts';
 import { labelsFor, languageName, type Labels } from './labels.ts';
+import type { RenderedBibliographyData, RenderedCiteData } from '../citations/types.ts';
 
 export interface ChapterRenderOptions {
   chapterId: string;
@@ -107,8 +108,9 @@ function handlers(options: ChapterRenderOptions): Handlers {
       return h(node.data?.hName ?? 'span', properties, state.all(node as unknown as Nodes) as ElementContent[]);
     },
     cite(_state: State, node: Cite): Element {
-      // Placeholder until the citation processor replaces cite nodes (see scripts/citations).
-      return h('span', { className: ['citation'], dataCites: node.citations.map((c) => c.key).join(' ') }, node.value);
+      // Rendered by the citation stage (scripts/citations); without it, the source text.
+      const rendered = (node.data as Partial<RenderedCiteData> | undefined)?.rendered;
+      return h('span', { className: ['citation'], dataCites: node.citations.map((c) => c.key).join(' ') }, rendered ?? node.value);
     },
     heading(state: State, node: Heading): Element {
       const properties: Record<string, unknown> = { ...((node.data?.hProperties as Record<string, unknown>) ?? {}) };
@@ -135,6 +137,17 @@ function handlers(options: ChapterRenderOptions): Handlers {
       return h('div', { className: [`directive-${node.name}`], ...langProps }, content);
     },
     leafDirective(state: State, node: LeafDirective): Element {
+      if (node.name === 'bibliography') {
+        // Every cited work, as the style gives it (scripts/citations); DPUB-ARIA doc-bibliography.
+        const data = node.data as Partial<RenderedBibliographyData> | undefined;
+        return h(
+          'section',
+          // No name of its own: the heading before it names it, and a second landmark of the same name
+          // would be ambiguous (axe landmark-unique).
+          { className: ['bibliography', 'csl-bib-body', ...(data?.hangingIndent ? ['hanging-indent'] : [])], role: 'doc-bibliography' },
+          data?.entries ?? [],
+        );
+      }
       return h('div', { className: [`directive-${node.name}`] }, state.all(node) as ElementContent[]);
     },
   } as unknown as Handlers;

@@ -66,10 +66,15 @@ export const footnoteEmpty = chapterRule('footnote-empty', (tree, report) => {
   }
 });
 
+/** A note call: a footnote reference, or a citation that the note style turns into a note. */
+const isNoteCall = (node: Nodes): boolean =>
+  node.type === 'footnoteReference' || (node.type === 'cite' && !node.citations.every((c) => c.authorInText));
+
 export const footnoteInHeading = chapterRule('footnote-in-heading', (tree, report) => {
-  visitParents(tree, 'footnoteReference', (node, ancestors) => {
-    if (ancestors.some((a) => a.type === 'heading')) {
-      report('Note call in a heading; move the call into the text that follows (headings go into the table of contents and running heads)', node.position);
+  visitParents(tree, (node, ancestors) => {
+    if (isNoteCall(node as Nodes) && ancestors.some((a) => a.type === 'heading')) {
+      const what = node.type === 'cite' ? 'Citation (a note call in a note style)' : 'Note call';
+      report(`${what} in a heading; move it into the text that follows (headings go into the table of contents and running heads)`, node.position);
     }
   });
 });
@@ -80,11 +85,11 @@ const abbreviations = /^(etc|cf|p|pp|op|cit|ibid|id|éd|trad|coll|vol|chap|fol|n
 export const footnoteCallAfterPunctuation = chapterRule('footnote-call-after-punctuation', (tree, report, { chapter }) => {
   if (!/^fr(-|$)/.test(chapter.lang)) return;
   visit(tree, (node, index, parent) => {
-    const isCall = node.type === 'footnoteReference' || (node.type === 'cite' && !node.citations.every((c) => c.authorInText));
-    if (!isCall || !parent || index === undefined || index === 0) return;
+    if (!isNoteCall(node as Nodes) || !parent || index === undefined || index === 0) return;
     const before = parent.children[index - 1];
     if (before.type !== 'text') return;
-    const match = /(\S*?)([.,;:])$/.exec(before.value);
+    // « texte.¹ » and « texte. [@a] » alike: a space between does not move the call.
+    const match = /(\S*?)([.,;:])\s*$/.exec(before.value);
     if (!match) return;
     const [, word, mark] = match;
     const isAbbreviation = mark === '.' && (abbreviations.test(word) || /^\p{Lu}$/u.test(word));

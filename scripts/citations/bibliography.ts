@@ -1,0 +1,67 @@
+/**
+ * Reads the book's bibliography files once: CSL-JSON (`.json`) and BibTeX / BibLaTeX (`.bib`,
+ * `.bibtex`, `.biblatex`), as pandoc tells them apart, by extension. Nothing is reported here: what
+ * cannot be read is recorded with its place, and the `bibliography-invalid` check reports it.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { VFile } from 'vfile';
+import type { Point } from 'unist';
+import type { Bibliography, BibliographyEntry, BibliographyProblem } from './types.ts';
+import { readCslJson, type ReadResult } from './csl-json.ts';
+import { readBibtex } from './bibtex.ts';
+
+export interface BibliographySource {
+  /** Absolute path of the file. */
+  path: string;
+  /** Where the file is named (book.yaml), for a message when it does not exist. */
+  namedIn?: { file: VFile; place: Point };
+}
+
+function readerFor(file: string): ((file: VFile) => ReadResult) | undefined {
+  const extension = path.extname(file).toLowerCase();
+  if (extension === '.json') return readCslJson;
+  if (extension === '.bib' || extension === '.bibtex' || extension === '.biblatex') return readBibtex;
+  return undefined;
+}
+
+export async function loadBibliography(sources: BibliographySource[]): Promise<Bibliography> {
+  const bibliography: Bibliography = { files: [], entries: [], byId: new Map(), problems: [], configured: sources.length > 0 };
+  for (const source of sources) {
+    let text: string;
+    try {
+      text = await readFile(source.path, 'utf8');
+    } catch {
+      // Named in book.yaml: the message goes there. Named on the command line: on the missing path.
+      const file = source.namedIn?.file ?? new VFile({ path: source.path });
+      if (!source.namedIn) bibliography.files.push(file);
+      bibliography.problems.push({
+        file,
+        reason: `Bibliography file \`${source.path}\` does not exist; correct the name${source.namedIn ? ' in book.yaml' : ' given with --bibliography'} or export the bibliography there`,
+        place: source.namedIn?.place,
+        unreadable: true,
+      });
+      continue;
+    }
+    const file = new VFile({ path: source.path, value: text });
+    bibliography.files.push(file);
+    const read = readerFor(source.path);
+    if (!read) {
+      bibliography.problems.push({
+        file,
+        reason: `Bibliography \`${path.basename(source.path)}\` is neither CSL-JSON (.json) nor BibTeX (.bib); export it from Zotero in one of these formats`,
+        place: { line: 1, column: 1 },
+        unreadable: true,
+      });
+      continue;
+    }
+    const result = read(file);
+    for (const problem of result.problems) bibliography.problems.push({ file, ...problem } satisfies BibliographyProblem);
+    for (const entry of result.entries) {
+      const full: BibliographyEntry = { id: entry.item.id, item: entry.item, file, place: entry.place, typeAsWritten: entry.typeAsWritten };
+      bibliography.entries.push(full);
+      if (!bibliography.byId.has(full.id)) bibliography.byId.set(full.id, full);
+    }
+  }
+  return bibliography;
+}

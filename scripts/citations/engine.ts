@@ -1,0 +1,87 @@
+/**
+ * One citeproc-js engine per book (https://citeproc-js.readthedocs.io/en/latest/running.html):
+ * the style and locale are parsed once, every cited work is registered once, before any citation
+ * is processed, so that disambiguation and the bibliography see the whole book.
+ */
+import CSL, { type CslItem, type Engine, type VariableWrapperParams } from 'citeproc';
+
+export interface EngineOptions {
+  /** The CSL style, as XML text. */
+  style: string;
+  /** Locale XML by tag; citeproc-js also asks for `en-US`, its fallback for missing terms. */
+  locales: ReadonlyMap<string, string>;
+  /** The locale the style renders in (`fr-FR`). */
+  lang: string;
+  items: ReadonlyMap<string, CslItem>;
+  /** The book's language: works in another language get `lang` on their titles and names. */
+  bookLang: string;
+}
+
+/** Variables whose text is in the work's own language (titles, places of publication, archives). */
+const variablesInWorkLanguage = new Set([
+  'title', 'title-short', 'container-title', 'container-title-short', 'collection-title', 'original-title', 'publisher',
+  'publisher-place', 'event', 'archive',
+]);
+
+/**
+ * Names are in the work's language only when written in its script: `Иванов` in a Russian work
+ * is Russian, `Mendikulova` is the book's own transliteration.
+ */
+const nameVariables = new Set([
+  'author', 'editor', 'translator', 'container-author', 'collection-editor', 'director', 'interviewer', 'recipient',
+  'reviewed-author', 'composer',
+]);
+const nonLatinLetter = /(?!\p{Script=Latin})\p{L}/u;
+
+const primary = (tag: string) => tag.toLowerCase().split(/[-_]/)[0];
+const escapeAttribute = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+export function createEngine(options: EngineOptions): Engine {
+  const bookLanguage = primary(options.bookLang);
+  const sys = {
+    retrieveLocale: (lang: string) => options.locales.get(lang) ?? false,
+    retrieveItem: (id: string): CslItem => {
+      const item = options.items.get(id);
+      if (!item) throw new Error(`citeproc asked for \`${id}\`, which is not in the bibliography`);
+      // A type is required by CSL; `citation-missing-field` reports an entry without one.
+      return item.type ? item : { ...item, type: 'article' };
+    },
+    // Mark text in another language than the book's (WCAG 3.1.2, Language of Parts).
+    variableWrapper(params: VariableWrapperParams, prePunct: string, str: string, postPunct: string): string {
+      // URL and DOI become links, as pandoc makes them (citeproc-hast.ts adds their line breaks).
+      if (str !== '' && (params.variableNames[0] === 'URL' || params.variableNames[0] === 'DOI')) {
+        const raw = String(params.itemData[params.variableNames[0]] ?? '').trim();
+        const href = params.variableNames[0] === 'DOI' && !/^https?:/i.test(raw) ? `https://doi.org/${raw.replace(/^doi:/i, '')}` : raw;
+        if (/^https?:\/\//i.test(href)) return `${prePunct}<a href="${escapeAttribute(href)}">${str}</a>${postPunct}`;
+      }
+      const language = typeof params.itemData.language === 'string' ? params.itemData.language.trim() : '';
+      const foreign = /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/.test(language) && primary(language) !== bookLanguage;
+      const inWorkLanguage =
+        params.variableNames.some((name) => variablesInWorkLanguage.has(name)) ||
+        (params.variableNames.some((name) => nameVariables.has(name)) && nonLatinLetter.test(str));
+      if (foreign && str !== '' && inWorkLanguage) {
+        return `${prePunct}<span lang="${escapeAttribute(language.replace(/_/g, '-'))}">${str}</span>${postPunct}`;
+      }
+      return `${prePunct}${str}${postPunct}`;
+    },
+  };
+  const engine = new CSL.Engine(sys, options.style, options.lang, true);
+  engine.setOutputFormat('html');
+  return engine;
+}
+
+/**
+ * Every term of the engine's locale that ends with a period (`ibid.`, `s. d.`, `éd.`): a citation
+ * that ends with one keeps its period when pandoc's rules drop the layout's final period.
+ */
+export function abbreviatedTerms(engine: Engine): string[] {
+  // terms[name][form] is a string or [singular, plural] (citeproc-js's parsed locale).
+  const terms = (engine as unknown as { locale: Record<string, { terms: Record<string, Record<string, unknown>> }> }).locale[engine.opt.lang]?.terms ?? {};
+  const found = new Set<string>(['et al.', 'etc.']);
+  for (const forms of Object.values(terms)) {
+    for (const value of Object.values(forms ?? {})) {
+      for (const text of Array.isArray(value) ? value : [value]) if (typeof text === 'string' && text.endsWith('.')) found.add(text);
+    }
+  }
+  return [...found];
+}

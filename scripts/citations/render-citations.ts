@@ -1,0 +1,274 @@
+/**
+ * The citation stage of a chapter: every `cite` node rendered by citeproc-js, in the order a reader
+ * meets the notes, with what pandoc does around it (pandoc's Text.Pandoc.Citeproc):
+ *
+ * - In a note style (CSL `class="note"`) a citation in the running text becomes a note of its own,
+ *   numbered in one sequence with the author's notes (`numberNotes` runs next); its text starts
+ *   with a capital. The space before the call goes (« texte [@a]. » → « texte¹. »): the call stays
+ *   before the punctuation, as French typography wants (pandoc's `notes-after-punctuation: false`).
+ * - `@key` in running text: the author's name stays in the text, the rest of the reference goes
+ *   into the note (citeproc `author-only` + `suppress-author`).
+ * - A citation inside an author's note stays in that note, processed at that note's number: as it
+ *   is when it opens a note made of one paragraph, between parentheses elsewhere, after a comma for
+ *   `@key`.
+ * - *Ibid.* and short forms are reset at each chapter (see docs/citations.md): a chapter's first
+ *   reference to a work is given in full, as the Chicago Manual (14.29) asks where notes are
+ *   numbered by chapter, and an *ibid.* never points into another chapter.
+ *
+ * Pure with respect to the outside world: the tree and the book's engine in, the tree out.
+ */
+import CSL, { type Citation, type CitationItem as CslCitationItem, type Engine } from 'citeproc';
+import type { Root, Parents, FootnoteDefinition, FootnoteReference, PhrasingContent, RootContent, Text } from 'mdast';
+import type { ElementContent } from 'hast';
+import type { LeafDirective } from 'mdast-util-directive';
+import type { Cite, CitationItem } from '../markdown/types.ts';
+import { visit } from 'unist-util-visit';
+import { normaliseLabel } from '../transforms/number-notes.ts';
+import { restoreEscapes } from '../markdown/escapes.ts';
+import type { RenderedBibliographyData, RenderedCiteData } from './types.ts';
+import { capitalizeFirst, endsWithPeriod, lowercaseLeadingTerm, removeFinalPeriod } from './citeproc-hast.ts';
+
+export interface CitationRendererOptions {
+  engine: Engine;
+  /** Ids the engine knows (registered bibliography entries). */
+  known: ReadonlySet<string>;
+  /** HTML of citeproc-js → hast. */
+  toHast: (html: string) => ElementContent[];
+  /** The rendered bibliography, made once when first asked for. */
+  bibliography: () => RenderedBibliographyData;
+  /** Terms ending with a period (`ibid.`), see engine.ts. */
+  abbreviations: readonly string[];
+  /** Terms citeproc-js capitalises when they open a citation (`ibid.`, `op. cit.`). */
+  leadingTerms: readonly string[];
+}
+
+interface Occurrence {
+  cite: Cite;
+  parent: Parents;
+  /** The note the citation belongs to (0 in an in-text style). */
+  noteIndex: number;
+  /** Inside an author's note (rather than in the running text). */
+  inNote: boolean;
+  /** Opens a note made of one paragraph (pandoc then leaves it without parentheses). */
+  opensNote: boolean;
+  citation?: Citation;
+  html?: string;
+}
+
+const isAuthorInText = (cite: Cite) => cite.citations.length > 0 && cite.citations.every((c) => c.authorInText);
+
+export class CitationRenderer {
+  readonly noteStyle: boolean;
+  private readonly options: CitationRendererOptions;
+  private chapters = 0;
+  /** Whether a `::bibliography` was met in some chapter. */
+  bibliographyPlaced = false;
+  /** Author-only renderings by work and position (first / later): the same few strings recur. */
+  private readonly authorCache = new Map<string, string>();
+
+  constructor(options: CitationRendererOptions) {
+    this.options = options;
+    this.noteStyle = options.engine.opt.xclass === 'note';
+  }
+
+  private itemOf(citation: CitationItem, authorInText: boolean, last: boolean): CslCitationItem {
+    const item: CslCitationItem = { id: citation.key };
+    if (citation.locator) {
+      item.locator = restoreEscapes(citation.locator);
+      item.label = citation.label ?? 'page';
+    }
+    if (citation.prefix) item.prefix = restoreEscapes(citation.prefix);
+    if (citation.suffix) item.suffix = restoreEscapes(citation.suffix);
+    // citeproc-js lets a suffix's final period swallow the `;` before the next work
+    // (`21 et suiv. Smith`); a case-protected span keeps both, as pandoc prints them.
+    if (item.suffix && !last && item.suffix.endsWith('.')) item.suffix = `${item.suffix.slice(0, -1)}<span class="nocase">.</span>`;
+    if (citation.suppressAuthor || authorInText) item['suppress-author'] = true;
+    return item;
+  }
+
+  /** The citations of one chapter, in reading order: a note's citations at the note's first call. */
+  private collect(tree: Root): { occurrences: Occurrence[]; bibliographies: LeafDirective[] } {
+    // The first definition of each label, wherever it stands, as numberNotes takes it.
+    const definitions = new Map<string, FootnoteDefinition>();
+    visit(tree, 'footnoteDefinition', (node) => {
+      const id = normaliseLabel(node.identifier);
+      if (!definitions.has(id)) definitions.set(id, node);
+    });
+    const occurrences: Occurrence[] = [];
+    const bibliographies: LeafDirective[] = [];
+    const numbered = new Set<string>();
+    let notes = 0;
+    const walk = (node: Parents, note?: { number: number; definition: FootnoteDefinition }) => {
+      for (const child of node.children) {
+        if (child.type === 'footnoteDefinition') continue; // met at its first call
+        if (child.type === 'footnoteReference') {
+          const id = normaliseLabel(child.identifier);
+          const definition = definitions.get(id);
+          if (definition && !numbered.has(id)) {
+            numbered.add(id);
+            notes += 1;
+            walk(definition, { number: notes, definition });
+          }
+          continue;
+        }
+        if (child.type === 'cite') {
+          const inNote = note !== undefined;
+          const noteIndex = !this.noteStyle ? 0 : inNote ? note.number : ++notes;
+          const opensNote =
+            inNote && note.definition.children.length === 1 && note.definition.children[0] === node && node.type === 'paragraph' && node.children[0] === child;
+          occurrences.push({ cite: child, parent: node, noteIndex, inNote, opensNote });
+          continue;
+        }
+        if (child.type === 'leafDirective' && child.name === 'bibliography') {
+          bibliographies.push(child);
+          continue;
+        }
+        if ('children' in child) walk(child as Parents, note);
+      }
+    };
+    walk(tree);
+    return { occurrences, bibliographies };
+  }
+
+  /** Render the citations of one chapter (after typography, before `numberNotes`). */
+  renderChapter(tree: Root, chapterId: string): void {
+    const { occurrences, bibliographies } = this.collect(tree);
+    const { engine, known } = this.options;
+    this.chapters += 1;
+
+    // citationsPre holds this chapter's citations only: positions (ibid., subsequent) restart with
+    // each chapter. Every work was registered beforehand (CSL.ASSUME_ALL_ITEMS_REGISTERED).
+    const pre: Array<[string, number]> = [];
+    const byIndex: Occurrence[] = [];
+    occurrences.forEach((occurrence, i) => {
+      const authorInText = isAuthorInText(occurrence.cite);
+      const items = occurrence.cite.citations.filter((c) => known.has(c.key)).map((c, i, all) => this.itemOf(c, authorInText, i === all.length - 1));
+      if (items.length === 0) return;
+      const citation: Citation = {
+        citationID: `${this.chapters}:${chapterId}:${i}`,
+        citationItems: items,
+        properties: { noteIndex: occurrence.noteIndex },
+      };
+      const [, updates] = engine.processCitationCluster(citation, pre, [], CSL.ASSUME_ALL_ITEMS_REGISTERED);
+      pre.push([citation.citationID, occurrence.noteIndex]);
+      byIndex.push(occurrence);
+      occurrence.citation = citation;
+      // A later citation can change an earlier one (disambiguation): keep the last word.
+      for (const [index, html] of updates) byIndex[index].html = html;
+    });
+
+    const generated: FootnoteDefinition[] = [];
+    occurrences.forEach((occurrence, i) => this.place(occurrence, `citation-note-${i + 1}`, generated));
+    if (generated.length) tree.children.push(...(generated as RootContent[]));
+
+    for (const node of bibliographies) {
+      const data: RenderedBibliographyData = this.bibliographyPlaced ? { ...this.options.bibliography(), entries: withoutIds(this.options.bibliography().entries) } : this.options.bibliography();
+      node.data = { ...(node.data ?? {}), ...data };
+      this.bibliographyPlaced = true;
+    }
+  }
+
+  /**
+   * The author's name, as the style gives it at this citation's position (`Anna Smith`, then
+   * `Smith`); empty for a work with no author, for which pandoc prints no name either.
+   */
+  private authorOnly(occurrence: Occurrence): ElementContent[] {
+    const first = occurrence.citation?.sortedItems?.[0]?.[1];
+    if (!first) return [];
+    // The name in full at the first reference, short after it: an ibid. position would print
+    // no name at all (the style's ibid. has none), where pandoc prints the short name.
+    const position = (first.position ?? CSL.POSITION_FIRST) === CSL.POSITION_FIRST ? CSL.POSITION_FIRST : CSL.POSITION_SUBSEQUENT;
+    const key = `${first.id}\u0000${position}`;
+    let html = this.authorCache.get(key);
+    if (html === undefined) {
+      html = this.options.engine
+        .makeCitationCluster([{ id: first.id, 'author-only': true, position }])
+        .replace('[NO_PRINTED_FORM]', '')
+        // citeproc-js keeps the delimiter that followed the names in the full form (`Jean Dupont,`).
+        .replace(/[\s,;:\u00a0\u202f]+$/, '');
+      this.authorCache.set(key, html);
+    }
+    return html === '' ? [] : this.options.toHast(html);
+  }
+
+  private rendered(occurrence: Occurrence): ElementContent[] {
+    const unknown = occurrence.cite.citations.filter((c) => !this.options.known.has(c.key));
+    // What pandoc prints for a key it cannot find: the key and a question mark, in bold.
+    const marks: ElementContent[] = unknown.flatMap((c, i) => [
+      ...(i > 0 ? [{ type: 'text' as const, value: '; ' }] : []),
+      { type: 'element' as const, tagName: 'strong', properties: { className: ['citation-unknown'] }, children: [{ type: 'text' as const, value: `${c.key}?` }] },
+    ]);
+    if (occurrence.html === undefined) return marks;
+    const known = this.options.toHast(occurrence.html);
+    return marks.length ? [...marks, { type: 'text', value: '; ' }, ...known] : known;
+  }
+
+  private place(occurrence: Occurrence, noteId: string, generated: FootnoteDefinition[]): void {
+    const { cite, parent } = occurrence;
+    const author = isAuthorInText(cite) ? this.authorOnly(occurrence) : [];
+    const authorInText = author.length > 0;
+    const withRendering = (rendered: ElementContent[]): Cite => ({
+      ...cite,
+      data: { ...(cite.data ?? {}), ...({ rendered } satisfies RenderedCiteData) },
+    });
+    const index = parent.children.indexOf(cite as never);
+    const siblings = parent.children as PhrasingContent[];
+    let rendered = this.rendered(occurrence);
+
+    if (!this.noteStyle) {
+      if (authorInText) rendered = [...author, { type: 'text', value: ' ' }, ...rendered];
+      siblings[index] = withRendering(rendered);
+      return;
+    }
+
+    if (!occurrence.inNote) {
+      const reference: FootnoteReference = { type: 'footnoteReference', identifier: noteId, label: noteId };
+      const note: Cite = withRendering(capitalizeFirst(rendered));
+      generated.push({
+        type: 'footnoteDefinition',
+        identifier: noteId,
+        label: noteId,
+        children: [{ type: 'paragraph', children: [note] }],
+        data: { citation: true } as FootnoteDefinition['data'],
+      });
+      if (authorInText) {
+        siblings.splice(index, 1, withRendering(author), reference);
+      } else {
+        const before = siblings[index - 1];
+        if (before?.type === 'text') before.value = before.value.replace(/[ \t\n\u00a0\u202f]+$/, '');
+        siblings[index] = reference;
+      }
+      return;
+    }
+
+    const after = siblings.slice(index + 1);
+    if (authorInText) {
+      // pandoc: « Author, reference » — the final period stays only at the end of the paragraph or
+      // before a capital.
+      const next = after.find((node) => node.type !== 'text' || node.value.trim() !== '');
+      const needsPeriod = next === undefined || (next.type === 'text' && /^\s*\p{Lu}/u.test(next.value));
+      const body = needsPeriod ? rendered : removeFinalPeriod(rendered, this.options.abbreviations);
+      siblings[index] = withRendering([...author, { type: 'text', value: ', ' }, ...body]);
+    } else if (occurrence.opensNote) {
+      // A note that is a reference: a capital, as in a note made of a citation (pandoc leaves it as is).
+      rendered = capitalizeFirst(rendered);
+      siblings[index] = withRendering(rendered);
+    } else {
+      const body = lowercaseLeadingTerm(removeFinalPeriod(rendered, this.options.abbreviations), this.options.leadingTerms);
+      const before = siblings[index - 1];
+      const space = before && !(before.type === 'text' && /\s$/.test(before.value)) ? ' ' : '';
+      siblings[index] = withRendering([{ type: 'text', value: `${space}(` }, ...body, { type: 'text', value: ')' }]);
+      rendered = [];
+    }
+    // « [@a, p. 3]. » where the reference ends with its own period: one period (pandoc's mvPunct).
+    const next = siblings[index + 1];
+    if (rendered.length && endsWithPeriod(rendered) && next?.type === 'text' && next.value.startsWith('.')) {
+      (next as Text).value = next.value.slice(1);
+    }
+  }
+}
+
+/** A second `::bibliography` repeats the entries without their ids (ids are unique in a book). */
+function withoutIds(entries: ElementContent[]): ElementContent[] {
+  return entries.map((entry) => (entry.type === 'element' ? { ...entry, properties: { ...entry.properties, id: undefined } } : entry));
+}
