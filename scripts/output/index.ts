@@ -5,6 +5,8 @@
 import path from 'node:path';
 import type { Book } from '../model.ts';
 import { writeHtmlEdition } from './html.ts';
+import { writePdfEdition } from './pdf/index.ts';
+import { epubFileName, writeEpub } from './epub/index.ts';
 
 export interface WriteOptions {
   draft: boolean;
@@ -13,10 +15,11 @@ export interface WriteOptions {
 export interface EditionWriter {
   /** What the edition is, for `--help` and the summary. */
   description: string;
-  write(book: Book, staging: string, options: WriteOptions): Promise<string>;
+  /** Returns the name of what it wrote, or the names when it writes several files (the PDFs). */
+  write(book: Book, staging: string, options: WriteOptions): Promise<string | string[]>;
 }
 
-export type Format = 'html';
+export type Format = 'html' | 'pdf' | 'epub';
 
 export const formats: Record<Format, EditionWriter> = {
   html: {
@@ -24,6 +27,20 @@ export const formats: Record<Format, EditionWriter> = {
     async write(book, staging) {
       await writeHtmlEdition(book, path.join(staging, 'html'));
       return 'html';
+    },
+  },
+  pdf: {
+    description: 'Print edition: build/book.pdf (3 mm bleed), build/book-crop.pdf (crop marks), build/book-screen.pdf',
+    async write(book, staging) {
+      return (await writePdfEdition(book, staging)).files;
+    },
+  },
+  // After the PDF (registry order is build order): it reads the PDF's page map, book.printPages.
+  epub: {
+    description: 'EPUB 3 edition: build/book.epub',
+    async write(book, staging) {
+      await writeEpub(book, path.join(staging, epubFileName), path.join(staging, '.epub-work'));
+      return epubFileName;
     },
   },
 };

@@ -1,0 +1,424 @@
+/*
+ * Runs in Chromium, in the print document: lays the book out with Paged.js 0.4.3 and reports the
+ * pages. Plain JavaScript (the browser runs it as is), loaded as a module beside paged.esm.js.
+ *
+ * `window.bookRender` is a promise: the build waits for it (its explicit "finished" signal) and
+ * gets the page map and the layout problems found, or the error that stopped the layout.
+ *
+ * What this adds to Paged.js, in one handler (`BookPages`):
+ *   - Linear time. As shipped, each page costs more than the one before, for three reasons, each
+ *     undone here: (1) every page stays in the document, and each forced layout (Paged.js forces
+ *     hundreds per page) walks them all, even hidden: pages that are finished leave the document
+ *     for a fragment as soon as the next page is done with them (Paged.js's Splits handler looks
+ *     one page back), and all come back, in order, before printing; (2) to cut a page Paged.js
+ *     looks up source elements with a querySelector over the whole book: the source gets the
+ *     index (`indexOfRefs`) Paged.js uses when it exists; (3) Chromium writes a
+ *     PDF destination for every in-document link target and re-examines all of them on every page
+ *     it prints: only the table of contents keeps its links for Chromium; the others (notes,
+ *     index) are written by the post-processing (links()). The queue that drives Paged.js also
+ *     no longer waits for an animation frame between pages (~16 ms each, and nothing needs
+ *     painting while the book is laid out). Finished pages also lose the scaffolding they do not
+ *     use (prune), and the layout's working data goes before printing (release).
+ *   - Folios. `counter-reset: page` in mid-book is broken in Paged.js 0.4.3 (it becomes a rule on
+ *     one page that also cancels that page's increment, and target-counter recomputes numbers from
+ *     every page's computed counters, for every reference). Pages are numbered here instead: roman numerals up to the first division of the
+ *     main matter (`data-folio-restart`), arabic from 1 there; the folio goes to the page as the
+ *     custom property --folio, which the margin boxes print (print.css).
+ *   - Page references. `[data-page-ref="id"]` gets, as text, the folio of the page on which `#id`
+ *     begins: at once when the target comes first (the index of names, laid out with its real
+ *     numbers, duplicates on one page dropped), after the layout when it comes later (the table of
+ *     contents, whose number boxes have a fixed width so nothing moves).
+ *   - Words cut by a page break. Paged.js cuts a text where the next page begins, and the letter
+ *     it picks may fall inside a word, away from the soft hyphen at which the browser broke the
+ *     last line (`espér-ait` for `espé-rait`). The cut moves back to that soft hyphen (or, in a
+ *     word without one, to the start of the word), and the page ends with a hyphen in the book's
+ *     type (Paged.js's default, U+2011, is a glyph EB Garamond lacks).
+ *   - Checks of the result: every note on the page of its call, none lost or doubled; no paragraph
+ *     leaving a single line at a page foot or head; no heading alone at a page foot.
+ */
+import { Previewer, Handler, registerHandlers } from './paged.esm.js';
+
+const KEEP_IN_LAYOUT = 2;
+const SOFT_HYPHEN = '\u00ad';
+const HYPHEN = '-';
+const letter = /[\p{L}\p{M}]/u;
+
+function roman(n) {
+  const digits = [
+    [1000, 'm'], [900, 'cm'], [500, 'd'], [400, 'cd'], [100, 'c'], [90, 'xc'],
+    [50, 'l'], [40, 'xl'], [10, 'x'], [9, 'ix'], [5, 'v'], [4, 'iv'], [1, 'i'],
+  ];
+  let out = '';
+  for (const [value, letters] of digits) {
+    while (n >= value) {
+      out += letters;
+      n -= value;
+    }
+  }
+  return out;
+}
+
+/**
+ * Half of a Paged.js page is scaffolding this book never fills: side margin boxes, corner boxes,
+ * crop and registration marks (book-crop.pdf draws its own). Once a page is finished they go,
+ * which saves a third of the memory printing needs. Top and bottom boxes stay: they sit in grids
+ * whose columns the others would shift.
+ */
+function prune(pageElement) {
+  for (const element of pageElement.querySelectorAll('.pagedjs_margin-left, .pagedjs_margin-right, [class*="corner-holder"]')) {
+    if (!element.querySelector('.hasContent')) element.remove();
+  }
+  for (const element of pageElement.querySelectorAll('.pagedjs_marks-crop, .pagedjs_marks-middle')) element.remove();
+}
+
+function targetIdOf(element) {
+  return element.id || element.dataset.id || '';
+}
+
+class BookPages extends Handler {
+  constructor(chunker, polisher, caller) {
+    super(chunker, polisher, caller);
+    // The previewer (caller) is how render() reaches this instance.
+    caller.bookPages = this;
+    /** Position (from 0) of the page holding the first division of the main matter. */
+    this.restartAt = undefined;
+    /** Target id → folio of its first page. */
+    this.folios = new Map();
+    /** Target id → source elements that print its folio. */
+    this.referrers = new Map();
+    /** Pages [0, offstage) are out of the document, in this fragment. */
+    this.offstage = 0;
+    this.offstagePages = document.createDocumentFragment();
+    this.expectedNotes = 0;
+    /** When each page was done (ms since the page opened), to see how the layout scales. */
+    this.pageTimes = [];
+    /** When each phase after the layout ended (ms, page clock). */
+    this.phases = {};
+    // Zero-delay ticks instead of animation frames (see the header).
+    const channel = new MessageChannel();
+    const waiting = [];
+    channel.port1.onmessage = () => waiting.shift()?.();
+    chunker.q.tick = (callback) => {
+      waiting.push(callback);
+      channel.port2.postMessage(0);
+    };
+  }
+
+  afterParsed(parsed) {
+    // Paged.js finds a source element by its data-ref with a querySelector over the whole book,
+    // unless the source has an index: without one, each page costs more than the one before.
+    const index = Object.create(null);
+    for (const element of parsed.querySelectorAll('[data-ref]')) index[element.dataset.ref] = element;
+    parsed.indexOfRefs = index;
+    for (const element of parsed.querySelectorAll('[data-page-ref]')) {
+      const id = element.dataset.pageRef;
+      if (!this.referrers.has(id)) this.referrers.set(id, []);
+      this.referrers.get(id).push(element);
+    }
+    this.expectedNotes = parsed.querySelectorAll('.fn').length;
+    window.bookProgress?.({ stage: 'parsed', notes: this.expectedNotes });
+  }
+
+  /** A page break inside a word moves back to the word's soft hyphen, or to the word's start. */
+  onOverflow(overflow) {
+    this.cutAfterSoftHyphen = undefined;
+    if (!overflow || overflow.startContainer.nodeType !== Node.TEXT_NODE) return undefined;
+    const text = overflow.startContainer.data;
+    const start = overflow.startOffset;
+    if (start <= 0 || start >= text.length || !letter.test(text[start - 1]) || !letter.test(text[start])) return undefined;
+    // Back over the letters of the word: to a soft hyphen, or to the space before the word.
+    let cut = start;
+    while (cut > 0 && letter.test(text[cut - 1])) cut -= 1;
+    overflow.setStart(overflow.startContainer, cut);
+    if (cut > 0 && text[cut - 1] === SOFT_HYPHEN) this.cutAfterSoftHyphen = overflow.startContainer;
+    return overflow;
+  }
+
+  /** Paged.js adds the hyphen only before an ASCII letter (its test is /\w/): add it otherwise. */
+  afterOverflowRemoved() {
+    const text = this.cutAfterSoftHyphen;
+    this.cutAfterSoftHyphen = undefined;
+    if (text && text.data.endsWith(SOFT_HYPHEN)) {
+      text.data += HYPHEN;
+      text.parentNode?.classList.add('pagedjs_hyphen');
+    }
+  }
+
+  folioOf(position) {
+    if (this.restartAt !== undefined && position >= this.restartAt) return String(position - this.restartAt + 1);
+    return roman(position + 1);
+  }
+
+  /** An index entry about to be laid out: its targets are all placed; one number per page. */
+  layoutNode(node) {
+    if (node.nodeType !== 1 || !node.hasAttribute('data-index-entry')) return;
+    const seen = new Set();
+    for (const ref of node.querySelectorAll('[data-page-ref]')) {
+      const label = ref.textContent;
+      if (!label) continue;
+      if (seen.has(label)) ref.remove();
+      else seen.add(label);
+    }
+  }
+
+  afterPageLayout(pageElement, page, breakToken, chunker) {
+    const position = page.position;
+    if (this.restartAt !== undefined && position <= this.restartAt) this.restartAt = undefined;
+    if (this.restartAt === undefined && pageElement.querySelector('[data-folio-restart]:not([data-split-from])')) this.restartAt = position;
+    const label = this.folioOf(position);
+    pageElement.dataset.folio = label;
+    pageElement.style.setProperty('--folio', JSON.stringify(label));
+
+    for (const element of pageElement.querySelectorAll('[data-page-target]')) {
+      const id = targetIdOf(element);
+      if (!id || this.folios.has(id)) continue;
+      this.folios.set(id, label);
+      for (const ref of this.referrers.get(id) ?? []) ref.textContent = label;
+    }
+
+    const pages = chunker.pages;
+    while (this.offstage < pages.length - KEEP_IN_LAYOUT) {
+      const old = pages[this.offstage];
+      old.removeListeners();
+      prune(old.element);
+      this.offstagePages.appendChild(old.element);
+      this.offstage += 1;
+    }
+    this.pageTimes.push(Math.round(performance.now()));
+    if (pages.length % 50 === 0) window.bookProgress?.({ stage: 'pages', pages: pages.length });
+  }
+
+  afterRendered() {
+    this.phases.paged = Math.round(performance.now());
+    const pages = this.chunker.pages;
+    for (const page of pages.slice(this.offstage)) {
+      page.removeListeners();
+      prune(page.element);
+    }
+    this.chunker.pagesArea.insertBefore(this.offstagePages, this.chunker.pagesArea.firstChild);
+    this.finalFolios(pages);
+    this.phases.folios = Math.round(performance.now());
+  }
+
+  /** The layout is final: folios and page references from the DOM as it stands. */
+  finalFolios(pages) {
+    this.restartAt = undefined;
+    pages.forEach((page, position) => {
+      if (this.restartAt === undefined && page.element.querySelector('[data-folio-restart]:not([data-split-from])')) this.restartAt = position;
+    });
+    const folioOfElement = new Map();
+    pages.forEach((page, position) => {
+      const label = this.folioOf(position);
+      folioOfElement.set(page.element, label);
+      if (page.element.dataset.folio !== label) {
+        page.element.dataset.folio = label;
+        page.element.style.setProperty('--folio', JSON.stringify(label));
+      }
+    });
+    const area = this.chunker.pagesArea;
+    const folios = new Map();
+    for (const element of area.querySelectorAll('[data-page-target]')) {
+      const id = targetIdOf(element);
+      if (id && !folios.has(id)) folios.set(id, folioOfElement.get(element.closest('.pagedjs_page')));
+    }
+    this.finalTargets = folios;
+    for (const ref of area.querySelectorAll('[data-page-ref]')) {
+      const label = folios.get(ref.dataset.pageRef) ?? '';
+      if (ref.textContent !== label) ref.textContent = label;
+    }
+  }
+}
+
+registerHandlers(BookPages);
+
+/** The innermost block at whose start, or inside which, the page begins. */
+function firstBlockOf(content) {
+  let block = content.querySelector('[data-block]');
+  while (block && block.hasAttribute('data-split-from')) {
+    const inner = block.querySelector('[data-block]');
+    if (!inner) break;
+    block = inner;
+  }
+  return block;
+}
+
+function lineCount(element) {
+  const range = document.createRange();
+  range.selectNodeContents(element);
+  const bottoms = new Set();
+  for (const rect of range.getClientRects()) if (rect.width > 0 && rect.height > 0) bottoms.add(Math.round(rect.bottom));
+  return bottoms.size;
+}
+
+function describe(element) {
+  const block = element.closest('[data-block]');
+  return block ? block.dataset.block : '';
+}
+
+/** Page map and layout problems, from the finished pages. */
+function report(handler) {
+  const pages = handler.chunker.pages;
+  const problems = [];
+  // A page on which no block starts or continues (inside a long run of non-block elements, such
+  // as bibliography entries) is placed after the last block met in its division.
+  const lastBlock = new Map();
+  const map = pages.map((page) => {
+    const element = page.element;
+    const content = element.querySelector('.pagedjs_page_content');
+    const block = firstBlockOf(content);
+    const section = (block ?? content).closest('[data-section]') ?? content.querySelector('[data-section]');
+    const sectionId = section ? section.dataset.section : '';
+    const blocks = content.querySelectorAll('[data-block]');
+    const blockId = block ? block.dataset.block : lastBlock.get(sectionId) ?? '';
+    if (blocks.length) lastBlock.set(sectionId, blocks[blocks.length - 1].dataset.block);
+    return {
+      label: element.dataset.folio,
+      blank: element.classList.contains('pagedjs_blank_page'),
+      side: element.classList.contains('pagedjs_left_page') ? 'left' : 'right',
+      section: sectionId,
+      blockId,
+    };
+  });
+
+  // Notes: each exactly once, on the page of its call.
+  const pageOf = (element) => element.closest('.pagedjs_page');
+  const notesByRef = new Map();
+  for (const note of handler.chunker.pagesArea.querySelectorAll('.pagedjs_footnote_area [data-note="footnote"]:not([data-split-from])')) {
+    const ref = note.dataset.ref;
+    if (!notesByRef.has(ref)) notesByRef.set(ref, []);
+    notesByRef.get(ref).push(note);
+  }
+  const calls = handler.chunker.pagesArea.querySelectorAll('[data-footnote-call]');
+  const called = new Set();
+  for (const call of calls) {
+    const ref = call.dataset.footnoteCall;
+    if (called.has(ref)) continue;
+    called.add(ref);
+    const notes = notesByRef.get(ref) ?? [];
+    const visibleCall = call.previousElementSibling;
+    const where = visibleCall ? describe(visibleCall) : describe(call);
+    const number = notes[0]?.dataset.noteNumber ?? visibleCall?.textContent ?? '?';
+    if (notes.length === 0) {
+      problems.push({ kind: 'footnote-lost', block: where, page: pageOf(call)?.dataset.folio, message: `Note ${number} is called on page ${pageOf(call)?.dataset.folio} but printed nowhere` });
+    } else if (notes.length > 1) {
+      problems.push({ kind: 'footnote-doubled', block: where, page: pageOf(call)?.dataset.folio, message: `Note ${number} is printed ${notes.length} times` });
+    } else if (pageOf(notes[0]) !== pageOf(call)) {
+      problems.push({
+        kind: 'footnote-page',
+        block: where,
+        page: pageOf(call)?.dataset.folio,
+        message: `Note ${number} is called on page ${pageOf(call)?.dataset.folio} but printed on page ${pageOf(notes[0])?.dataset.folio}`,
+      });
+    }
+  }
+  const printedNotes = called.size;
+  if (printedNotes !== handler.expectedNotes) {
+    problems.push({ kind: 'footnote-lost', block: '', page: '', message: `${handler.expectedNotes} notes in the text, ${printedNotes} called in the pages` });
+  }
+
+  // Widows, orphans, headings alone at a page foot.
+  for (const page of pages) {
+    const content = page.element.querySelector('.pagedjs_page_content');
+    const label = page.element.dataset.folio;
+    for (const split of content.querySelectorAll('p[data-split-to], li[data-split-to]')) {
+      if (split.closest('.fn')) continue;
+      if (lineCount(split) < 2) problems.push({ kind: 'orphan', block: describe(split), page: label, message: `A paragraph leaves a single line at the foot of page ${label}` });
+    }
+    for (const split of content.querySelectorAll('p[data-split-from], li[data-split-from]')) {
+      if (split.closest('.fn')) continue;
+      if (lineCount(split) < 2) problems.push({ kind: 'widow', block: describe(split), page: label, message: `A paragraph ends with a single line at the head of page ${label}` });
+    }
+    const blocks = content.querySelectorAll('[data-block]');
+    const last = blocks[blocks.length - 1];
+    if (last && /^H[2-6]$/.test(last.tagName) && !page.element.classList.contains('pagedjs_blank_page')) {
+      problems.push({ kind: 'heading-at-foot', block: describe(last), page: label, message: `Heading « ${last.textContent.trim()} » stands alone at the foot of page ${label}` });
+    }
+  }
+  handler.phases.checks = Math.round(performance.now());
+  const found = links(handler, notesByRef);
+  handler.phases.links = Math.round(performance.now());
+  return { pages: map, problems, notes: printedNotes, pageTimes: handler.pageTimes, phases: handler.phases, links: found };
+}
+
+/**
+ * The links inside the book — note call to note and back, index to the page of each occurrence —
+ * as places on pages (CSS px from the sheet's top left), for the post-processing to write as PDF
+ * link annotations: Chromium's own would cost time with the square of the book (see the header).
+ */
+function links(handler, notesByRef) {
+  const pages = handler.chunker.pages;
+  const index = new Map(pages.map((page, i) => [page.element, i]));
+  const sheets = new Map();
+  const place = (element) => {
+    const page = element.closest('.pagedjs_page');
+    if (!sheets.has(page)) sheets.set(page, page.querySelector('.pagedjs_sheet').getBoundingClientRect());
+    const sheet = sheets.get(page);
+    const rect = element.getBoundingClientRect();
+    return { page: index.get(page), x: rect.left - sheet.left, y: rect.top - sheet.top, width: rect.width, height: rect.height };
+  };
+  const result = [];
+  const area = handler.chunker.pagesArea;
+  for (const call of area.querySelectorAll('[data-footnote-call]')) {
+    const visible = call.previousElementSibling;
+    const note = (notesByRef.get(call.dataset.footnoteCall) ?? [])[0];
+    if (!visible || !visible.classList.contains('noteref') || !note) continue;
+    const from = place(visible);
+    const to = place(note);
+    result.push({ from, to });
+    const back = note.querySelector('.note-number');
+    if (back) result.push({ from: place(back), to: from });
+  }
+  const targets = new Map();
+  for (const element of area.querySelectorAll('[data-page-target]')) {
+    const id = targetIdOf(element);
+    if (id && !targets.has(id)) targets.set(id, element);
+  }
+  for (const ref of area.querySelectorAll('.index-of-names [data-page-ref]')) {
+    const target = targets.get(ref.dataset.pageRef);
+    if (target && ref.textContent) result.push({ from: place(ref), to: place(target) });
+  }
+  return result;
+}
+
+/**
+ * What the layout needed and printing does not: the whole book as source, the break tokens that
+ * point into it, the lookup tables. Let go before printing, which needs memory of its own.
+ */
+function release(previewer) {
+  const chunker = previewer.chunker;
+  for (const page of chunker.pages) {
+    page.startToken = undefined;
+    page.endToken = undefined;
+    page.layoutMethod = undefined;
+    if (page.wrapper) page.wrapper.indexOfRefs = undefined;
+  }
+  chunker.source = undefined;
+  chunker.content = undefined;
+  chunker.breakToken = undefined;
+  previewer.bookPages.referrers.clear();
+  previewer.bookPages.folios.clear();
+}
+
+async function render() {
+  const started = performance.now();
+  const stylesheets = [...document.querySelectorAll('link[data-paged]')].map((link) => {
+    link.remove();
+    return link.href;
+  });
+  // The content moves (not copied, not serialized) into a fragment Paged.js lays out from.
+  const content = document.createDocumentFragment();
+  while (document.body.firstChild) content.appendChild(document.body.firstChild);
+  const previewer = new Previewer({ hyphenGlyph: HYPHEN });
+  const flow = await previewer.preview(content, stylesheets, document.body);
+  const result = report(previewer.bookPages);
+  // See (3) in the header: links inside the book, but for the table of contents, lose their target.
+  for (const link of document.querySelectorAll('.pagedjs_pages a[href^="#"]')) {
+    if (!link.closest('.toc')) link.removeAttribute('href');
+  }
+  release(previewer);
+  return { ...result, ms: Math.round(performance.now() - started), pageCount: flow.total };
+}
+
+window.bookRender = render();
+// An unhandled rejection would also be a page error; the build reads the rejection itself.
+window.bookRender.catch(() => undefined);

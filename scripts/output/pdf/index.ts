@@ -1,0 +1,245 @@
+/**
+ * The print edition: `book.pdf` (print on demand: 3 mm bleed, TrimBox and BleedBox), `book-crop.pdf`
+ * (the same with crop marks, for an offset printer) and `book-screen.pdf` (trim size, for reading).
+ * Stages: print document (hast) → Paged.js layout in Chromium → Chromium prints → pdf-lib
+ * post-processing. Fills `book.printPages`, the page map the EPUB uses. See docs/pdf.md.
+ */
+import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { VFile } from 'vfile';
+import type { Book, PrintPage } from '../../model.ts';
+import { BuildError } from '../../errors.ts';
+import { loadNamesRegistry } from '../../manuscript/names.ts';
+import { serializeHtml } from '../html.ts';
+import { bookFontFaces, installFonts } from '../fonts.ts';
+import { bookText } from '../../../templates/web/pages.ts';
+import { printLabelsFor } from '../../../templates/print/labels.ts';
+import { buildPrintDocument, type PrintDocument } from './print-document.ts';
+import { renderPdf, type RenderResult, type RenderedPage } from './render.ts';
+import { MM, postprocessPdf, type OutlineItem } from './postprocess.ts';
+
+export const printTemplateDir = fileURLToPath(new URL('../../../templates/print/', import.meta.url));
+const browserDir = fileURLToPath(new URL('./browser/', import.meta.url));
+const require = createRequire(import.meta.url);
+// The package exports no path to its browser bundle; it sits beside lib/ (pagedjs 0.4.x).
+const pagedEsm = path.join(path.dirname(require.resolve('pagedjs')), '..', 'dist', 'paged.esm.js');
+
+export const PDF_FILES = { print: 'book.pdf', crop: 'book-crop.pdf', screen: 'book-screen.pdf' } as const;
+
+/** Bleed on every side: the usual 3 mm of print-on-demand and offset printers. */
+export const BLEED_MM = 3;
+
+export interface PdfOptions {
+  /** Time limit for the layout, in milliseconds (default: BOOK_PDF_TIMEOUT seconds, or 20 minutes). */
+  timeoutMs?: number;
+  /** Keep the print document and its assets in `dir/print/` (to inspect the layout in a browser). */
+  keepPrintHtml?: boolean;
+  /** More stylesheets (file paths), applied after the print design: proofs bring theirs (scripts/proof). */
+  stylesheets?: string[];
+  onProgress?: (event: { stage: string; pages?: number }) => void;
+}
+
+export interface PdfEdition {
+  files: string[];
+  pages: number;
+  notes: number;
+  /** Milliseconds per stage: print document, browser (start, layout, print), layout alone, print alone, pdf-lib. */
+  timings: { documentMs: number; browserMs: number; layoutMs: number; printMs: number; postprocessMs: number };
+  render: RenderResult;
+}
+
+const units: Record<string, number> = { mm: 1, cm: 10, in: 25.4, pt: 25.4 / 72 };
+
+/** A trim dimension from book.yaml (`156mm`, `6in`) in millimetres. */
+export function lengthInMm(value: string): number | undefined {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(mm|cm|in|pt)\s*$/.exec(value);
+  if (!match) return undefined;
+  const mm = Number(match[1]) * units[match[2]];
+  return mm >= 50 && mm <= 1000 ? mm : undefined;
+}
+
+function trimOf(book: Book): { width: number; height: number } {
+  const { width, height } = book.meta.config.trim;
+  const w = lengthInMm(width);
+  const h = lengthInMm(height);
+  if (w === undefined || h === undefined) {
+    const config = book.files.find((file) => path.basename(file.path) === 'book.yaml');
+    const message = `Invalid trim size \`${width} × ${height}\` in book.yaml: give \`trim: { width: 156mm, height: 234mm }\` with mm, cm, in or pt, between 50 mm and 1 m`;
+    if (config) config.message(message, { ruleId: 'config-invalid', source: 'book' }).fatal = true;
+    throw new BuildError(message, config ? [config] : []);
+  }
+  return { width: w, height: h };
+}
+
+/** The page-size rule Paged.js reads; the rest of the design is templates/print/print.css. */
+function pageSizeCss(trim: { width: number; height: number }): string {
+  return `/* From book.yaml (trim) and the bleed of the print edition. */\n@page {\n  size: ${trim.width}mm ${trim.height}mm;\n  bleed: ${BLEED_MM}mm;\n}\n`;
+}
+
+/**
+ * EB Garamond SemiBold's thin space (U+2009, which glyphs.ts puts for the narrow no-break space) is
+ * 0.375 em wide, wider than its word space: « Titre » in a heading would gape. Later @font-face
+ * rules win for the characters they cover (CSS Fonts 4 §4.5), so the semibold faces take that one
+ * glyph from the regular files, whose thin space is 0.1 em.
+ */
+async function thinSpaceCss(): Promise<string> {
+  const rules: string[] = [];
+  for (const face of await bookFontFaces()) {
+    if (face.weight !== 400 || !/U\+2000-206F/i.test(face.unicodeRange)) continue;
+    rules.push(
+      `@font-face {\n  font-family: '${face.family}';\n  font-style: ${face.style};\n  font-weight: 600;\n  src: url('fonts/${path.basename(face.file)}') format('woff2');\n  unicode-range: U+2009;\n}`,
+    );
+  }
+  return `/* Thin spaces of the regular faces in semibold text (see scripts/output/pdf/index.ts). */\n${rules.join('\n')}\n`;
+}
+
+/** First page index of each division. */
+function firstPages(pages: RenderedPage[]): Map<string, number> {
+  const first = new Map<string, number>();
+  pages.forEach((page, i) => {
+    if (page.section && !first.has(page.section)) first.set(page.section, i);
+  });
+  return first;
+}
+
+function outlineOf(book: Book, pages: RenderedPage[], hasIndex: boolean): OutlineItem[] {
+  const first = firstPages(pages);
+  const items: OutlineItem[] = [];
+  const labels = printLabelsFor(book.meta.language);
+  const toc = first.get('toc');
+  if (toc !== undefined) items.push({ title: /^fr/.test(book.meta.language) ? 'Table des matières' : 'Contents', pageIndex: toc });
+  let part: { index: number; item: OutlineItem } | undefined;
+  for (const chapter of book.chapters) {
+    const pageIndex = first.get(chapter.id);
+    if (pageIndex === undefined) continue;
+    const item = { title: chapter.title, pageIndex };
+    const p = chapter.source.part;
+    if (p === undefined) {
+      part = undefined;
+      items.push(item);
+      continue;
+    }
+    if (part?.index !== p) {
+      const meta = book.meta.parts[p];
+      part = { index: p, item: { title: `${labels.partLabel(p + 1)} — ${bookText(book, meta.title)}`, pageIndex: first.get(meta.id) ?? pageIndex, children: [] } };
+      items.push(part.item);
+    }
+    part.item.children!.push(item);
+  }
+  const index = first.get('index-of-names');
+  if (hasIndex && index !== undefined) items.push({ title: labels.indexOfNames, pageIndex: index });
+  return items;
+}
+
+/** The page map for the EPUB: a blank page belongs where the next page begins. */
+export function printPagesOf(pages: RenderedPage[]): PrintPage[] {
+  const result: PrintPage[] = new Array(pages.length);
+  let next: { chapterId: string; blockId: string } = { chapterId: '', blockId: '' };
+  for (let i = pages.length - 1; i >= 0; i--) {
+    const page = pages[i];
+    const here = page.blank || (!page.section && !page.blockId) ? next : { chapterId: page.section, blockId: page.blockId };
+    result[i] = { label: page.label, ...here };
+    next = here;
+  }
+  return result;
+}
+
+/** Layout problems become build messages at the place in the manuscript of the block concerned. */
+function reportProblems(book: Book, document: PrintDocument, render: RenderResult, pdfFile: VFile): void {
+  for (const problem of render.problems) {
+    const source = document.blocks.get(problem.block);
+    const file = source?.chapter.file ?? pdfFile;
+    const message = file.message(`${problem.message} of the PDF; rewrite or move text near it, or report the layout bug`, {
+      place: source?.position,
+      ruleId: `pdf-${problem.kind}`,
+      source: 'pdf',
+    });
+    message.fatal = false;
+  }
+  for (const error of render.browser.errors) {
+    pdfFile.message(`The browser reported an error while laying out the PDF: ${error}`, { ruleId: 'pdf-browser-error', source: 'pdf' }).fatal = false;
+  }
+  for (const request of render.browser.failedRequests) {
+    pdfFile.message(`The print document asked for ${request}; it was refused`, { ruleId: 'pdf-request-failed', source: 'pdf' }).fatal = false;
+  }
+  if (pdfFile.messages.length && !book.files.includes(pdfFile)) book.files.push(pdfFile);
+}
+
+export async function writePdfEdition(book: Book, dir: string, options: PdfOptions = {}): Promise<PdfEdition> {
+  const trim = trimOf(book);
+  const registry = await loadNamesRegistry(book);
+  if (book.meta.config.names && !registry) {
+    throw new BuildError('The names registry cannot be read; correct it to build the index of names.', book.files.filter((f) => f.messages.some((m) => m.fatal)));
+  }
+
+  await mkdir(dir, { recursive: true });
+  const work = await mkdtemp(path.join(dir, '.print-'));
+  const started = performance.now();
+  try {
+    const extra = (options.stylesheets ?? []).map((file, i) => ({ file, name: `extra-${i + 1}.css` }));
+    const stylesheets = ['fonts.css', 'page.css', 'print.css', ...extra.map(({ name }) => name)];
+    for (const { file, name } of extra) await copyFile(file, path.join(work, name));
+    await writeFile(path.join(work, 'fonts.css'), `${await installFonts(path.join(work, 'fonts'), 'fonts/')}${await thinSpaceCss()}`);
+    await writeFile(path.join(work, 'page.css'), pageSizeCss(trim));
+    await copyFile(path.join(printTemplateDir, 'print.css'), path.join(work, 'print.css'));
+    await copyFile(path.join(browserDir, 'render.js'), path.join(work, 'render.js'));
+    const document = buildPrintDocument(book, { persons: registry?.persons, stylesheets, script: 'render.js' });
+    await writeFile(path.join(work, 'print.html'), serializeHtml(document.tree));
+    const documentDone = performance.now();
+
+    const raw = path.join(work, 'chromium.pdf');
+    const render = await renderPdf({
+      workDir: work,
+      assetsDir: book.root,
+      aliases: { 'paged.esm.js': pagedEsm },
+      pdfPath: raw,
+      timeoutMs: options.timeoutMs,
+      onProgress: options.onProgress,
+    });
+    const browserDone = performance.now();
+    const pdfFile = new VFile({ path: PDF_FILES.print });
+    reportProblems(book, document, render, pdfFile);
+
+    const { meta } = book;
+    await postprocessPdf(await readFile(raw), {
+      bleed: BLEED_MM * MM,
+      metadata: {
+        title: bookText(book, meta.title),
+        subtitle: meta.subtitle ? bookText(book, meta.subtitle) : undefined,
+        authors: meta.authors.length ? meta.authors : meta.editors,
+        language: meta.language,
+      },
+      outline: outlineOf(book, render.pages, document.indexEntries > 0),
+      links: render.links,
+      files: {
+        print: path.join(dir, PDF_FILES.print),
+        screen: path.join(dir, PDF_FILES.screen),
+        crop: path.join(dir, PDF_FILES.crop),
+      },
+    });
+    const postprocessDone = performance.now();
+    book.printPages = printPagesOf(render.pages);
+    if (options.keepPrintHtml) {
+      await rm(path.join(dir, 'print'), { recursive: true, force: true });
+      await cp(work, path.join(dir, 'print'), { recursive: true });
+      await copyFile(pagedEsm, path.join(dir, 'print', 'paged.esm.js'));
+    }
+    return {
+      files: Object.values(PDF_FILES),
+      pages: render.pages.length,
+      notes: render.notes,
+      timings: {
+        documentMs: Math.round(documentDone - started),
+        browserMs: Math.round(browserDone - documentDone),
+        layoutMs: render.layoutMs,
+        printMs: render.printMs,
+        postprocessMs: Math.round(postprocessDone - browserDone),
+      },
+      render,
+    };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
