@@ -1,0 +1,273 @@
+/**
+ * The EPUB 3 edition: `book.epub`. The chapters are the shared chapter rendering with EPUB
+ * semantics added (content.ts); print page numbers come from the PDF built in the same run
+ * (page-breaks.ts); epub-gen-memory makes the package (the client's requirement); then our own
+ * step corrects what it gets wrong (package-document.ts), puts in our navigation document and
+ * cover page, and writes the zip reproducibly (zip.ts). See docs/epub.md.
+ */
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Root, Element } from 'hast';
+import { visit } from 'unist-util-visit';
+import { EPub, type Options, type Chapter as EpubChapter } from 'epub-gen-memory';
+import type { Book, Chapter } from '../../model.ts';
+import { BuildError } from '../../errors.ts';
+import { bookText } from '../../../templates/web/pages.ts';
+import { coverPage, epubLabels, navigationDocument, partPage, titlePage } from '../../../templates/epub/pages.ts';
+import { addEpubSemantics, chapterBody, chapterCopy, imagesWithoutAlt, substituteCharacters, visibleText } from './content.ts';
+import { insertPageBreaks, type PagedDocument, type PageListEntry } from './page-breaks.ts';
+import { serializeXhtmlDocument, serializeXhtmlFragment } from './xhtml.ts';
+import { bookIdentifier, type BookIdentifier } from './identifier.ts';
+import { sourceLastChange, w3cDateTime } from './source-date.ts';
+import { characterSubstitutes, fontsForText, type CharacterPlace } from './fonts.ts';
+import { renderCover, epubTemplateDir } from './cover.ts';
+import { fixPackageDocument, manifestItems, type AccessibilityFacts, type PackageFacts } from './package-document.ts';
+import { readZip, writeReproducibleZip } from './zip.ts';
+
+export const epubFileName = 'book.epub';
+
+/** Where epub-gen-memory puts the publication's files (its container.xml points there). */
+const oebps = 'OEBPS/';
+const navHref = 'toc.xhtml';
+const coverPageHref = 'cover.xhtml';
+const coverImageHref = 'cover.png';
+const titlePageHref = 'titlepage.xhtml';
+
+/** epub-gen-memory with the book's identifier instead of a random one (it also goes into toc.ncx). */
+class BookEpub extends EPub {
+  constructor(options: Options, content: EpubChapter[], identifier: string) {
+    super(options, content);
+    this.uuid = identifier;
+  }
+}
+
+/** A content document of the spine, before serialisation. */
+interface SpineDocument extends PagedDocument {
+  title: string;
+  /** The chapter it renders, for messages and images. */
+  chapter?: Chapter;
+  beforeToc: boolean;
+}
+
+/** File names epub-gen-memory keeps as given: ASCII letters, digits, `-._`; unique. */
+function fileNamer() {
+  const used = new Set([navHref, coverPageHref, titlePageHref, 'toc.ncx', 'content.opf', 'style.css']);
+  return (base: string, fallback: string) => {
+    const clean = base.replace(/[^-._A-Za-z0-9]/g, '') || fallback;
+    let name = `${clean}.xhtml`;
+    for (let n = 2; used.has(name); n++) name = `${clean}-${n}.xhtml`;
+    used.add(name);
+    return name;
+  };
+}
+
+function spineDocuments(book: Book): SpineDocument[] {
+  const name = fileNamer();
+  const documents: SpineDocument[] = [
+    { key: 'titlepage', href: titlePageHref, title: bookText(book, book.meta.title), tree: titlePage(book), beforeToc: true },
+  ];
+  book.chapters.forEach((chapter, index) => {
+    const part = chapter.source.part;
+    if (part !== undefined && book.chapters[index - 1]?.source.part !== part) {
+      const meta = book.meta.parts[part];
+      documents.push({ key: meta.id, href: name(meta.id, `part-${part + 1}`), title: bookText(book, meta.title), tree: partPage(book, part), beforeToc: false });
+    }
+    documents.push({ key: chapter.id, href: name(chapter.id, `chapter-${index + 1}`), title: chapter.title, tree: chapterCopy(chapter), chapter, beforeToc: false });
+  });
+  return documents;
+}
+
+/** Refuse images without text alternatives, and point local images at their files. */
+function resolveImages(document: SpineDocument): void {
+  const chapter = document.chapter;
+  if (!chapter) return;
+  const problems = imagesWithoutAlt(document.tree);
+  visit(document.tree, 'element', (node: Element) => {
+    if (node.tagName !== 'img' || typeof node.properties.src !== 'string') return;
+    const src = node.properties.src;
+    if (/^[a-z][a-z0-9+.-]*:/i.test(src)) {
+      problems.push({ node, reason: `Image \`${src}\` is not a file of the manuscript: an EPUB must carry its images (EPUB 3.3 §3.6); download it next to the chapter and link it by its file name` });
+    } else {
+      node.properties.src = pathToFileURL(path.resolve(path.dirname(chapter.source.path), decodeURI(src))).href;
+    }
+  });
+  if (problems.length === 0) return;
+  for (const { node, reason } of problems) {
+    chapter.file.message(reason, { place: node.position, ruleId: 'epub-image', source: 'epub' }).fatal = true;
+  }
+  throw new BuildError(`The EPUB cannot be made: ${problems.length} image problem${problems.length > 1 ? 's' : ''} in ${path.basename(chapter.source.path)}`, [chapter.file]);
+}
+
+function collectCharacters(into: Map<number, CharacterPlace>, tree: Root, where: string, chapter?: Chapter): void {
+  visibleText(tree, (text, position) => {
+    for (const character of text) {
+      const c = character.codePointAt(0)!;
+      if (into.has(c)) continue;
+      const line = position ? `:${position.start.line}:${position.start.column}` : '';
+      into.set(c, { file: chapter?.file, position, where: chapter ? `${path.basename(chapter.source.path)}${line}` : where });
+    }
+  });
+}
+
+function accessibility(book: Book, pageList: PageListEntry[], hasImages: boolean): AccessibilityFacts {
+  const fr = /^fr(-|$)/i.test(book.meta.language);
+  const paged = pageList.length > 0;
+  const features = ['structuralNavigation', 'tableOfContents', 'readingOrder', 'displayTransformability'];
+  if (hasImages) features.push('alternativeText');
+  if (paged) features.push('pageBreakMarkers', 'printPageNumbers', 'pageNavigation');
+  const summary = fr
+    ? [
+        'Publication conforme à EPUB Accessibility 1.1 et aux WCAG 2.1 niveau AA.',
+        'Elle offre une table des matières, des repères de navigation, des titres structurés et un ordre de lecture logique ; les notes sont reliées à leurs appels dans les deux sens ; les passages en langue étrangère sont balisés dans leur langue.',
+        paged ? 'Les numéros de page de l’édition imprimée sont repris (liste des pages et marqueurs de saut de page).' : 'Elle ne reprend pas de pagination imprimée.',
+        'Les polices sont intégrées mais le lecteur peut en changer, ainsi que la taille et les couleurs du texte. Aucun risque connu (clignotement, son, mouvement).',
+      ].join(' ')
+    : [
+        'This publication meets EPUB Accessibility 1.1 and WCAG 2.1 Level AA.',
+        'It has a table of contents, landmarks, structured headings and a logical reading order; notes link to and from their calls; passages in other languages are marked with their language.',
+        paged ? 'The page numbers of the print edition are included (page list and page-break markers).' : 'It carries no print pagination.',
+        'Fonts are embedded but readers may change them, as well as text size and colours. No known hazards (flashing, sound, motion).',
+      ].join(' ');
+  const printSource = [bookText(book, book.meta.title), book.meta.publisher, book.meta.date].filter(Boolean).join(', ');
+  return {
+    accessModes: hasImages ? ['textual', 'visual'] : ['textual'],
+    accessModesSufficient: ['textual'],
+    features,
+    hazards: ['none'],
+    summary,
+    conformsTo: 'EPUB Accessibility 1.1 - WCAG 2.1 Level AA',
+    pageBreakSource: paged ? `${printSource} — ${fr ? 'édition imprimée (PDF) de la même version' : 'print edition (PDF) of the same version'}` : undefined,
+  };
+}
+
+function packageFacts(book: Book, identifier: BookIdentifier, modified: Date, pageList: PageListEntry[], hasImages: boolean, firstBodyHref: string, renamed: Map<string, string>): PackageFacts {
+  const { meta } = book;
+  const labels = epubLabels(book);
+  return {
+    language: meta.language,
+    identifier,
+    title: bookText(book, meta.title),
+    subtitle: meta.subtitle ? bookText(book, meta.subtitle) : undefined,
+    creators: [...meta.authors.map((name) => ({ name, role: 'aut' as const })), ...meta.editors.map((name) => ({ name, role: 'edt' as const }))],
+    contributors: meta.translators.map((name) => ({ name, role: 'trl' as const })),
+    publisher: meta.publisher,
+    date: meta.date,
+    rights: meta.rights,
+    modified: w3cDateTime(modified),
+    accessibility: accessibility(book, pageList, hasImages),
+    coverImage: coverImageHref,
+    addedDocuments: [{ id: 'cover-page', href: coverPageHref, spine: true }],
+    renamedFiles: renamed,
+    guide: [
+      { type: 'cover', title: labels.cover, href: coverPageHref },
+      { type: 'title-page', title: labels.titlePage, href: titlePageHref },
+      { type: 'toc', title: labels.contents, href: navHref },
+      { type: 'text', title: labels.start, href: firstBodyHref },
+    ],
+  };
+}
+
+export interface EpubResult {
+  /** The page list written, empty when no print edition was built in the same run. */
+  pageList: PageListEntry[];
+}
+
+/** Write the EPUB to `file`. `workDir` is a scratch folder for the cover rendering. */
+export async function writeEpub(book: Book, file: string, workDir: string): Promise<EpubResult> {
+  if (book.chapters.length === 0) throw new BuildError('The book has no chapter: there is nothing to put in the EPUB');
+  const labels = epubLabels(book);
+  const documents = spineDocuments(book);
+  documents.forEach(resolveImages);
+  const pageList = book.printPages?.length ? insertPageBreaks(documents, book.printPages) : [];
+  for (const document of documents) {
+    document.tree = document.chapter ? chapterBody(book, document.chapter, document.tree) : addEpubSemantics(document.tree);
+  }
+
+  const firstBody = documents.find((d) => d.chapter?.source.matter === 'body') ?? documents[1];
+  const firstBodyIndex = documents.indexOf(firstBody);
+  const opening = documents[firstBodyIndex - 1]?.key === book.meta.parts[firstBody.chapter?.source.part ?? -1]?.id ? documents[firstBodyIndex - 1] : firstBody;
+  const navigation = navigationDocument(book, {
+    chapterHref: (chapter) => documents.find((d) => d.chapter === chapter)!.href,
+    partHref: (index) => documents.find((d) => d.key === book.meta.parts[index].id)!.href,
+    coverHref: coverPageHref,
+    titlePageHref,
+    pageList,
+  });
+  const cover = coverPage(book, coverImageHref);
+  const substitutes = await characterSubstitutes();
+  for (const tree of [...documents.map((d) => d.tree), navigation]) substituteCharacters(tree, substitutes);
+
+  const characters = new Map<number, CharacterPlace>();
+  for (const document of documents) collectCharacters(characters, document.tree, `the page « ${document.title} »`, document.chapter);
+  collectCharacters(characters, navigation, 'the table of contents');
+  const fonts = await fontsForText(characters);
+  const css = `${fonts.css}\n${await readFile(path.join(epubTemplateDir, 'style.css'), 'utf8')}`;
+
+  const coverImage = await renderCover(book, workDir);
+  const warnings: string[] = [];
+  const identifier = bookIdentifier(book.meta);
+  const generator = new BookEpub(
+    {
+      title: bookText(book, book.meta.title),
+      author: [...book.meta.authors, ...book.meta.editors],
+      lang: book.meta.language,
+      tocTitle: labels.contents,
+      tocInTOC: true,
+      numberChaptersInTOC: false,
+      prependChapterTitles: false,
+      css,
+      fonts: fonts.fonts.map((font) => ({ filename: font.filename, url: pathToFileURL(font.file).href })),
+      cover: new File([new Uint8Array(coverImage)], coverImageHref, { type: 'image/png' }),
+      version: 3,
+      ignoreFailedDownloads: false,
+      verbose: (type, ...args) => {
+        if (type === 'warn') warnings.push(args.map(String).join(' '));
+      },
+    },
+    documents.map((document) => ({
+      title: document.title,
+      content: serializeXhtmlFragment(document.tree),
+      filename: document.href,
+      beforeToc: document.beforeToc,
+    })),
+    identifier.value,
+  );
+  const generated = await generator.genEpub();
+  if (warnings.length > 0) {
+    // It drops attributes and elements it does not know; ours must all survive.
+    throw new BuildError(`epub-gen-memory changed the book's content: ${warnings.join('; ')}. Adapt scripts/output/epub/content.ts so that it only writes what epub-gen-memory keeps`);
+  }
+
+  const files = new Map<string, Uint8Array | string>(await readZip(generated));
+  const opfName = `${oebps}content.opf`;
+  const opf = Buffer.from(files.get(opfName)!).toString('utf8');
+  // epub-gen-memory names images with random UUIDs: name them by their order instead.
+  const renamed = new Map<string, string>();
+  for (const item of manifestItems(opf)) {
+    const match = /^image_(\d+)$/.exec(item.id);
+    if (match) renamed.set(item.href, `images/image-${Number(match[1]) + 1}${path.extname(item.href)}`);
+  }
+  for (const [from, to] of renamed) {
+    files.set(oebps + to, files.get(oebps + from)!);
+    files.delete(oebps + from);
+  }
+  if (renamed.size > 0) {
+    for (const [name, data] of files) {
+      if (!name.endsWith('.xhtml')) continue;
+      let text = Buffer.from(data).toString('utf8');
+      for (const [from, to] of renamed) text = text.split(from).join(to);
+      files.set(name, text);
+    }
+  }
+
+  const hasImages = renamed.size > 0;
+  const modified = await sourceLastChange(book);
+  files.set(opfName, fixPackageDocument(opf, packageFacts(book, identifier, modified, pageList, hasImages, opening.href, renamed)));
+  files.set(oebps + navHref, serializeXhtmlDocument(navigation));
+  files.set(oebps + coverPageHref, serializeXhtmlDocument(cover));
+
+  await writeFile(file, await writeReproducibleZip(files, modified));
+  await rm(workDir, { recursive: true, force: true });
+  return { pageList };
+}

@@ -1,0 +1,169 @@
+/**
+ * The EPUB writer's parts on their own: identifiers, page-break placement, font coverage, and
+ * what a small manuscript with an image and a foreign passage becomes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { VFile } from 'vfile';
+import { h } from 'hastscript';
+import type { Root } from 'hast';
+import { toHtml } from 'hast-util-to-html';
+import JSZip from 'jszip';
+import { build } from '../scripts/build.ts';
+import { BuildError } from '../scripts/errors.ts';
+import { bookIdentifier, uuidV5 } from '../scripts/output/epub/identifier.ts';
+import { insertPageBreaks } from '../scripts/output/epub/page-breaks.ts';
+import { characterSubstitutes, fontsForText } from '../scripts/output/epub/fonts.ts';
+import { substituteCharacters } from '../scripts/output/epub/content.ts';
+import { epubcheck } from './support/epub-checkers.ts';
+
+describe('identifier', () => {
+  it('computes RFC 9562 version 5 UUIDs', () => {
+    // The example of RFC 9562 appendix A.4.
+    expect(uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe('2ed6657d-e927-568b-95e1-2665a8aea6a2');
+  });
+
+  it('uses the ISBN when there is one, else a UUID stable for the same title and editors', () => {
+    const base = { title: 'Un livre', editors: ['A. Autrice'], authors: [], identifiers: {} };
+    expect(bookIdentifier({ ...base, identifiers: { isbn: '978-2-07-036822-8' } })).toEqual({ value: 'urn:isbn:9782070368228', onixType: '15' });
+    expect(bookIdentifier({ ...base, identifiers: { isbn: '2-07-036822-X' } }).onixType).toBe('02');
+    expect(bookIdentifier({ ...base, identifiers: { uuid: '1B4E28BA-2FA1-11D2-883F-0016D3CCA427' } }).value).toBe('urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427');
+    expect(bookIdentifier(base).value).toBe(bookIdentifier({ ...base }).value);
+    expect(bookIdentifier(base).value).not.toBe(bookIdentifier({ ...base, title: 'Un autre livre' }).value);
+  });
+});
+
+describe('page-break markers', () => {
+  const chapter = (): Root => ({
+    type: 'root',
+    children: [
+      h('h1', { dataBlock: 'c-b1' }, 'Titre'),
+      h('p', { dataBlock: 'c-b2' }, 'Un'),
+      h('ol', [h('li', { dataBlock: 'c-b3' }, 'item'), h('li', { dataBlock: 'c-b4' }, 'item')]),
+      h('p', { dataBlock: 'c-b5' }, 'Deux'),
+    ],
+  });
+  const html = (tree: Root) => toHtml(tree).replace(/ data-block="[^"]+"/g, '');
+
+  it('goes before the block, or inside a list item, in print order', () => {
+    const tree = chapter();
+    const list = insertPageBreaks([{ key: 'c', href: 'c.xhtml', tree }], [
+      { label: '1', chapterId: 'c', blockId: 'c-b1' },
+      { label: '2', chapterId: 'c', blockId: 'c-b4' },
+      { label: '3', chapterId: 'c', blockId: 'c-b4' },
+    ]);
+    expect(list).toEqual([
+      { label: '1', href: 'c.xhtml#page-1' },
+      { label: '2', href: 'c.xhtml#page-2' },
+      { label: '3', href: 'c.xhtml#page-3' },
+    ]);
+    expect(html(tree)).toBe(
+      '<span epub:type="pagebreak" role="doc-pagebreak" id="page-1" aria-label="1"></span><h1>Titre</h1><p>Un</p><ol><li>item</li><li><span epub:type="pagebreak" role="doc-pagebreak" id="page-2" aria-label="2"></span><span epub:type="pagebreak" role="doc-pagebreak" id="page-3" aria-label="3"></span>item</li></ol><p>Deux</p>',
+    );
+  });
+
+  it('gives pages without a block to the next one, and keeps the print order', () => {
+    const first = chapter();
+    const second: Root = { type: 'root', children: [h('h1', { dataBlock: 'd-b1' }, 'Autre')] };
+    const list = insertPageBreaks(
+      [
+        { key: 'c', href: 'c.xhtml', tree: first },
+        { key: 'd', href: 'd.xhtml', tree: second },
+      ],
+      [
+        { label: 'i', chapterId: 'half-title', blockId: '' },
+        { label: '1', chapterId: 'c', blockId: 'c-b2' },
+        { label: '2', chapterId: 'd', blockId: 'd-b1' },
+        // Earlier in the reading order than page 2: it waits for a page after it.
+        { label: '3', chapterId: 'c', blockId: 'c-b5' },
+        { label: '4', chapterId: 'colophon', blockId: '' },
+      ],
+    );
+    expect(list.map((entry) => entry.href)).toEqual(['c.xhtml#page-i', 'c.xhtml#page-1', 'd.xhtml#page-2', 'd.xhtml#page-3', 'd.xhtml#page-4']);
+    expect(html(first)).toContain('<h1>Titre</h1><span epub:type="pagebreak" role="doc-pagebreak" id="page-i" aria-label="i"></span><span epub:type="pagebreak" role="doc-pagebreak" id="page-1" aria-label="1"></span><p>Un</p>');
+    expect(html(second)).toBe('<span epub:type="pagebreak" role="doc-pagebreak" id="page-2" aria-label="2"></span><h1>Autre</h1><span epub:type="pagebreak" role="doc-pagebreak" id="page-3" aria-label="3"></span><span epub:type="pagebreak" role="doc-pagebreak" id="page-4" aria-label="4"></span>');
+  });
+});
+
+describe('font coverage', () => {
+  it('fails with the character, its code point and where it is', async () => {
+    const file = new VFile({ path: 'chapitre.md', value: 'Il neige ☃.' });
+    const position = { start: { line: 3, column: 9, offset: 40 }, end: { line: 3, column: 10, offset: 41 } };
+    const characters = new Map([
+      [0x49, { file, position, where: 'chapitre.md:3:1' }],
+      [0x2603, { file, position, where: 'chapitre.md:3:9' }],
+    ]);
+    const error = await fontsForText(characters).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BuildError);
+    expect((error as BuildError).message).toContain('U+2603 « ☃ » first in chapitre.md:3:9');
+    expect(file.messages.map((m) => [m.line, m.column, m.fatal, m.ruleId])).toEqual([[3, 9, true, 'epub-font-coverage']]);
+  });
+
+  it('embeds only the subsets the text uses', async () => {
+    const { fonts, css } = await fontsForText(new Map([[0x41, { where: 'x' }]]));
+    expect(fonts.map((font) => font.filename).sort()).toEqual([
+      'eb-garamond-latin-400-italic.woff2',
+      'eb-garamond-latin-400-normal.woff2',
+      'eb-garamond-latin-600-italic.woff2',
+      'eb-garamond-latin-600-normal.woff2',
+    ]);
+    expect(css).toContain("src: url('fonts/eb-garamond-latin-400-normal.woff2') format('woff2');");
+  });
+
+  it('writes the narrow no-break space EB Garamond lacks with characters it has', async () => {
+    const substitutes = await characterSubstitutes();
+    expect(substitutes.get('\u202f')).toBe('\u2009\u2060');
+    const tree: Root = { type: 'root', children: [h('p', 'Quoi\u202f? «\u202fOui\u202f»')] };
+    substituteCharacters(tree, substitutes);
+    expect(toHtml(tree)).toBe('<p>Quoi\u2009\u2060? «\u2009\u2060Oui\u2009\u2060»</p>');
+  });
+});
+
+describe('a small manuscript with an image and a Kazakh passage', () => {
+  let dir: string;
+  // A 1 × 1 PNG.
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'epub-small-'));
+    await mkdir(path.join(dir, 'ms'));
+    await writeFile(path.join(dir, 'ms', 'photo.png'), png);
+  });
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses an image without a text alternative, even in a draft, saying where', async () => {
+    await writeFile(path.join(dir, 'ms', 'un.md'), '# Un\n\nTexte.\n\n![](photo.png)\n');
+    // A draft goes past the checks' errors: the EPUB writer still refuses.
+    const error = await build({ manuscript: path.join(dir, 'ms'), out: path.join(dir, 'out-bad'), formats: ['epub'], draft: true }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BuildError);
+    const messages = (error as BuildError).files.flatMap((file) =>
+      file.messages.filter((m) => m.ruleId === 'epub-image').map((m) => `${path.basename(file.path)}:${m.line}:${m.column} ${m.reason}`),
+    );
+    expect(messages).toEqual([expect.stringMatching(/^un\.md:5:1 Image `photo\.png` has no text alternative/)]);
+  });
+
+  it('embeds the image under a stable name, with its alt text, keeps table alignment, and passes EPUBCheck', async () => {
+    await writeFile(
+      path.join(dir, 'ms', 'un.md'),
+      '# Un\n\nLe nom [Қадем Жұманиязов]{lang=kk} est kazakh.\n\n![Photographie de la stèle](photo.png)\n\n| Lieu | Année |\n|:-----|------:|\n| Albi | 1944 |\n',
+    );
+    await build({ manuscript: path.join(dir, 'ms'), out: path.join(dir, 'out'), formats: ['epub'] });
+    const file = path.join(dir, 'out', 'book.epub');
+    const zip = await JSZip.loadAsync(await readFile(file));
+    const chapter = await zip.file('OEBPS/un.xhtml')!.async('string');
+    expect(chapter).toContain('<img src="images/image-1.png" alt="Photographie de la st&#xE8;le"/>');
+    expect(chapter).toContain('<span lang="kk" xml:lang="kk">');
+    // GFM alignment survives as a class (epub-gen-memory drops `align`).
+    expect(chapter).toContain('<td class="align-right">1944</td>');
+    expect(zip.file('OEBPS/images/image-1.png')).not.toBeNull();
+    const opf = await zip.file('OEBPS/content.opf')!.async('string');
+    expect(opf).toContain('href="images/image-1.png" media-type="image/png"');
+    expect(opf).toContain('<meta property="schema:accessMode">visual</meta>');
+    expect(opf).toContain('<meta property="schema:accessibilityFeature">alternativeText</meta>');
+    expect((await epubcheck(file)).map((m) => `${m.severity} ${m.ID} ${m.message}`)).toEqual([]);
+  });
+});
