@@ -10,6 +10,10 @@ import { BuildError } from './errors.ts';
 import { diagnosticsOf } from './check/index.ts';
 import { catalogue } from './check/catalogue.ts';
 import { formats, isFormat, type Format } from './output/index.ts';
+import { buildProof } from './proof/index.ts';
+import { resolveManuscript, describeChanges } from './critic/index.ts';
+import { diffRevisions, describeDiff } from './diff/index.ts';
+import { startPreview } from './preview/index.ts';
 
 const help = `book — builds the book from its Markdown manuscript
 
@@ -17,17 +21,30 @@ Usage:
   book build [--manuscript DIR] [--out DIR] [--format html,epub,pdf] [--draft]
   book check [DIR | FILE.md ...] [--reporter human|json]
   book check --rules
+  book proof [--manuscript DIR] [--out DIR]
+  book accept|reject [DIR | FILE.md ...]
+  book diff REV1 [REV2] [--manuscript DIR] [--out DIR]
+  book preview [--manuscript DIR] [--out DIR] [--port N]
   book --help
 
 Commands:
   build    Check the manuscript, then write the editions into the output folder.
            A failed build exits 1 and leaves the previous editions untouched.
   check    Run the footnote, citation, source and structure checks. Exit 1 on any error.
+  proof    Proofs of the draft in build/proof/: HTML pages and book-proof.pdf with paragraph
+           numbers, the check messages in the margin, corrections and editorial markers shown.
+  accept   Apply every CriticMarkup correction ({++ ++}, {-- --}, {~~ ~> ~~}) in the files,
+  reject   or discard them; highlights and comments go either way. Lists each change.
+  diff     Word-level differences of the rendered text between two git revisions (REV2 left
+           out: the working tree), as HTML pages in build/diff/.
+  preview  Serve the draft's HTML edition on 127.0.0.1, rebuilt chapter by chapter as you
+           save, open pages updated in place. Ctrl-C stops it.
 
 Options:
   -m, --manuscript DIR   Manuscript folder (default: manuscript). Without a book.yaml, every
                          Markdown file of the folder builds, in name order.
   -o, --out DIR          Output folder (default: build).
+  -p, --port N           With preview: the port on 127.0.0.1 (default 4000; 0 picks a free one).
   -f, --format LIST      Editions to build, comma-separated (default: all): ${Object.keys(formats).join(', ')}.
       --draft            Build even when the checks report errors; show editorial markers.
       --reporter NAME    Messages as human text (default) or as a JSON array (json).
@@ -110,6 +127,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         csl: { type: 'string' },
         locale: { type: 'string' },
         rules: { type: 'boolean' },
+        port: { type: 'string', short: 'p' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -147,7 +165,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         for (const [id, info] of Object.entries(catalogue)) io.stdout.write(`${id.padEnd(34)} ${info.severity.padEnd(8)} ${info.description}\n`);
         return 0;
       }
-      const { book, diagnostics } = await compileAndCheck({ ...common, onProgress: undefined });
+      const { book, diagnostics } = await compileAndCheck({ ...common, onProgress: undefined }, { renderCitations: false });
       printMessages(book.files, io, reporterName, quiet);
       const errors = diagnostics.filter((d) => d.severity === 'error').length;
       if (reporterName === 'human' && !quiet) {
@@ -173,6 +191,72 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         }
         io.stderr.write(`Built in ${formatMs(result.ms)}.\n`);
       }
+      return 0;
+    }
+    if (command === 'proof') {
+      // SOURCE_DATE_EPOCH (reproducible-builds.org) fixes the date a proof carries.
+      const epoch = process.env.SOURCE_DATE_EPOCH;
+      const date = epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
+      const result = await buildProof({ manuscript: common.manuscript, out: values.out, date });
+      printMessages(result.book.files, io, reporterName, true);
+      if (!quiet) {
+        const flags = result.chapters.reduce((n, chapter) => n + chapter.placed.length + chapter.unplaced.length, 0);
+        io.stderr.write(`Proofs: ${path.relative(process.cwd(), result.dir) || result.dir}/ (${result.pages.length} pages, ${flags} check messages shown)\n`);
+      }
+      return 0;
+    }
+    if (command === 'accept' || command === 'reject') {
+      const results = await resolveManuscript({ manuscript: common.manuscript, files: common.files }, command);
+      const lines = describeChanges(results, command, (file) => path.relative(process.cwd(), file) || file);
+      for (const line of lines) io.stdout.write(`${line}\n`);
+      if (!quiet) {
+        const files = results.filter((result) => result.changes.length > 0).length;
+        io.stderr.write(
+          lines.length
+            ? `book ${command}: ${lines.length} change${lines.length > 1 ? 's' : ''} in ${files} file${files > 1 ? 's' : ''}\n`
+            : `book ${command}: No CriticMarkup in the manuscript; nothing changed\n`,
+        );
+      }
+      return 0;
+    }
+    if (command === 'diff') {
+      const [from, to, ...extra] = rest;
+      if (!from || extra.length > 0) {
+        io.stderr.write('book diff: give one or two git revisions: book diff REV1 [REV2]\n');
+        return 2;
+      }
+      const result = await diffRevisions({ manuscript: values.manuscript ?? 'manuscript', from, to, out: path.join(values.out ?? 'build', 'diff') });
+      for (const line of describeDiff(result)) io.stdout.write(`${line}\n`);
+      if (!quiet) io.stderr.write(`Differences: ${path.relative(process.cwd(), path.join(result.dir, 'index.html'))}\n`);
+      return 0;
+    }
+    if (command === 'preview') {
+      const port = values.port === undefined ? 4000 : Number(values.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        io.stderr.write(`book: --port takes a number from 0 to 65535, not \`${values.port}\`\n`);
+        return 2;
+      }
+      const server = await startPreview({
+        manuscript: common.manuscript,
+        out: path.join(values.out ?? 'build', 'preview'),
+        port,
+        onRebuild: (result) => {
+          if (!quiet) io.stderr.write(`book preview: ${result.summary} (${formatMs(result.ms)})\n`);
+        },
+        onError: (error) => io.stderr.write(`book preview: ${(error as Error).message}\n`),
+      });
+      io.stdout.write(`Preview on ${server.url} — Ctrl-C stops it\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      await server.close();
+      if (!quiet) io.stderr.write('book preview: stopped\n');
       return 0;
     }
     io.stderr.write(`book: unknown command \`${command}\`\n\n${help}`);

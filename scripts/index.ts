@@ -5,3 +5,7 @@ export { checkBook, catalogue, type Diagnostic, type RuleId, type Severity } fro
 export { BuildError } from './errors.ts';
 export { formats, type Format } from './output/index.ts';
 export type { Book, Chapter, BookMeta } from './model.ts';
+export { buildProof, markProof, type ProofOptions, type ProofResult } from './proof/index.ts';
+export { resolveManuscript, resolveCriticMarkup, resolveFiles, type CriticChange, type Resolution } from './critic/index.ts';
+export { diffRevisions, type DiffOptions, type DiffResult } from './diff/index.ts';
+export { startPreview, type PreviewOptions, type PreviewServer } from './preview/index.ts';

@@ -13,6 +13,7 @@ import type { Root } from 'mdast';
 import type { VFile } from 'vfile';
 import { protectEscapesFromMarkdown } from './escapes.ts';
 import { remarkPandocInline } from './pandoc-inline.ts';
+import { remarkCriticMarkup } from '../critic/syntax.ts';
 import './types.ts';
 
 /**
@@ -39,6 +40,7 @@ export function createParser() {
     .use(remarkFrontmatter, ['yaml'])
     .use(remarkBlockDirectives)
     .use(remarkProtectEscapes)
+    .use(remarkCriticMarkup)
     .use(remarkPandocInline);
 }
 

@@ -60,20 +60,35 @@ function rewriteChapterLinks(page: Root, book: Book): void {
   });
 }
 
-export async function writeHtmlEdition(book: Book, dir: string): Promise<HtmlEdition> {
+export interface HtmlPageOptions {
+  /** Called on each page's tree before it is written: proofs add their marks there. */
+  decorate?: (page: Root, name: string) => void;
+}
+
+export async function writeIndexPage(book: Book, dir: string, options: HtmlPageOptions = {}): Promise<string> {
+  const page = indexPage(book);
+  options.decorate?.(page, 'index.html');
+  await writeFile(path.join(dir, 'index.html'), serializeHtml(page));
+  return 'index.html';
+}
+
+/** Write the page of chapter `index` alone (the live preview rewrites only what changed). */
+export async function writeChapterPage(book: Book, index: number, dir: string, options: HtmlPageOptions = {}): Promise<string> {
+  const name = chapterHref(book.chapters[index]);
+  const page = chapterPage(book, index);
+  await copyImages(page, book.chapters[index].source.path, book, dir);
+  rewriteChapterLinks(page, book);
+  options.decorate?.(page, name);
+  await writeFile(path.join(dir, name), serializeHtml(page));
+  return name;
+}
+
+export async function writeHtmlEdition(book: Book, dir: string, options: HtmlPageOptions = {}): Promise<HtmlEdition> {
   const assets = path.join(dir, 'assets');
   await mkdir(assets, { recursive: true });
   await writeFile(path.join(assets, 'fonts.css'), await installFonts(path.join(assets, 'fonts'), 'fonts/'));
   await copyFile(path.join(webTemplateDir, 'style.css'), path.join(assets, 'style.css'));
-  const pages = ['index.html'];
-  await writeFile(path.join(dir, 'index.html'), serializeHtml(indexPage(book)));
-  for (let i = 0; i < book.chapters.length; i++) {
-    const name = chapterHref(book.chapters[i]);
-    const page = chapterPage(book, i);
-    await copyImages(page, book.chapters[i].source.path, book, dir);
-    rewriteChapterLinks(page, book);
-    await writeFile(path.join(dir, name), serializeHtml(page));
-    pages.push(name);
-  }
+  const pages = [await writeIndexPage(book, dir, options)];
+  for (let i = 0; i < book.chapters.length; i++) pages.push(await writeChapterPage(book, i, dir, options));
   return { dir, pages };
 }

@@ -4,9 +4,13 @@ import {
   footnoteUndefined, footnoteUnused, footnoteDuplicate, footnoteEmpty, footnoteInHeading, footnoteCallAfterPunctuation,
 } from './footnotes.ts';
 import { quoteUnsourced } from './sources.ts';
+import {
+  bibliographyInvalid, citationDuplicateKey, citationMissingField, citationUnknownKey, citationBadLocator, citationUnusedEntry,
+} from './citations.ts';
 import { nameMixedScript } from './names.ts';
 import { imageNoAlt, imageMissing, directiveUnknown, chapterNoTitle, linkBrokenAnchor } from './structure.ts';
 import { todoMarker } from './editorial.ts';
+import { criticUnresolved } from './critic.ts';
 
 export const allRules: Rule[] = [
   footnoteUndefined,
@@ -15,6 +19,12 @@ export const allRules: Rule[] = [
   footnoteEmpty,
   footnoteInHeading,
   footnoteCallAfterPunctuation,
+  bibliographyInvalid,
+  citationDuplicateKey,
+  citationUnknownKey,
+  citationBadLocator,
+  citationMissingField,
+  citationUnusedEntry,
   quoteUnsourced,
   nameMixedScript,
   imageNoAlt,
@@ -23,4 +33,5 @@ export const allRules: Rule[] = [
   chapterNoTitle,
   linkBrokenAnchor,
   todoMarker,
+  criticUnresolved,
 ];

@@ -1,0 +1,19 @@
+/**
+ * CriticMarkup: the reader's syntax extension (syntax.ts) and `book accept` / `book reject`
+ * (resolve.ts). The rendering needs no code of its own (see syntax.ts) and the release check is
+ * `critic-unresolved` (check/rules/critic.ts).
+ */
+import { loadManuscript, type ManuscriptOptions } from '../manuscript/load-manuscript.ts';
+import { resolveFiles, type FileResolution, type Resolution } from './resolve.ts';
+
+export { criticMarkup, criticFromMarkdown, remarkCriticMarkup, criticKindOf, criticPartOf, type CriticKind } from './syntax.ts';
+export { resolveCriticMarkup, resolveFiles, describeChanges, type CriticChange, type FileResolution, type Resolution } from './resolve.ts';
+
+/**
+ * Accept or reject every correction of a manuscript: the chapter files book.yaml lists (or the
+ * Markdown files of the folder), or the files given.
+ */
+export async function resolveManuscript(options: ManuscriptOptions, resolution: Resolution): Promise<FileResolution[]> {
+  const manuscript = await loadManuscript(options);
+  return resolveFiles(manuscript.sources.map((source) => source.path), resolution);
+}
