@@ -1,0 +1,183 @@
+/**
+ * Time and peak memory of a command and everything it starts (Chromium's browser, zygote, renderer
+ * and GPU processes included). Linux only: every ~50 ms the whole process table is read from
+ * /proc/<pid>/stat (proc(5): field 4 is the parent pid, field 24 the resident set size in pages),
+ * the descendants of the command are found by walking parent pids, and their RSS is summed; the
+ * peak is the largest sum seen. Summed RSS counts pages shared between processes (libraries, the
+ * shared memory of Chromium's processes) once per process: it overstates the memory really used,
+ * the same way for every tool measured. So the proportional set size (PSS, shared pages split
+ * between the processes sharing them) is summed too, every fifth sample, as a second figure.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+export interface ProcessInfo {
+  ppid: number;
+  rssBytes: number;
+}
+
+let pageSize: number | undefined;
+function pageBytes(): number {
+  if (pageSize === undefined) {
+    try {
+      pageSize = Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).trim()) || 4096;
+    } catch {
+      pageSize = 4096;
+    }
+  }
+  return pageSize;
+}
+
+/** One line of /proc/<pid>/stat. The command name (field 2) is in parentheses and may hold spaces. */
+export function parseStat(line: string): ProcessInfo | undefined {
+  const close = line.lastIndexOf(')');
+  if (close < 0) return undefined;
+  // Fields after the name, starting at field 3 (state): ppid is field 4, rss field 24.
+  const fields = line.slice(close + 2).split(' ');
+  const ppid = Number(fields[1]);
+  const rssPages = Number(fields[21]);
+  if (!Number.isFinite(ppid) || !Number.isFinite(rssPages)) return undefined;
+  return { ppid, rssBytes: rssPages * pageBytes() };
+}
+
+/** Every process of the machine: pid → parent and RSS. Processes that end while read are skipped. */
+export function readProcessTable(): Map<number, ProcessInfo> {
+  const table = new Map<number, ProcessInfo>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const info = parseStat(readFileSync(`/proc/${name}/stat`, 'utf8'));
+      if (info) table.set(Number(name), info);
+    } catch {
+      // The process ended between readdir and read.
+    }
+  }
+  return table;
+}
+
+/**
+ * Proportional set size of one process (its own pages, plus its share of each page it shares),
+ * from /proc/<pid>/smaps_rollup (Linux 4.14+): what the process tree really uses, summed. Costlier
+ * to read than stat (~1 ms a process), so sampled less often.
+ */
+export function pssBytes(pid: number): number {
+  try {
+    const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** RSS of `root` and all its descendants, how many processes that is, and their pids. */
+export function treeMemory(root: number, table: Map<number, ProcessInfo> = readProcessTable()): { bytes: number; processes: number; pids: number[] } {
+  const children = new Map<number, number[]>();
+  for (const [pid, info] of table) {
+    const list = children.get(info.ppid);
+    if (list) list.push(pid);
+    else children.set(info.ppid, [pid]);
+  }
+  let bytes = 0;
+  let processes = 0;
+  const pids: number[] = [];
+  const stack = [root];
+  while (stack.length) {
+    const pid = stack.pop()!;
+    const info = table.get(pid);
+    if (!info) continue;
+    bytes += info.rssBytes;
+    processes++;
+    pids.push(pid);
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return { bytes, processes, pids };
+}
+
+export interface MeasureOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Kill the whole process group after this long. */
+  timeoutMs: number;
+  intervalMs?: number;
+}
+
+export interface Measurement {
+  /** Wall time from start to the exit of the command, in milliseconds. */
+  ms: number;
+  /** Largest sum of RSS seen (every sample). */
+  peakBytes: number;
+  /** Largest sum of PSS seen (every fifth sample): shared pages counted once in all. */
+  peakPssBytes: number;
+  /** Most processes seen at once in the tree. */
+  peakProcesses: number;
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  /** The last lines of what the command printed, to explain a failure. */
+  outputTail: string;
+}
+
+/** Run a command, sampling the memory of its process tree until it exits. */
+export function measure(command: string, args: string[], options: MeasureOptions): Promise<Measurement> {
+  const interval = options.intervalMs ?? 50;
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString('utf8')).slice(-8000);
+    };
+    const started = performance.now();
+    // Its own process group, so that a time-out can end the command and everything it started.
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let peakBytes = 0;
+    let peakPssBytes = 0;
+    let peakProcesses = 0;
+    let timedOut = false;
+    let samples = 0;
+    const sample = () => {
+      if (child.pid === undefined) return;
+      const { bytes, processes, pids } = treeMemory(child.pid);
+      peakBytes = Math.max(peakBytes, bytes);
+      peakProcesses = Math.max(peakProcesses, processes);
+      if (samples++ % 5 === 0) peakPssBytes = Math.max(peakPssBytes, pids.reduce((sum, pid) => sum + pssBytes(pid), 0));
+    };
+    const sampler = setInterval(sample, interval);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      if (child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }, options.timeoutMs);
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.once('error', (error) => {
+      clearInterval(sampler);
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('exit', (exitCode, signal) => {
+      const ms = performance.now() - started;
+      clearInterval(sampler);
+      clearTimeout(timer);
+      // Whatever the command left behind in its process group (a browser not closed) is ended, so
+      // that it cannot weigh on the next run.
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // nothing left
+      }
+      const done = () => resolve({ ms, peakBytes, peakPssBytes, peakProcesses, exitCode, signal, timedOut, outputTail: output.split('\n').slice(-25).join('\n') });
+      // The last output may still be in the pipes: wait for them to close, but not forever (a
+      // process outside the group may hold them).
+      const guard = setTimeout(done, 5000);
+      child.once('close', () => {
+        clearTimeout(guard);
+        done();
+      });
+    });
+    sample();
+  });
+}

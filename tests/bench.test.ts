@@ -1,0 +1,257 @@
+/**
+ * The benchmark's parts, without timing anything: the synthetic manuscript (deterministic, shaped
+ * as asked, accepted by our checks, the same text for pandoc), the process-tree memory sampler,
+ * the goals, the chart and the report.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileAndCheck } from '../scripts/build.ts';
+import { countWords, generateManuscript, toPandocMarkdown, writeManuscript, type GeneratedManuscript } from '../scripts/bench/manuscript.ts';
+import { parseStat, pssBytes, treeMemory } from '../scripts/bench/process-tree.ts';
+import { evaluateGoals } from '../scripts/bench/goals.ts';
+import { timeChart, chartSvg, niceStep } from '../scripts/bench/chart.ts';
+import { reportMarkdown } from '../scripts/bench/report.ts';
+import { ratiosOf, median, type BenchResults, type ToolResult } from '../scripts/bench/results.ts';
+import { describeMachine } from '../scripts/bench/machine.ts';
+import { parseWordCount } from '../scripts/bench/sizes.ts';
+import type { ToolId } from '../scripts/bench/tools.ts';
+
+const chaptersOf = (generated: GeneratedManuscript) => [...generated.book].filter(([name]) => name.endsWith('.md'));
+
+describe('synthetic manuscript', () => {
+  const generated = generateManuscript({ words: 20_000 });
+  const text = chaptersOf(generated).map(([, t]) => t).join('\n');
+  const bibliography = JSON.parse(generated.book.get('bibliography.json')!) as Array<Record<string, unknown>>;
+
+  it('is the same for the same seed, and another for another seed', () => {
+    expect(generateManuscript({ words: 20_000 }).book).toEqual(generated.book);
+    expect(generateManuscript({ words: 20_000, seed: 7 }).book.get('chapitre-001.md')).not.toEqual(generated.book.get('chapitre-001.md'));
+  });
+
+  it('has the length asked for, in words', () => {
+    expect(generated.stats.words).toBeGreaterThanOrEqual(20_000);
+    expect(generated.stats.words).toBeLessThan(20_600);
+    const counted = chaptersOf(generated).reduce((sum, [, t]) => sum + countWords(t), 0);
+    expect(Math.abs(counted - generated.stats.words) / generated.stats.words).toBeLessThan(0.01);
+    expect(generateManuscript({ words: 100_000 }).stats.words).toBeGreaterThanOrEqual(100_000);
+  });
+
+  it('has about two notes per 300 words, written both ways', () => {
+    const perThreeHundred = (generated.stats.notes / generated.stats.words) * 300;
+    expect(perThreeHundred).toBeGreaterThan(1.5);
+    expect(perThreeHundred).toBeLessThan(2.5);
+    expect(text).toMatch(/\[\^n\d+-\d+\]: /);
+    expect(text).toMatch(/\^\[[^\]]+/);
+  });
+
+  it('writes French with accents, « », apostrophes and superscript ordinals', () => {
+    expect(text).toMatch(/« [^»]+ »/);
+    expect(text).toMatch(/"[^"]+"/);
+    expect(text).toMatch(/\b[ldqu]'[a-zàâéèêîôû]/i);
+    expect(text).toMatch(/[éèàçêô]/);
+    expect(text).toMatch(/1\^er\^|\d\^e\^/);
+  });
+
+  it('cites every bibliography entry, with locators, and only entries that exist', () => {
+    const ids = new Set(bibliography.map((entry) => String(entry.id)));
+    expect(ids.size).toBe(bibliography.length);
+    expect(bibliography.length).toBeGreaterThanOrEqual(150);
+    const cited = new Set([...text.matchAll(/-?@([\p{L}\p{N}_:.-]*[\p{L}\p{N}])/gu)].map((m) => m[1]));
+    expect([...cited].filter((key) => !ids.has(key))).toEqual([]);
+    expect([...ids].filter((id) => !cited.has(id))).toEqual([]);
+    for (const locator of ['p. ', 'pp. ', 'chap. ', 'fol. ']) expect(text).toContain(`, ${locator}`);
+    expect(text).toMatch(/\[voir @/);
+    expect(text).toMatch(/; @/);
+    expect(text).toMatch(/\[-@/);
+    expect(text).toMatch(/ @[a-z]+-\d+-\d+ \[/);
+  });
+
+  it('has books, articles and archival documents, each with what it is cited by', () => {
+    const byType = (type: string) => bibliography.filter((entry) => entry.type === type);
+    for (const book of byType('book')) expect(book).toMatchObject({ author: expect.any(Array), title: expect.any(String), publisher: expect.any(String), issued: expect.any(Object) });
+    for (const article of byType('article-journal')) expect(article).toMatchObject({ 'container-title': expect.any(String), page: expect.stringMatching(/^\d+-\d+$/) });
+    for (const archive of byType('manuscript')) expect(archive).toMatchObject({ archive: expect.any(String), archive_location: expect.any(String), 'archive-place': expect.any(String) });
+    expect(byType('book').length).toBeGreaterThan(30);
+    expect(byType('article-journal').length).toBeGreaterThan(20);
+    expect(byType('manuscript').length).toBeGreaterThan(20);
+  });
+
+  it('has testimonies, archival documents, tables and Kazakh and Russian names in their spans', () => {
+    expect(generated.stats.testimonies).toBeGreaterThanOrEqual(4);
+    expect(text).toMatch(/^:::testimony\{who="[^"]+" role="[^"]+" date="\d{4}" original-lang="(kk|ru)" translator="[^"]+"\}$/m);
+    expect(text).toMatch(/^:::document\{title="[^"]+" date="1944-\d\d-\d\d" place="[^"]+" archive="[^"]+" shelfmark="[^"]+"\}$/m);
+    expect(text).toMatch(/^\| Nom \| Forme kazakhe \|/m);
+    const spans = [...text.matchAll(/\[([^\]]+)\]\{lang=(kk|ru)\}/g)];
+    expect(spans.some((m) => m[2] === 'kk' && /[әғқңөұүһі]/.test(m[1]))).toBe(true);
+    expect(spans.some((m) => m[2] === 'ru')).toBe(true);
+    for (const [, name] of spans) expect(name).not.toMatch(/[A-Za-z]/);
+  });
+
+  it('gives pandoc the same text, block openers in its fenced-div syntax', () => {
+    expect(toPandocMarkdown(':::testimony{who="A B" role="x"}\nTexte.\n:::')).toBe('::: {.testimony who="A B" role="x"}\nTexte.\n:::');
+    for (const [name, book] of chaptersOf(generated)) {
+      const pandoc = generated.pandoc.files.get(name)!;
+      expect(pandoc.replace(/^::: \{\.([\w-]+) (.*)\}$/gm, ':::$1{$2}')).toBe(book);
+    }
+    expect(generated.pandoc.inputs[0]).toBe('avant-propos.md');
+    expect(generated.pandoc.inputs).toEqual(chaptersOf(generated).map(([name]) => name).sort((a, b) => (a === 'avant-propos.md' ? -1 : b === 'avant-propos.md' ? 1 : a.localeCompare(b))));
+  });
+
+  describe('read by our own pipeline', () => {
+    let work: string;
+    beforeAll(async () => {
+      work = await mkdtemp(path.join(os.tmpdir(), 'book-bench-ms-'));
+    });
+    afterAll(async () => {
+      await rm(work, { recursive: true, force: true });
+    });
+
+    it('passes book check with no error and no warning', async () => {
+      const small = generateManuscript({ words: 6000, seed: 3 });
+      const { manuscript } = await writeManuscript(small, work);
+      const { book, diagnostics } = await compileAndCheck({ manuscript });
+      expect(diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+      expect(book.chapters.filter((chapter) => chapter.source.generated === undefined).length).toBe(small.stats.chapters);
+      expect(book.meta.parts.length).toBe(small.stats.parts);
+    });
+  });
+});
+
+describe('process-tree memory', () => {
+  it('reads a stat line whose command name holds spaces and parentheses', () => {
+    const line = '4242 (Web Content (x)) S 17 4242 4242 0 -1 4194560 1 0 0 0 5 3 0 0 20 0 12 0 100 1000000 2560 18446744073709551615';
+    const pageSize = Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }));
+    expect(parseStat(line)).toEqual({ ppid: 17, rssBytes: 2560 * pageSize });
+    expect(parseStat('garbage')).toBeUndefined();
+  });
+
+  it('sums the memory of a process and of the processes it started', async () => {
+    // A child that starts a grandchild holding 150 MB; both wait for the test to let them go.
+    const grandchild = "const b = Buffer.alloc(150 * 1024 * 1024, 1); process.stdout.write('ready'); process.stdin.on('data', () => process.exit(0)); process.stdin.resume(); void b;";
+    const child = `const { spawn } = require('node:child_process'); const g = spawn(process.execPath, ['-e', ${JSON.stringify(grandchild)}], { stdio: ['pipe', 'inherit', 'inherit'] }); process.stdin.on('data', (d) => { g.stdin.write(d); g.on('exit', () => process.exit(0)); }); process.stdin.resume();`;
+    const parent = spawn(process.execPath, ['-e', child], { stdio: ['pipe', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => parent.stdout.once('data', () => resolve()));
+    const memory = treeMemory(parent.pid!);
+    const pss = memory.pids.reduce((sum, pid) => sum + pssBytes(pid), 0);
+    parent.stdin.write('go');
+    await new Promise((resolve) => parent.once('exit', resolve));
+    expect(memory.processes).toBe(2);
+    expect(memory.pids).toContain(parent.pid);
+    expect(memory.bytes).toBeGreaterThan(150 * 1024 * 1024);
+    expect(pss).toBeGreaterThan(150 * 1024 * 1024);
+    expect(pss).toBeLessThanOrEqual(memory.bytes);
+  });
+});
+
+const ok = (tool: ToolId, words: number, medianMs: number, extra: Partial<ToolResult> = {}): ToolResult => ({
+  tool,
+  label: tool,
+  side: tool.startsWith('book') ? 'ours' : 'theirs',
+  words,
+  status: 'ok',
+  runs: [{ ms: medianMs, peakBytes: 3e8, peakPssBytes: 2e8, peakProcesses: 1, exitCode: 0 }],
+  medianMs,
+  peakBytes: 3e8,
+  peakPssBytes: 2e8,
+  ...extra,
+});
+
+describe('goals', () => {
+  const sizes = [100_000, 300_000];
+  const results: ToolResult[] = [
+    ok('book-html', 100_000, 1000), ok('pandoc-html', 100_000, 3100),
+    ok('book-html', 300_000, 5000), ok('pandoc-html', 300_000, 8400),
+    ok('book-pdf', 100_000, 10_000, { pages: 270, pagesPerSecond: 27 }),
+    ok('book-pdf', 300_000, 40_000, { pages: 820, pagesPerSecond: 20.5, peakBytes: 1.6e9 }),
+    ok('pagedjs-cli', 300_000, 81_500, { pages: 820, pagesPerSecond: 10 }),
+    ok('weasyprint', 300_000, 44_000, { pages: 840, pagesPerSecond: 19 }),
+    ok('book-check', 300_000, 2500),
+    { tool: 'book-epub', label: 'epub', side: 'ours', words: 100_000, status: 'missing', reason: 'not in the registry', runs: [] },
+  ];
+  const goals = Object.fromEntries(evaluateGoals(results, sizes, { status: 'missing', reason: 'no preview' }).map((g) => [g.id, g]));
+
+  it('says met, missed or not measured, with the numbers', () => {
+    expect(goals['html-half-pandoc'].status).toBe('missed');
+    expect(goals['html-half-pandoc'].measured).toContain('×0.60');
+    expect(goals['epub-half-pandoc'].status).toBe('not measured');
+    expect(goals['epub-half-pandoc'].measured).toContain('not in the registry');
+    expect(goals['pdf-2x-pagedjs'].status).toBe('met');
+    expect(goals['pdf-faster-weasyprint'].status).toBe('not measured');
+    expect(goals['pdf-linear'].status).toBe('missed');
+    expect(goals['check-300k'].status).toBe('met');
+    expect(goals['memory-300k'].status).toBe('missed');
+    expect(goals['preview-200ms'].status).toBe('not measured');
+  });
+
+  it('does not call a goal met on a size it could not compare', () => {
+    const quick = evaluateGoals([ok('book-html', 20_000, 100), ok('pandoc-html', 20_000, 600)], [20_000], { status: 'ok', chapter: 'x.md', medianMs: 80, runs: [80] });
+    expect(quick.find((g) => g.id === 'html-half-pandoc')!.status).toBe('met');
+    expect(quick.find((g) => g.id === 'pdf-2x-pagedjs')!.status).toBe('not measured');
+    expect(quick.find((g) => g.id === 'preview-200ms')!.status).toBe('met');
+  });
+
+  it('computes ratios ours/theirs', () => {
+    const ratios = ratiosOf(results);
+    expect(ratios.find((r) => r.words === 300_000 && r.theirs === 'pagedjs-cli')).toMatchObject({ ours: 'book-pdf', pagesPerSecond: 2.05 });
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 2, 3])).toBe(2.5);
+  });
+});
+
+describe('chart and report', () => {
+  const results: ToolResult[] = [
+    ok('book-html', 20_000, 900), ok('book-html', 100_000, 2000), ok('pandoc-html', 20_000, 600), ok('pandoc-html', 100_000, 3100),
+    { tool: 'book-pdf', label: 'book build --format pdf', side: 'ours', words: 20_000, status: 'missing', reason: 'the `pdf` edition is not in the registry', runs: [] },
+  ];
+
+  it('draws one line per measured tool, time against size', () => {
+    const tree = timeChart(results, [20_000, 100_000]);
+    const svg = tree.children[0];
+    expect(svg).toMatchObject({ type: 'element', tagName: 'svg' });
+    const groups = JSON.stringify(tree).match(/"dataTool":"[a-z-]+"/g);
+    expect(groups).toEqual(['"dataTool":"book-html"', '"dataTool":"pandoc-html"']);
+    const text = chartSvg(results, [20_000, 100_000]);
+    expect(text).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    expect(text).toContain('<polyline');
+    expect(text).toContain('stroke-dasharray="6 4"');
+    expect(text).toContain('book build --format pdf: missing');
+    expect(niceStep(81.5)).toBe(20);
+    expect(niceStep(3.1)).toBe(1);
+  });
+
+  it('writes a row per tool, the missing ones with their reason', () => {
+    const bench: BenchResults = {
+      version: 1, startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:10:00Z', quick: true, seed: 1, runsPerSize: 1, sizes: [20_000],
+      machine: describeMachine(), loadAverage: { before: [0, 0, 0], after: [0, 0, 0] }, notes: ['a note'],
+      csl: { style: 's.csl', locale: 'l.xml', origin: 'templates/csl/' }, tools: [], manuscripts: [], results, ratios: ratiosOf(results),
+      preview: { status: 'missing', reason: 'no preview' }, goals: evaluateGoals(results, [20_000], { status: 'missing', reason: 'no preview' }),
+    };
+    const markdown = reportMarkdown(bench);
+    expect(markdown).toMatch(/\| book-html \(ours\) \| ok \| 900 ms \|/);
+    expect(markdown).toMatch(/\| pandoc-html \| ok \| 600 ms \|/);
+    expect(markdown).toMatch(/\| book build --format pdf \(ours\) \| \*\*missing\*\*: the `pdf` edition is not in the registry \|/);
+    expect(markdown).toMatch(/\| 300 MB \| 200 MB \|/);
+    expect(markdown).toContain('a note');
+    expect(markdown).toContain('![Median time against book size');
+  });
+
+  it('reads sizes as people write them', () => {
+    expect(parseWordCount('20k')).toBe(20_000);
+    expect(parseWordCount('100000')).toBe(100_000);
+    expect(parseWordCount('lots')).toBeUndefined();
+  });
+});
+
+describe('failure summary', () => {
+  it('gives the line that says why, from its start', async () => {
+    const { failureSummary } = await import('../scripts/bench/run.ts');
+    const epub = `book: ✓ compile (1 s)\nbook: epub-gen-memory changed the book's content: ${'Warning: attribute align isn\'t allowed.; '.repeat(20)}\nNothing was written; the previous editions in the output folder are untouched.\n`;
+    expect(failureSummary(epub)).toMatch(/^book: epub-gen-memory changed the book's content: Warning/);
+    expect(failureSummary(epub).length).toBeLessThanOrEqual(240);
+    expect(failureSummary('loading\nTimeoutError: Waiting for selector failed\n    at x (y.js:1)\n')).toBe('TimeoutError: Waiting for selector failed');
+    expect(failureSummary('')).toBe('no output');
+  });
+});
