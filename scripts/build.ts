@@ -26,6 +26,8 @@ export interface BuildOptions {
   bibliography?: string[];
   csl?: string;
   locale?: string;
+  /** Time limit of the PDF layout, in seconds (default: BOOK_PDF_TIMEOUT, or 20 minutes). */
+  pdfTimeout?: number;
   /** Called as each stage starts and ends, for progress display. */
   onProgress?: (event: ProgressEvent) => void;
 }
@@ -118,7 +120,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const staged: Array<{ format: Format; name: string; ms: number }> = [];
     for (const format of requested) {
       const writer = formats[format];
-      const { value: names, ms } = await timed(format, options, () => writer.write(book, staging, { draft: options.draft ?? false }));
+      const { value: names, ms } = await timed(format, options, () => writer.write(book, staging, { draft: options.draft ?? false, pdfTimeout: options.pdfTimeout }));
       for (const name of Array.isArray(names) ? names : [names]) staged.push({ format, name, ms });
     }
     // Every edition is ready: only now replace the previous ones.

@@ -52,6 +52,7 @@ Options:
                          may be repeated.
       --csl FILE         CSL style for a folder without book.yaml.
       --locale LANG      Locale for a folder without book.yaml (e.g. fr-FR).
+      --pdf-timeout S    Time limit of the PDF layout in seconds (default 1200, or BOOK_PDF_TIMEOUT).
       --rules            With check: list the rule ids and their default severity.
   -q, --quiet            Only errors and warnings, no progress.
   -h, --help             This help.
@@ -126,6 +127,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         bibliography: { type: 'string', multiple: true },
         csl: { type: 'string' },
         locale: { type: 'string' },
+        'pdf-timeout': { type: 'string' },
         rules: { type: 'boolean' },
         port: { type: 'string', short: 'p' },
         quiet: { type: 'boolean', short: 'q' },
@@ -148,6 +150,11 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     return 2;
   }
   const quiet = values.quiet ?? false;
+  const pdfTimeout = values['pdf-timeout'] === undefined ? undefined : Number(values['pdf-timeout']);
+  if (pdfTimeout !== undefined && !(pdfTimeout > 0)) {
+    io.stderr.write(`book: --pdf-timeout takes a number of seconds greater than 0, not \`${values['pdf-timeout']}\`\n`);
+    return 2;
+  }
   const isDir = (p: string) => !/\.(md|markdown)$/i.test(p);
   const common = {
     manuscript: values.manuscript ?? rest.find(isDir) ?? 'manuscript',
@@ -156,6 +163,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     csl: values.csl,
     locale: values.locale,
     draft: values.draft ?? false,
+    pdfTimeout,
     onProgress: progressPrinter(io, quiet || reporterName === 'json'),
   };
 

@@ -132,6 +132,14 @@ describe('book build', () => {
     expect(await readFile(path.join(work, 'sortie2', 'html', 'un.html'), 'utf8')).toBe(before);
   });
 
+  it('stops the PDF at --pdf-timeout with a clear error, and rejects a bad value', async () => {
+    expect((await book(['build', '-m', 'livre', '-o', 'sortie-pdf', '-f', 'pdf', '--pdf-timeout', 'vite'], work)).code).toBe(2);
+    const result = await book(['build', '-m', 'livre', '-o', 'sortie-pdf', '-f', 'pdf', '--pdf-timeout', '0.01'], work);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/did not finish within the PDF's time limit of [\d.]+ s/);
+    expect(result.stderr).toMatch(/previous editions .* untouched/);
+  });
+
   it('builds a draft despite errors with --draft', async () => {
     const result = await book(['build', '-m', 'fautes', '-o', 'sortie3', '-f', 'html', '--draft'], work);
     expect(result.code).toBe(0);

@@ -62,7 +62,7 @@ describe('the print edition of other books', () => {
     const book = await compileBook({ manuscript });
     const error = await writePdfEdition(book, path.join(dir, 'slow-out'), { timeoutMs: 200 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BuildError);
-    expect((error as Error).message).toMatch(/did not finish within the PDF's time limit of 0\.2 s.*BOOK_PDF_TIMEOUT/);
+    expect((error as Error).message).toMatch(/did not finish within the PDF's time limit of 0\.2 s.*--pdf-timeout/);
     expect(await ourBrowsers()).toEqual([]);
   });
 

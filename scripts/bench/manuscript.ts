@@ -309,7 +309,7 @@ class ChapterWriter {
       `:::testimony{who="${p.given.fr} ${p.surname.fr}" role="${p.role}" date="19${r.int(60, 99)}" original-lang="${r.pick(['kk', 'ru'])}" translator="${r.pick(frenchPeople)}"}`,
       body.join(' '),
       '',
-      `${capitalise(r.pick(quotations))}.${this.citation()}`,
+      `${capitalise(r.pick(quotations))}${this.citation()}.`,
       ':::',
     ].join('\n');
   }

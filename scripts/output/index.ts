@@ -10,6 +10,8 @@ import { epubFileName, writeEpub } from './epub/index.ts';
 
 export interface WriteOptions {
   draft: boolean;
+  /** Time limit of the PDF layout, in seconds. */
+  pdfTimeout?: number;
 }
 
 export interface EditionWriter {
@@ -31,8 +33,8 @@ export const formats: Record<Format, EditionWriter> = {
   },
   pdf: {
     description: 'Print edition: build/book.pdf (3 mm bleed), build/book-crop.pdf (crop marks), build/book-screen.pdf',
-    async write(book, staging) {
-      return (await writePdfEdition(book, staging)).files;
+    async write(book, staging, { pdfTimeout }) {
+      return (await writePdfEdition(book, staging, { timeoutMs: pdfTimeout === undefined ? undefined : pdfTimeout * 1000 })).files;
     },
   },
   // After the PDF (registry order is build order): it reads the PDF's page map, book.printPages.

@@ -148,7 +148,7 @@ function withTimeLimit<T>(work: Promise<T>, ms: number, limit: number, what: str
       () =>
         reject(
           new BuildError(
-            `${what} did not finish within the PDF's time limit of ${(limit / 1000).toFixed(limit < 10_000 ? 1 : 0)} s; the book may be very long or a page may never end. Raise the limit with BOOK_PDF_TIMEOUT=<seconds>, or build the other editions with --format.`,
+            `${what} did not finish within the PDF's time limit of ${(limit / 1000).toFixed(limit < 10_000 ? 1 : 0)} s; the book may be very long or a page may never end. Raise the limit with --pdf-timeout <seconds> (or BOOK_PDF_TIMEOUT), or build the other editions with --format.`,
           ),
         ),
       ms,
