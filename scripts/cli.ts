@@ -10,7 +10,6 @@ import { BuildError } from './errors.ts';
 import { diagnosticsOf } from './check/index.ts';
 import { catalogue } from './check/catalogue.ts';
 import { formats, isFormat, type Format } from './output/index.ts';
-import { buildProof } from './proof/index.ts';
 import { resolveManuscript, describeChanges } from './critic/index.ts';
 import { diffRevisions, describeDiff } from './diff/index.ts';
 import { startPreview } from './preview/index.ts';
@@ -205,6 +204,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       // SOURCE_DATE_EPOCH (reproducible-builds.org) fixes the date a proof carries.
       const epoch = process.env.SOURCE_DATE_EPOCH;
       const date = epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
+      const { buildProof } = await import('./proof/index.ts'); // loads the PDF writer: only when asked
       const result = await buildProof({ manuscript: common.manuscript, out: values.out, date });
       printMessages(result.book.files, io, reporterName, true);
       if (!quiet) {

@@ -5,8 +5,8 @@
 import path from 'node:path';
 import type { Book } from '../model.ts';
 import { writeHtmlEdition } from './html.ts';
-import { writePdfEdition } from './pdf/index.ts';
-import { epubFileName, writeEpub } from './epub/index.ts';
+// The PDF and EPUB writers (Chromium, pdf-lib, fonts) are loaded when their edition is built, so
+// that `book check` and an HTML build do not pay for them at start-up.
 
 export interface WriteOptions {
   draft: boolean;
@@ -34,6 +34,7 @@ export const formats: Record<Format, EditionWriter> = {
   pdf: {
     description: 'Print edition: build/book.pdf (3 mm bleed), build/book-crop.pdf (crop marks), build/book-screen.pdf',
     async write(book, staging, { pdfTimeout }) {
+      const { writePdfEdition } = await import('./pdf/index.ts');
       return (await writePdfEdition(book, staging, { timeoutMs: pdfTimeout === undefined ? undefined : pdfTimeout * 1000 })).files;
     },
   },
@@ -41,6 +42,7 @@ export const formats: Record<Format, EditionWriter> = {
   epub: {
     description: 'EPUB 3 edition: build/book.epub',
     async write(book, staging) {
+      const { epubFileName, writeEpub } = await import('./epub/index.ts');
       await writeEpub(book, path.join(staging, epubFileName), path.join(staging, '.epub-work'));
       return epubFileName;
     },
