@@ -98,11 +98,12 @@ interface Need {
 }
 
 const need = (name: string, ...variables: string[]): Need => ({ name, variables: variables.length ? variables : [name] });
-const article = [need('container-title'), need('page')];
+// An article read online has no pages: its address takes their place in the note.
+const article = [need('container-title'), need('pages (or, for an article read online, its `URL`)', 'page', 'URL')];
 
 /**
  * What a work needs to be cited in the house style (Chicago full note): a book its author or
- * editor, title, date and publisher; an article its periodical and pages; an archival document
+ * editor, title, date and publisher; an article its periodical and pages (online, its URL); an archival document
  * its archive and shelf mark (CSL `archive`, `archive_location`).
  */
 const archival = [need('archive'), need('shelf mark (`archive_location`)', 'archive_location')];
