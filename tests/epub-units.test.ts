@@ -3,7 +3,7 @@
  * what a small manuscript with an image and a foreign passage becomes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { VFile } from 'vfile';
@@ -165,5 +165,45 @@ describe('a small manuscript with an image and a Kazakh passage', () => {
     expect(opf).toContain('<meta property="schema:accessMode">visual</meta>');
     expect(opf).toContain('<meta property="schema:accessibilityFeature">alternativeText</meta>');
     expect((await epubcheck(file)).map((m) => `${m.severity} ${m.ID} ${m.message}`)).toEqual([]);
+  });
+});
+
+describe('cover cache', () => {
+  const cacheDir = path.join(import.meta.dirname, '..', 'node_modules', '.cache', 'book', 'covers');
+  let dir: string;
+  let before: Set<string>;
+  const covers = async () => new Set((await readdir(cacheDir).catch(() => [] as string[])).filter((name) => name.endsWith('.png')));
+  const coverOf = async (out: string) => (await JSZip.loadAsync(await readFile(path.join(out, 'book.epub')))).file('OEBPS/cover.png')!.async('nodebuffer');
+  const book = async (title: string, out: string) => {
+    await writeFile(path.join(dir, 'ms', 'book.yaml'), `title: ${title}\nlanguage: fr\neditors: [Gulnara Mendikulova]\ncontents:\n  chapters: [un.md]\n`);
+    await build({ manuscript: path.join(dir, 'ms'), out: path.join(dir, out), formats: ['epub'] });
+    return coverOf(path.join(dir, out));
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'epub-cover-'));
+    await mkdir(path.join(dir, 'ms'));
+    await writeFile(path.join(dir, 'ms', 'un.md'), '# Un\n\nTexte.\n');
+    before = await covers();
+  });
+  afterAll(async () => {
+    // Leave the cache as it was: these covers' titles are made up for the test.
+    for (const name of await covers()) if (!before.has(name)) await rm(path.join(cacheDir, name), { force: true });
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('renders a cover once per title and reuses it; a new title renders anew', async () => {
+    const unique = `${process.pid}-${Date.now()}`;
+    const first = await book(`Essai de couverture ${unique}`, 'a');
+    const added = [...(await covers())].filter((name) => !before.has(name));
+    expect(added).toHaveLength(1);
+    expect(await readFile(path.join(cacheDir, added[0]))).toEqual(first);
+
+    expect(await book(`Essai de couverture ${unique}`, 'b')).toEqual(first);
+    expect([...(await covers())].filter((name) => !before.has(name))).toHaveLength(1);
+
+    const other = await book(`Autre couverture ${unique}`, 'c');
+    expect(other).not.toEqual(first);
+    expect([...(await covers())].filter((name) => !before.has(name))).toHaveLength(2);
   });
 });

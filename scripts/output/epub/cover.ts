@@ -3,12 +3,19 @@
  * captured as a PNG of exactly `coverSize`. The page is written to a work folder with its fonts so
  * that nothing is fetched from outside; rendering waits for the fonts to be loaded (an explicit
  * signal, with a time limit), never for a fixed delay.
+ *
+ * Starting Chromium costs more than the rest of the EPUB, and the cover changes only with the title,
+ * the editors and the design: the PNG is kept in node_modules/.cache/book/covers/, named by a hash
+ * of the page, its style, its fonts and the browser it was rendered with. A changed title or
+ * template, or another Chromium, renders anew. BOOK_CACHE=0 always renders.
  */
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Book } from '../../model.ts';
-import { withBrowser, watchPage } from '../../browser.ts';
+import { chromiumPath, withBrowser, watchPage } from '../../browser.ts';
 import { BuildError } from '../../errors.ts';
 import { installFonts, fontFamily } from '../fonts.ts';
 import { serializeHtml } from '../html.ts';
@@ -18,14 +25,56 @@ export const epubTemplateDir = fileURLToPath(new URL('../../../templates/epub/',
 
 const fontTimeoutMs = 30_000;
 
-/** Render the cover to PNG bytes; `workDir` receives the page and its fonts. */
+const cacheDir = fileURLToPath(new URL('../../../node_modules/.cache/book/covers/', import.meta.url));
+
+/** What the rendering depends on besides the page: the browser binary (its identity, not its bytes). */
+function browserIdentity(): string {
+  return [chromiumPath(), '/usr/lib/chromium/chromium']
+    .filter((file) => existsSync(file))
+    .map((file) => {
+      const real = realpathSync(file);
+      const { size, mtimeMs } = statSync(real);
+      return `${real}:${size}:${mtimeMs}`;
+    })
+    .join('|');
+}
+
+/** The version of the font package (its files are named alike from one version to the next). */
+async function fontVersion(): Promise<string> {
+  const manifest = fileURLToPath(new URL('../../../node_modules/@fontsource/eb-garamond/package.json', import.meta.url));
+  return existsSync(manifest) ? String((JSON.parse(await readFile(manifest, 'utf8')) as { version?: string }).version) : '';
+}
+
+/** Render the cover to PNG bytes (or take it from the cache); `workDir` receives the page and its fonts. */
 export async function renderCover(book: Book, workDir: string): Promise<Buffer> {
   await mkdir(workDir, { recursive: true });
-  await writeFile(path.join(workDir, 'fonts.css'), await installFonts(path.join(workDir, 'fonts'), 'fonts/'));
+  const fontsCss = await installFonts(path.join(workDir, 'fonts'), 'fonts/');
+  await writeFile(path.join(workDir, 'fonts.css'), fontsCss);
   await copyFile(path.join(epubTemplateDir, 'cover.css'), path.join(workDir, 'cover.css'));
   const page = path.join(workDir, 'cover.html');
-  await writeFile(page, serializeHtml(coverArt(book, ['fonts.css', 'cover.css'])));
+  const html = serializeHtml(coverArt(book, ['fonts.css', 'cover.css']));
+  await writeFile(page, html);
 
+  const useCache = process.env.BOOK_CACHE !== '0';
+  const key = createHash('sha256')
+    .update([html, fontsCss, await readFile(path.join(workDir, 'cover.css'), 'utf8'), JSON.stringify(coverSize), await fontVersion(), browserIdentity()].join('\0'))
+    .digest('hex')
+    .slice(0, 32);
+  const cached = path.join(cacheDir, `${key}.png`);
+  if (useCache && existsSync(cached)) return readFile(cached);
+
+  const png = await renderPage(page);
+  if (useCache) {
+    // Written aside and renamed: a build stopped halfway never leaves half a PNG in the cache.
+    await mkdir(cacheDir, { recursive: true });
+    const partial = `${cached}.${process.pid}.tmp`;
+    await writeFile(partial, png);
+    await rename(partial, cached);
+  }
+  return png;
+}
+
+async function renderPage(page: string): Promise<Buffer> {
   return withBrowser(async (browser) => {
     const context = await browser.newContext({ viewport: { ...coverSize }, deviceScaleFactor: 1 });
     const tab = await context.newPage();
