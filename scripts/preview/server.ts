@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { PreviewSite, type RebuildResult } from './site.ts';
 import { BuildError } from '../errors.ts';
+import { mediaType } from '../media-types.ts';
 
 export interface PreviewOptions {
   /** The manuscript folder (default `manuscript`). */
@@ -48,20 +49,6 @@ const ownFiles = new Map([
   [stylesPath, [proofStyles, 'text/css; charset=utf-8']],
 ]);
 
-const types: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.svg': 'image/svg+xml',
-  '.webp': 'image/webp',
-  '.pdf': 'application/pdf',
-};
 
 /**
  * The file a request path names inside `root`, or a refusal. Works on the raw path: a `..` must be
@@ -144,7 +131,7 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
     if (!real) return send(response, 404, `Not found: ${raw}`);
     const inside = path.relative(root, real);
     if (inside.startsWith('..') || path.isAbsolute(inside)) return send(response, 403, 'Forbidden: outside the preview folder');
-    const type = types[path.extname(real).toLowerCase()] ?? 'application/octet-stream';
+    const type = mediaType(real);
     let body: Buffer | string = await readFile(real);
     if (type.startsWith('text/html')) body = withClient(body.toString('utf8'));
     response.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });

@@ -16,6 +16,7 @@ import path from 'node:path';
 import type { Page, Route } from 'playwright-core';
 import { watchPage, withBrowser, type PageProblems } from '../../browser.ts';
 import { BuildError } from '../../errors.ts';
+import { mediaType } from '../../media-types.ts';
 
 export const PRINT_HOST = 'http://book-print.invalid';
 
@@ -90,18 +91,6 @@ export function defaultTimeoutMs(): number {
   return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 20 * 60 * 1000;
 }
 
-const types: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.svg': 'image/svg+xml',
-  '.webp': 'image/webp',
-};
 
 async function isFile(file: string): Promise<boolean> {
   return stat(file).then((info) => info.isFile(), () => false);
@@ -125,7 +114,7 @@ async function serve(route: Route, options: RenderOptions, refused: string[]): P
   if (url.origin === PRINT_HOST) {
     const file = await fileFor(url, options);
     if (file) {
-      await route.fulfill({ path: file, contentType: types[path.extname(file).toLowerCase()] ?? 'application/octet-stream' });
+      await route.fulfill({ path: file, contentType: mediaType(file) });
       return;
     }
     refused.push(`${url.pathname} (no such file in the print folder)`);
