@@ -11,7 +11,7 @@ import type { Root, Heading } from 'mdast';
 import type { Root as HastRoot } from 'hast';
 import { toString } from 'mdast-util-to-string';
 import { toString as hastToString } from 'hast-util-to-string';
-import { visit } from 'unist-util-visit';
+import { visit } from './tree/visit.ts';
 import { parseMarkdown } from './markdown/parse.ts';
 import { restoreEscapes, restoreEscapesInTree } from './markdown/escapes.ts';
 import { frenchTypography } from './transforms/french-typography.ts';

@@ -22,7 +22,7 @@ import type { Root, Parents, FootnoteDefinition, FootnoteReference, PhrasingCont
 import type { ElementContent } from 'hast';
 import type { LeafDirective } from 'mdast-util-directive';
 import type { Cite, CitationItem } from '../markdown/types.ts';
-import { visit } from 'unist-util-visit';
+import { visit } from '../tree/visit.ts';
 import { normaliseLabel } from '../transforms/number-notes.ts';
 import { restoreEscapes } from '../markdown/escapes.ts';
 import type { RenderedBibliographyData, RenderedCiteData } from './types.ts';

@@ -7,7 +7,7 @@
 import type { Extension as FromMarkdownExtension, CompileContext } from 'mdast-util-from-markdown';
 import type { Token } from 'micromark-util-types';
 import type { Root, Text } from 'mdast';
-import { visit } from 'unist-util-visit';
+import { visit } from '../tree/visit.ts';
 
 const protectedCharacters = `[]^@{}"':;!?`;
 const privateBase = 0xe000;

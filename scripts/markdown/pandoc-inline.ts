@@ -16,7 +16,7 @@ import type { Point, Position } from 'unist';
 import type { VFile } from 'vfile';
 import { location } from 'vfile-location';
 import { toString } from 'mdast-util-to-string';
-import { visit } from 'unist-util-visit';
+import { visit } from '../tree/visit.ts';
 import { parseAttributes, attributesToProperties } from './attributes.ts';
 import { citationKeyPattern, parseBracketedCitation, parseLocator } from './citation-syntax.ts';
 import type { Cite, Span } from './types.ts';

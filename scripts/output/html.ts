@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { unified } from 'unified';
 import rehypeStringify from 'rehype-stringify';
 import type { Root, Element } from 'hast';
-import { visit } from 'unist-util-visit';
+import { visit } from '../tree/visit.ts';
 import type { Book } from '../model.ts';
 import { chapterHref, chapterPage, indexPage } from '../../templates/web/pages.ts';
 import { installFonts } from './fonts.ts';

@@ -4,7 +4,7 @@
  * with them. A block is an element that starts a line of text in every medium.
  */
 import type { Root, Element } from 'hast';
-import { visit, SKIP } from 'unist-util-visit';
+import { visit, SKIP } from '../tree/visit.ts';
 
 const blockTags = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'li', 'figure', 'table', 'aside', 'blockquote', 'pre', 'hr', 'dl']);
 

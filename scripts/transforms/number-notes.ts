@@ -7,7 +7,7 @@
  */
 import type { Root, FootnoteDefinition, FootnoteReference, RootContent, Nodes, Data } from 'mdast';
 import type { Position } from 'unist';
-import { visit, SKIP } from 'unist-util-visit';
+import { visit, SKIP } from '../tree/visit.ts';
 
 export interface NoteCallData {
   noteNumber: number;

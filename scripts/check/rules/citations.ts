@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { Point } from 'unist';
-import { visit } from 'unist-util-visit';
+import { visit } from '../../tree/visit.ts';
 import type { Cite } from '../../markdown/types.ts';
 import type { BibliographyEntry } from '../../citations/types.ts';
 import type { Book } from '../../model.ts';

@@ -5,7 +5,7 @@
  * the reader did not recognise).
  */
 import type { Nodes, Text } from 'mdast';
-import { visit, SKIP } from 'unist-util-visit';
+import { visit, SKIP } from '../../tree/visit.ts';
 import { toString } from 'mdast-util-to-string';
 import { chapterRule } from '../rule.ts';
 import { pointInText } from './text-position.ts';

@@ -1,5 +1,5 @@
 /** Editorial markers left for the editors, listed so that none is forgotten. */
-import { visit } from 'unist-util-visit';
+import { visit } from '../../tree/visit.ts';
 import { toString } from 'mdast-util-to-string';
 import { chapterRule } from '../rule.ts';
 import { isTodo } from '../../transforms/editorial-markers.ts';

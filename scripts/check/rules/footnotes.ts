@@ -3,8 +3,8 @@
  * does); messages quote the author's label.
  */
 import type { FootnoteDefinition, FootnoteReference, Text, Nodes } from 'mdast';
-import { visit } from 'unist-util-visit';
-import { visitParents } from 'unist-util-visit-parents';
+import { visit } from '../../tree/visit.ts';
+import { visitParents } from '../../tree/visit.ts';
 import { toString } from 'mdast-util-to-string';
 import { normaliseLabel } from '../../transforms/number-notes.ts';
 import { chapterRule } from '../rule.ts';

@@ -3,7 +3,7 @@
  * typed inside a Kazakh or Russian name (or the reverse) break search, sorting and the index.
  */
 import type { Text } from 'mdast';
-import { visit } from 'unist-util-visit';
+import { visit } from '../../tree/visit.ts';
 import { chapterRule } from '../rule.ts';
 import { pointInText } from './text-position.ts';
 

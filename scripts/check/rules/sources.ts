@@ -3,7 +3,7 @@
  * (or right after a quotation), or a `source` / `archive` attribute.
  */
 import type { Nodes } from 'mdast';
-import { visit } from 'unist-util-visit';
+import { visit } from '../../tree/visit.ts';
 import { toString } from 'mdast-util-to-string';
 import { chapterRule } from '../rule.ts';
 

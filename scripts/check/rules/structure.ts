@@ -1,9 +1,9 @@
 /** Links, images, directives and titles. */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { visit } from 'unist-util-visit';
+import { visit } from '../../tree/visit.ts';
 import type { Element } from 'hast';
-import { visit as visitHast } from 'unist-util-visit';
+import { visit as visitHast } from '../../tree/visit.ts';
 import { bookRule, chapterRule } from '../rule.ts';
 
 export const knownDirectives = new Set(['testimony', 'document', 'todo', 'bibliography']);

@@ -12,8 +12,8 @@
  */
 import type { Root, Element, ElementContent } from 'hast';
 import { h } from 'hastscript';
-import { visit } from 'unist-util-visit';
-import { visitParents } from 'unist-util-visit-parents';
+import { visit } from '../../tree/visit.ts';
+import { visitParents } from '../../tree/visit.ts';
 import type { Position } from 'unist';
 import type { Book, Chapter } from '../../model.ts';
 import { numberBlocks } from '../../render/blocks.ts';

@@ -9,7 +9,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Root, Element } from 'hast';
-import { visit } from 'unist-util-visit';
+import { visit } from '../../tree/visit.ts';
 import { EPub, type Options, type Chapter as EpubChapter } from 'epub-gen-memory';
 import type { Book, Chapter } from '../../model.ts';
 import { BuildError } from '../../errors.ts';

@@ -10,7 +10,7 @@
  */
 import type { Root, Element, Parents } from 'hast';
 import { h } from 'hastscript';
-import { visitParents } from 'unist-util-visit-parents';
+import { visitParents } from '../../tree/visit.ts';
 import type { PrintPage } from '../../model.ts';
 
 export interface PagedDocument {

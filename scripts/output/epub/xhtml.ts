@@ -10,7 +10,7 @@ import type { Root, Element } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import { toXast } from 'hast-util-to-xast';
 import { toXml } from 'xast-util-to-xml';
-import { visit } from 'unist-util-visit';
+import { visit } from '../../tree/visit.ts';
 
 const xmlDeclaration = '<?xml version="1.0" encoding="UTF-8"?>\n';
 

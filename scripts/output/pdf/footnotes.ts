@@ -9,7 +9,7 @@
  * Pure: works on the tree it is given.
  */
 import type { Root, Element, ElementContent, RootContent } from 'hast';
-import { visit, SKIP } from 'unist-util-visit';
+import { visit, SKIP } from '../../tree/visit.ts';
 
 function classes(node: Element): string[] {
   const value = node.properties.className;

@@ -12,7 +12,7 @@
 import { h } from 'hastscript';
 import type { Root, Element, ElementContent } from 'hast';
 import type { Position } from 'unist';
-import { visit } from 'unist-util-visit';
+import { visit } from '../../tree/visit.ts';
 import type { Book, Chapter } from '../../model.ts';
 import type { Person } from '../../manuscript/names.ts';
 import { numberBlocks } from '../../render/blocks.ts';
