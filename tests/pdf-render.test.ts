@@ -14,6 +14,7 @@ import { compileBook } from '../scripts/compile.ts';
 import { BuildError } from '../scripts/errors.ts';
 import { writePdfEdition } from '../scripts/output/pdf/index.ts';
 import { writeSyntheticManuscript } from './pdf-synthetic.ts';
+import { defaultSeed, generateManuscript, writeManuscript } from '../scripts/bench/manuscript.ts';
 
 const run = promisify(execFile);
 let dir: string;
@@ -55,6 +56,17 @@ describe('the print edition of other books', () => {
     const { stdout } = await run('pdfinfo', [path.join(dir, 'synthetic-out', 'book.pdf')]);
     expect(Number(/Pages:\s+(\d+)/.exec(stdout)![1])).toBe(pdf.pages);
   });
+
+  it('prints every note of the benchmark\'s 300k-word book once, on the page of its call', async () => {
+    // The book on which Paged.js 0.4.3 printed two notes twice, at the foot of the page of their
+    // call and of the next one (see layoutNode in scripts/output/pdf/browser/render.js): 1,000 pages.
+    const { manuscript } = await writeManuscript(generateManuscript({ words: 300_000, seed: defaultSeed }), path.join(dir, 'bench-300k'));
+    const book = await compileBook({ manuscript });
+    const pdf = await writePdfEdition(book, path.join(dir, 'bench-300k-out'));
+    expect(pdf.pages).toBeGreaterThan(900);
+    expect(pdf.render.problems.filter((p) => p.kind.startsWith('footnote'))).toEqual([]);
+    expect(pdf.render.browser).toEqual({ errors: [], failedRequests: [] });
+  }, 300_000);
 
   it('stops at the time limit with a clear error, and closes the browser', async () => {
     const manuscript = path.join(dir, 'slow');

@@ -90,6 +90,8 @@ class BookPages extends Handler {
     this.offstage = 0;
     this.offstagePages = document.createDocumentFragment();
     this.expectedNotes = 0;
+    /** Notes printed whole on finished pages (their data-ref). */
+    this.printedNotes = new Set();
     /** When each page was done (ms since the page opened), to see how the layout scales. */
     this.pageTimes = [];
     /** When each phase after the layout ended (ms, page clock). */
@@ -151,6 +153,15 @@ class BookPages extends Handler {
 
   /** An index entry about to be laid out: its targets are all placed; one number per page. */
   layoutNode(node) {
+    // Paged.js 0.4.3 lays a note out a second time when a page ends between its call and the note
+    // (the next page resumes at the note, and its Footnotes handler only looks for a copy on the
+    // same page): the note is printed at the foot of both pages. A note already printed whole on a
+    // finished page is laid out hidden: no text, no room taken.
+    if (node.nodeType === 1 && node.dataset.note === 'footnote' && this.printedNotes.has(node.dataset.ref)) {
+      node.dataset.bookReprint = '';
+      node.style.display = 'none';
+      return;
+    }
     if (node.nodeType !== 1 || !node.hasAttribute('data-index-entry')) return;
     const seen = new Set();
     for (const ref of node.querySelectorAll('[data-page-ref]')) {
@@ -174,6 +185,10 @@ class BookPages extends Handler {
       if (!id || this.folios.has(id)) continue;
       this.folios.set(id, label);
       for (const ref of this.referrers.get(id) ?? []) ref.textContent = label;
+    }
+
+    for (const note of pageElement.querySelectorAll('.pagedjs_footnote_area [data-note="footnote"]:not([data-split-from]):not([data-book-reprint])')) {
+      this.printedNotes.add(note.dataset.ref);
     }
 
     const pages = chunker.pages;
@@ -283,7 +298,7 @@ function report(handler) {
   // Notes: each exactly once, on the page of its call.
   const pageOf = (element) => element.closest('.pagedjs_page');
   const notesByRef = new Map();
-  for (const note of handler.chunker.pagesArea.querySelectorAll('.pagedjs_footnote_area [data-note="footnote"]:not([data-split-from])')) {
+  for (const note of handler.chunker.pagesArea.querySelectorAll('.pagedjs_footnote_area [data-note="footnote"]:not([data-split-from]):not([data-book-reprint])')) {
     const ref = note.dataset.ref;
     if (!notesByRef.has(ref)) notesByRef.set(ref, []);
     notesByRef.get(ref).push(note);
