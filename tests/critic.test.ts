@@ -20,7 +20,7 @@ import { criticUnresolved } from '../scripts/check/rules/critic.ts';
 import { serializeHtml } from '../scripts/output/html.ts';
 import { resolveCriticMarkup } from '../scripts/critic/resolve.ts';
 import { criticKindOf } from '../scripts/critic/syntax.ts';
-import { main } from '../scripts/cli.ts';
+import { runCli } from './support/cli.ts';
 import { expectFixture, fixtureDirs, showSpaces, treeJson } from './support/fixtures.ts';
 
 const root = path.join(import.meta.dirname, 'fixtures', 'critic');
@@ -100,16 +100,7 @@ describe('book accept and book reject', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function run(args: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const io = {
-      stdout: { write: (s: string) => ((stdout += s), true), isTTY: false },
-      stderr: { write: (s: string) => ((stderr += s), true), isTTY: false },
-    } as unknown as { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream };
-    const code = await main(args, io);
-    return { code, stdout, stderr };
-  }
+  const run = runCli;
 
   it('makes a release build refuse unresolved markup, with file and line; a draft build shows it', async () => {
     const copy = path.join(dir, 'release');

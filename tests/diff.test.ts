@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffRevisions, diffSequences } from '../scripts/diff/index.ts';
 import { diffWords } from '../scripts/diff/compare.ts';
 import { tokenize } from '../scripts/diff/text.ts';
-import { main } from '../scripts/cli.ts';
+import { runCli } from './support/cli.ts';
 
 let repo: string;
 let manuscript: string;
@@ -114,16 +114,12 @@ describe('book diff', () => {
   });
 
   it('runs from the command line, and names an unknown revision', async () => {
-    let stdout = '';
-    let stderr = '';
-    const io = {
-      stdout: { write: (s: string) => ((stdout += s), true), isTTY: false },
-      stderr: { write: (s: string) => ((stderr += s), true), isTTY: false },
-    } as unknown as { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream };
-    expect(await main(['diff', 'HEAD~1', 'HEAD', '--manuscript', manuscript, '--out', path.join(repo, 'out-cli')], io)).toBe(0);
-    expect(stdout).toMatch(/^un\.md: modified; words \+\d+ −\d+; notes 2→4 \(\+2 −0 ~0\); citations 1→2 \+martin-2010$/m);
-    expect(stdout).toMatch(/^trois\.md: removed/m);
-    expect(await main(['diff', 'no-such-branch', '--manuscript', manuscript, '--out', path.join(repo, 'out-cli')], io)).toBe(1);
-    expect(stderr).toContain('Unknown revision `no-such-branch`');
+    const done = await runCli(['diff', 'HEAD~1', 'HEAD', '--manuscript', manuscript, '--out', path.join(repo, 'out-cli')]);
+    expect(done.code).toBe(0);
+    expect(done.stdout).toMatch(/^un\.md: modified; words \+\d+ −\d+; notes 2→4 \(\+2 −0 ~0\); citations 1→2 \+martin-2010$/m);
+    expect(done.stdout).toMatch(/^trois\.md: removed/m);
+    const unknown = await runCli(['diff', 'no-such-branch', '--manuscript', manuscript, '--out', path.join(repo, 'out-cli')]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('Unknown revision `no-such-branch`');
   });
 });
