@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Book } from '../../model.ts';
@@ -50,14 +50,15 @@ export async function renderCover(book: Book, workDir: string): Promise<Buffer> 
   await mkdir(workDir, { recursive: true });
   const fontsCss = await installFonts(path.join(workDir, 'fonts'), 'fonts/');
   await writeFile(path.join(workDir, 'fonts.css'), fontsCss);
-  await copyFile(path.join(epubTemplateDir, 'cover.css'), path.join(workDir, 'cover.css'));
+  const coverCss = await readFile(path.join(epubTemplateDir, 'cover.css'), 'utf8');
+  await writeFile(path.join(workDir, 'cover.css'), coverCss);
   const page = path.join(workDir, 'cover.html');
   const html = serializeHtml(coverArt(book, ['fonts.css', 'cover.css']));
   await writeFile(page, html);
 
   const useCache = process.env.BOOK_CACHE !== '0';
   const key = createHash('sha256')
-    .update([html, fontsCss, await readFile(path.join(workDir, 'cover.css'), 'utf8'), JSON.stringify(coverSize), await fontVersion(), browserIdentity()].join('\0'))
+    .update([html, fontsCss, coverCss, JSON.stringify(coverSize), await fontVersion(), browserIdentity()].join('\0'))
     .digest('hex')
     .slice(0, 32);
   const cached = path.join(cacheDir, `${key}.png`);
