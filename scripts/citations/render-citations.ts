@@ -22,6 +22,7 @@ import type { Root, Parents, FootnoteDefinition, FootnoteReference, PhrasingCont
 import type { ElementContent } from 'hast';
 import type { LeafDirective } from 'mdast-util-directive';
 import type { Cite, CitationItem } from '../markdown/types.ts';
+import { isAuthorInText } from '../markdown/citation-syntax.ts';
 import { visit } from '../tree/visit.ts';
 import { normaliseLabel } from '../transforms/number-notes.ts';
 import { restoreEscapes } from '../markdown/escapes.ts';
@@ -55,7 +56,6 @@ interface Occurrence {
   html?: string;
 }
 
-const isAuthorInText = (cite: Cite) => cite.citations.length > 0 && cite.citations.every((c) => c.authorInText);
 
 export class CitationRenderer {
   readonly noteStyle: boolean;

@@ -4,7 +4,7 @@
  * Keys start with a letter, digit or `_` and may contain internal punctuation `:.#$%&-+?<>~/`;
  * `@{key}` allows any character but braces.
  */
-import type { CitationItem } from './types.ts';
+import type { Cite, CitationItem } from './types.ts';
 
 const keyBody = String.raw`[\p{L}\p{N}_](?:[\p{L}\p{N}_]|[:.#$%&\-+?<>~/](?=[\p{L}\p{N}_]))*`;
 /** A key with its `@`, optionally braced, optionally preceded by `-` (author suppressed). */
@@ -97,3 +97,6 @@ export function parseBracketedCitation(inner: string): CitationItem[] | undefine
   }
   return items.length ? items : undefined;
 }
+
+/** `@key says…`: the author named in the running text. In a note style, every other citation is a note call. */
+export const isAuthorInText = (cite: Cite): boolean => cite.citations.length > 0 && cite.citations.every((c) => c.authorInText);

@@ -9,6 +9,7 @@ import { toString } from 'mdast-util-to-string';
 import { normaliseLabel } from '../../transforms/number-notes.ts';
 import { chapterRule } from '../rule.ts';
 import { pointInText } from './text-position.ts';
+import { isAuthorInText } from '../../markdown/citation-syntax.ts';
 
 function definitionsOf(tree: Nodes): FootnoteDefinition[] {
   const found: FootnoteDefinition[] = [];
@@ -68,7 +69,7 @@ export const footnoteEmpty = chapterRule('footnote-empty', (tree, report) => {
 
 /** A note call: a footnote reference, or a citation that the note style turns into a note. */
 const isNoteCall = (node: Nodes): boolean =>
-  node.type === 'footnoteReference' || (node.type === 'cite' && !node.citations.every((c) => c.authorInText));
+  node.type === 'footnoteReference' || (node.type === 'cite' && !isAuthorInText(node));
 
 export const footnoteInHeading = chapterRule('footnote-in-heading', (tree, report) => {
   visitParents(tree, (node, ancestors) => {
