@@ -7,11 +7,13 @@ import { loadManuscript, type ManuscriptOptions } from '../manuscript/load-manus
 import { resolveFiles, type FileResolution, type Resolution } from './resolve.ts';
 
 export { criticMarkup, criticFromMarkdown, remarkCriticMarkup, criticKindOf, criticPartOf, type CriticKind } from './syntax.ts';
-export { resolveCriticMarkup, resolveFiles, describeChanges, type CriticChange, type FileResolution, type Resolution } from './resolve.ts';
+export { resolveCriticMarkup, resolveCriticBytes, resolveFiles, describeChanges, type CriticChange, type FileResolution, type Resolution } from './resolve.ts';
 
 /**
  * Accept or reject every correction of a manuscript: the chapter files book.yaml lists (or the
- * Markdown files of the folder), or the files given.
+ * Markdown files of the folder), or the files given. All are checked before any is written; a
+ * refusal (a file not valid UTF-8, read-only, missing) is a BuildError and leaves every file as it
+ * was.
  */
 export async function resolveManuscript(options: ManuscriptOptions, resolution: Resolution): Promise<FileResolution[]> {
   const manuscript = await loadManuscript(options);

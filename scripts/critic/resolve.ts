@@ -10,12 +10,21 @@
  *   {~~a~>b~~} b                   a
  *   {==a==}    a                   a
  *   {>>a<<}    (nothing)           (nothing)
+ *
+ * Only the bytes of the resolved markup change (and a space it would leave doubled): a byte order
+ * mark, line endings (LF, CRLF, CR, mixed), the file's mode and everything between the marks stay
+ * as they were. A file that is not valid UTF-8 is refused, since decoding it would replace its
+ * letters by U+FFFD; every file is read and checked before any is written.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { access, readFile, realpath, stat, constants } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import path from 'node:path';
 import { VFile } from 'vfile';
 import type { Nodes, Root } from 'mdast';
 import { createParser } from '../markdown/parse.ts';
+import { BuildError } from '../errors.ts';
 import { criticKindOf, criticPartOf, type CriticKind } from './syntax.ts';
+import { decodeSource, encodeSource, replaceFileAtomically } from './source-file.ts';
 
 export type Resolution = 'accept' | 'reject';
 
@@ -90,11 +99,15 @@ function widenRemoval(source: string, start: number, end: number): [number, numb
  * Accept or reject every correction of one Markdown text. Pure. Markup nested in markup is
  * resolved by further passes, from the outside in.
  */
-export function resolveCriticMarkup(source: string, resolution: Resolution, path = 'input.md'): { text: string; changes: CriticChange[] } {
-  let text = source;
+export function resolveCriticMarkup(source: string, resolution: Resolution, file = 'input.md'): { text: string; changes: CriticChange[] } {
+  // micromark skips a leading U+FEFF and counts its offsets from the character after it
+  // (micromark/lib/preprocess.js): offsets into a text that kept it would all fall one early.
+  // Parse and edit the text without it; put it back at the end.
+  const bom = source.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
+  let text = bom ? source.slice(1) : source;
   const changes: CriticChange[] = [];
   for (let pass = 0; pass < 10; pass++) {
-    const tree = parser.parse(new VFile({ path, value: text })) as Root;
+    const tree = parser.parse(new VFile({ path: file, value: text })) as Root;
     const found = findMarkup(tree, text, resolution);
     if (found.length === 0) break;
     for (const item of found) {
@@ -106,7 +119,23 @@ export function resolveCriticMarkup(source: string, resolution: Resolution, path
       text = text.slice(0, start) + item.replacement + text.slice(end);
     }
   }
-  return { text, changes };
+  return { text: bom + text, changes };
+}
+
+/**
+ * Accept or reject the corrections of a file's bytes. Pure. Bytes that are not valid UTF-8 give
+ * the place of the first bad byte instead. Since UTF-8 decoding and encoding are inverse on valid
+ * input, every byte outside the resolved markup comes back unchanged.
+ */
+export function resolveCriticBytes(
+  bytes: Uint8Array,
+  resolution: Resolution,
+  file = 'input.md',
+): { ok: true; bytes: Buffer; changes: CriticChange[] } | { ok: false; byte: number; line: number; column: number } {
+  const decoded = decodeSource(bytes);
+  if (!decoded.ok) return decoded;
+  const { text, changes } = resolveCriticMarkup(decoded.text, resolution, file);
+  return { ok: true, bytes: changes.length === 0 ? Buffer.from(bytes) : encodeSource(text, decoded.bom), changes };
 }
 
 export interface FileResolution {
@@ -114,14 +143,118 @@ export interface FileResolution {
   changes: CriticChange[];
 }
 
-/** Accept or reject the corrections of each file, rewriting only the files that change. */
+interface Pending {
+  /** The path as given, for messages. */
+  path: string;
+  /** The file itself, symbolic links resolved. */
+  target: string;
+  bytes: Buffer;
+  read: Stats;
+}
+
+const refusal = (file: string, reason: string, place?: { line: number; column: number }, ruleId?: string): VFile => {
+  const vfile = new VFile({ path: file });
+  vfile.message(reason, { place, ruleId, source: 'book' }).fatal = true;
+  return vfile;
+};
+
+const codeOf = (error: unknown) => (error as NodeJS.ErrnoException).code ?? 'unknown error';
+
+/**
+ * Read one file for resolving, or say why it cannot be resolved safely.
+ *
+ * A chapter that is a symbolic link is resolved through the link, and the file it points to is
+ * replaced (atomically, in its own folder); the link stays a link. Refusing would stop a common
+ * set-up (a chapter shared by two books, kept in one place), and renaming over the link itself
+ * would turn it into a copy, silently parting the chapter from the file the other book reads.
+ * (A file with several hard links is, like any atomic replacement, parted from its other names.)
+ */
+async function readForResolving(file: string): Promise<{ target: string; bytes: Buffer; read: Stats } | { refused: VFile }> {
+  let target: string;
+  let read: Stats;
+  try {
+    target = await realpath(file);
+    read = await stat(target);
+  } catch (error) {
+    const reason = codeOf(error) === 'ENOENT'
+      ? 'File does not exist (or is a symbolic link to nothing); give an existing Markdown file'
+      : `File cannot be opened (${codeOf(error)}); check its permissions`;
+    return { refused: refusal(file, reason, undefined, 'manuscript-missing') };
+  }
+  // Reading a named pipe or a device could block forever or never end.
+  if (!read.isFile()) return { refused: refusal(file, 'Not a regular file; give Markdown files only', undefined, 'manuscript-missing') };
+  // Replacing the file needs only its folder to be writable; a file that may not be written (or
+  // that no one may write, a deliberate lock even for root) is left alone all the same.
+  const locked = (read.mode & 0o222) === 0 || (await access(target, constants.W_OK).then(() => false, () => true));
+  if (locked) return { refused: refusal(file, 'File is read-only; make it writable (`chmod u+w`) to resolve its corrections') };
+  try {
+    // The new file is written beside the old one before it takes its place.
+    await access(path.dirname(target), constants.W_OK | constants.X_OK);
+  } catch {
+    return { refused: refusal(file, `Folder \`${path.dirname(target)}\` is not writable, and the corrected file is written there before it replaces this one; make it writable`) };
+  }
+  try {
+    return { target, bytes: await readFile(target), read };
+  } catch (error) {
+    return { refused: refusal(file, `File cannot be read (${codeOf(error)}); check its permissions`) };
+  }
+}
+
+/**
+ * Accept or reject the corrections of each file. Every file is read and checked first: if any is
+ * refused (not valid UTF-8, missing, read-only…), a BuildError names each with its reason and no
+ * file is written, so a bad chapter in the middle never leaves half the book resolved. Then only
+ * the files whose bytes change are replaced, atomically; the others are not touched (their
+ * modification time stays).
+ */
 export async function resolveFiles(paths: string[], resolution: Resolution): Promise<FileResolution[]> {
   const results: FileResolution[] = [];
+  const pending: Pending[] = [];
+  const refused: VFile[] = [];
+  const seen = new Set<string>();
   for (const file of paths) {
-    const source = await readFile(file, 'utf8');
-    const { text, changes } = resolveCriticMarkup(source, resolution, file);
-    if (changes.length > 0) await writeFile(file, text);
-    results.push({ path: file, changes });
+    const read = await readForResolving(file);
+    if ('refused' in read) {
+      refused.push(read.refused);
+      continue;
+    }
+    // The same file given twice, or through a link and by its own name: once.
+    if (seen.has(read.target)) continue;
+    seen.add(read.target);
+    const resolved = resolveCriticBytes(read.bytes, resolution, file);
+    if (!resolved.ok) {
+      const byte = resolved.byte.toString(16).toUpperCase().padStart(2, '0');
+      refused.push(refusal(
+        file,
+        // The wording of the build's message (manuscript/read-text.ts), and what happened to the file.
+        `This file is not valid UTF-8: byte 0x${byte} cannot be read, so the file was left untouched; save it as UTF-8 (in most editors: « Save with encoding », then UTF-8) and run again`,
+        { line: resolved.line, column: resolved.column },
+        'encoding-invalid',
+      ));
+      continue;
+    }
+    results.push({ path: file, changes: resolved.changes });
+    if (!resolved.bytes.equals(read.bytes)) pending.push({ path: file, target: read.target, bytes: resolved.bytes, read: read.read });
+  }
+  if (refused.length > 0) {
+    throw new BuildError(`${refused.length === 1 ? 'A file' : `${refused.length} files`} cannot be resolved safely; no file was changed.`, refused);
+  }
+
+  const written: string[] = [];
+  for (const item of pending) {
+    try {
+      // Saved by someone else since it was read: replacing it would lose their change.
+      const now = await stat(item.target);
+      if (now.ino !== item.read.ino || now.size !== item.read.size || now.mtimeMs !== item.read.mtimeMs) {
+        throw new BuildError('File changed while its corrections were being resolved; run again');
+      }
+      await replaceFileAtomically(item.target, item.bytes, item.read);
+    } catch (error) {
+      const reason = error instanceof BuildError ? error.message : `File cannot be written (${codeOf(error)}); it was left as it was`;
+      const done = written.length === 0 ? 'no file was changed' : `already changed: ${written.join(', ')}`;
+      throw new BuildError(`Resolving stopped at ${item.path}; ${done}.`, [refusal(item.path, reason)]);
+    }
+    written.push(item.path);
   }
   return results;
 }
