@@ -3,10 +3,11 @@
  * `.bibtex`, `.biblatex`), as pandoc tells them apart, by extension. Nothing is reported here: what
  * cannot be read is recorded with its place, and the `bibliography-invalid` check reports it.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { VFile } from 'vfile';
 import type { Point } from 'unist';
+import { BuildError } from '../errors.ts';
+import { readManuscriptFile, readText } from '../manuscript/read-text.ts';
 import type { Bibliography, BibliographyEntry, BibliographyProblem } from './types.ts';
 import { readCslJson, type ReadResult } from './csl-json.ts';
 import { readBibtex } from './bibtex.ts';
@@ -27,23 +28,26 @@ function readerFor(file: string): ((file: VFile) => ReadResult) | undefined {
 
 export async function loadBibliography(sources: BibliographySource[]): Promise<Bibliography> {
   const bibliography: Bibliography = { files: [], entries: [], byId: new Map(), problems: [], configured: sources.length > 0 };
+  const notUtf8: VFile[] = [];
   for (const source of sources) {
-    let text: string;
-    try {
-      text = await readFile(source.path, 'utf8');
-    } catch {
+    const contents = await readText(source.path);
+    if (contents.problem === 'encoding') {
+      notUtf8.push((await readManuscriptFile(source.path, 'This bibliography')).file);
+      continue;
+    }
+    if (contents.problem === 'unreadable') {
       // Named in book.yaml: the message goes there. Named on the command line: on the missing path.
       const file = source.namedIn?.file ?? new VFile({ path: source.path });
       if (!source.namedIn) bibliography.files.push(file);
       bibliography.problems.push({
         file,
-        reason: `Bibliography file \`${source.path}\` does not exist; correct the name${source.namedIn ? ' in book.yaml' : ' given with --bibliography'} or export the bibliography there`,
+        reason: `Bibliography file \`${source.path}\` ${contents.reason}; correct the name${source.namedIn ? ' in book.yaml' : ' given with --bibliography'} or export the bibliography there`,
         place: source.namedIn?.place,
         unreadable: true,
       });
       continue;
     }
-    const file = new VFile({ path: source.path, value: text });
+    const file = new VFile({ path: source.path, value: contents.text });
     bibliography.files.push(file);
     const read = readerFor(source.path);
     if (!read) {
@@ -63,5 +67,6 @@ export async function loadBibliography(sources: BibliographySource[]): Promise<B
       if (!bibliography.byId.has(full.id)) bibliography.byId.set(full.id, full);
     }
   }
+  if (notUtf8.length > 0) throw new BuildError(`${notUtf8.length > 1 ? 'Bibliography files are' : 'A bibliography file is'} not valid UTF-8.`, notUtf8);
   return bibliography;
 }

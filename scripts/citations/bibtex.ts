@@ -11,6 +11,7 @@ import { location } from 'vfile-location';
 import type { VFile } from 'vfile';
 import type { CslItem, CslName, CslDate } from 'citeproc';
 import type { ReadEntry, ReadProblem, ReadResult } from './csl-json.ts';
+import { cslItemProblem } from './csl-item.ts';
 
 /** BibLaTeX entry type → CSL type. */
 const types: Record<string, string> = {
@@ -126,6 +127,14 @@ export function bibtexToCsl(entry: Entry): CslItem {
   return item;
 }
 
+/**
+ * The parser's message without the text it quotes (`found "@book{b, title={x}}\n"...`): a message
+ * never prints the contents of a file that failed to parse (the place says where to look).
+ */
+function withoutQuotedText(message: string): string {
+  return message.replace(/,? found "(?:[^"\\]|\\.)*"(?:\.\.\.)?/g, '');
+}
+
 export function readBibtex(file: VFile): ReadResult {
   const text = String(file.value);
   const place = location(file);
@@ -137,7 +146,7 @@ export function readBibtex(file: VFile): ReadResult {
     const at = /line (\d+), column (\d+)/.exec(message);
     return {
       entries: [],
-      problems: [{ reason: `Cannot read this BibTeX bibliography: ${message.split('\n')[0]}`, place: at ? { line: Number(at[1]), column: Number(at[2]) } : { line: 1, column: 1 }, unreadable: true }],
+      problems: [{ reason: `Cannot read this BibTeX bibliography: ${withoutQuotedText(message.split('\n')[0])}`, place: at ? { line: Number(at[1]), column: Number(at[2]) } : { line: 1, column: 1 }, unreadable: true }],
     };
   }
   const problems: ReadProblem[] = library.errors.map((error) => {
@@ -146,7 +155,7 @@ export function readBibtex(file: VFile): ReadResult {
     const entryLine = entryStart >= 0 ? place.toPoint(entryStart)?.line : undefined;
     const which = entryLine !== undefined && entryLine !== Number(at?.[1]) ? `the BibTeX entry that starts on line ${entryLine}` : 'this BibTeX entry';
     return {
-      reason: `Cannot read ${which}: ${error.error.replace(/\s*at line \d+, column \d+/, '').replace(/\s+/g, ' ')}; check its braces and commas`,
+      reason: `Cannot read ${which}: ${withoutQuotedText(error.error.replace(/\s*at line \d+, column \d+/, '')).replace(/\s+/g, ' ')}; check its braces and commas`,
       place: at ? { line: Number(at[1]), column: Number(at[2]) } : undefined,
       unreadable: false,
     };
@@ -154,8 +163,9 @@ export function readBibtex(file: VFile): ReadResult {
   // Each entry's place: the next `@type{key` in the text, searched from the previous one.
   const entries: ReadEntry[] = [];
   let from = 0;
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   for (const entry of library.entries) {
-    const pattern = new RegExp(String.raw`@\s*${entry.type}\s*[{(]\s*${entry.key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\s*,`, 'giu');
+    const pattern = new RegExp(String.raw`@\s*${escape(entry.type)}\s*[{(]\s*${escape(entry.key)}\s*,`, 'giu');
     pattern.lastIndex = from;
     const match = pattern.exec(text);
     let at: Point = { line: 1, column: 1 };
@@ -163,7 +173,13 @@ export function readBibtex(file: VFile): ReadResult {
       at = place.toPoint(match.index) ?? at;
       from = match.index + match[0].length;
     }
-    entries.push({ item: bibtexToCsl(entry), place: at, typeAsWritten: `@${entry.type}` });
+    const item = bibtexToCsl(entry);
+    const problem = cslItemProblem(item);
+    if (problem) {
+      problems.push({ reason: `Entry \`${entry.key}\` cannot be used: its ${problem}; correct it (until then it is left out of the bibliography)`, place: at, unreadable: false });
+      continue;
+    }
+    entries.push({ item, place: at, typeAsWritten: `@${entry.type}` });
   }
   return { entries, problems };
 }

@@ -8,6 +8,7 @@ import type { Point } from 'unist';
 import { location } from 'vfile-location';
 import type { VFile } from 'vfile';
 import type { CslItem } from 'citeproc';
+import { cslItemProblem } from './csl-item.ts';
 
 export interface ReadEntry {
   item: CslItem;
@@ -69,7 +70,8 @@ export function readCslJson(file: VFile): ReadResult {
     return {
       entries: [],
       problems: [{
-        reason: `Cannot read this CSL-JSON bibliography: ${message.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '')}; correct the JSON at this place (a missing comma or quote is the usual cause)`,
+        // V8 quotes the start of the text (`Unexpected token 'r', "root:x:0:0"... is not valid JSON`): a message never does.
+        reason: `Cannot read this CSL-JSON bibliography: ${message.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '').replace(/, "[\s\S]*"(?:\.\.\.)? is not valid JSON$/, '')}; correct the JSON at this place (a missing comma or quote is the usual cause)`,
         place: errorPoint(message, text, toPoint) ?? { line: 1, column: 1 },
         unreadable: true,
       }],
@@ -93,9 +95,14 @@ export function readCslJson(file: VFile): ReadResult {
       return;
     }
     const record = value as Record<string, unknown>;
-    const id = typeof record.id === 'string' || typeof record.id === 'number' ? String(record.id) : '';
+    const id = typeof record.id === 'string' || (typeof record.id === 'number' && Number.isFinite(record.id)) ? String(record.id) : '';
     if (id === '') {
-      problems.push({ reason: `Entry ${index + 1} of the bibliography has no \`id\`; give it the key the manuscript cites it by`, place: at, unreadable: false });
+      problems.push({ reason: `Entry ${index + 1} of the bibliography has no \`id\`${record.id === undefined || record.id === '' ? '' : ' that is text'}; give it the key the manuscript cites it by`, place: at, unreadable: false });
+      return;
+    }
+    const problem = cslItemProblem(record);
+    if (problem) {
+      problems.push({ reason: `Entry \`${id}\` cannot be used: ${problem}; correct it (until then it is left out of the bibliography)`, place: at, unreadable: false });
       return;
     }
     const typeAsWritten = typeof record.type === 'string' ? record.type : '';

@@ -88,11 +88,14 @@ function citedKeys(trees: Root[], skipTodos: boolean): string[] {
   return [...keys];
 }
 
+/** ` (/the/file/read)` when the value named it otherwise (a style name, a relative path). */
+const alsoPath = (value: string, file: string) => (value === file ? '' : ` (${file})`);
+
 function settingError(setting: CitationSetting, what: string, reason: string): BuildError {
   const file = setting.namedIn?.file ?? new VFile({ path: setting.value });
   const message = file.message(reason, { place: setting.namedIn?.place, ruleId: 'config-invalid', source: 'book' });
   message.fatal = true;
-  return new BuildError(`The ${what} cannot be found.`, [file]);
+  return new BuildError(`The ${what} cannot be used.`, [file]);
 }
 
 export interface CitationOptions {
@@ -115,13 +118,19 @@ export async function loadCitations(sources: CitationSources, trees: Root[], opt
   if (!style) {
     throw settingError(sources.csl, 'CSL style', `CSL style \`${sources.csl.value}\` not found in ${cslTemplateDir} nor ${systemCslDir}/styles; give a style name found there or the path of a .csl file`);
   }
+  if (style.problem !== undefined) {
+    throw settingError(sources.csl, 'CSL style', `CSL style \`${sources.csl.value}\`${alsoPath(sources.csl.value, style.path)} ${style.problem}; give the path of a .csl file or a style name`);
+  }
   const locale = await findLocale(sources.locale.value, sources.locale.base);
   if (!locale) {
     throw settingError(sources.locale, 'CSL locale', `CSL locale \`${sources.locale.value}\` not found in ${cslTemplateDir} nor ${systemCslDir}/locales; give a tag such as fr-FR or the path of a locales-xx-XX.xml file`);
   }
+  if (locale.problem !== undefined || locale.tag === undefined) {
+    throw settingError(sources.locale, 'CSL locale', `CSL locale \`${sources.locale.value}\`${alsoPath(sources.locale.value, locale.path)} ${locale.problem ?? 'has no language'}; give the path of a locales-xx-XX.xml file or a tag such as fr-FR`);
+  }
   const fallback = locale.tag === 'en-US' ? locale : await findLocale('en-US', sources.locale.base);
   const locales = new Map<string, string>([[locale.tag, locale.text]]);
-  if (fallback) locales.set('en-US', fallback.text);
+  if (fallback?.problem === undefined && fallback) locales.set('en-US', fallback.text);
 
   if (options.render === false) {
     return { bibliography, renderChapter: () => undefined, bibliographyChapter: () => undefined };
@@ -129,7 +138,13 @@ export async function loadCitations(sources: CitationSources, trees: Root[], opt
 
   const registered = citedKeys(trees, options.skipTodos).filter((key) => bibliography.byId.has(key));
   const items = new Map<string, CslItem>(registered.map((key) => [key, bibliography.byId.get(key)!.item]));
-  const engine = createEngine({ style: style.text, locales, lang: locale.tag, items, bookLang: options.bookLang });
+  let engine: ReturnType<typeof createEngine>;
+  try {
+    engine = createEngine({ style: style.text, locales, lang: locale.tag, items, bookLang: options.bookLang });
+  } catch {
+    // citeproc-js's own message may quote the file: it is not repeated.
+    throw settingError(sources.csl, 'CSL style', `CSL style \`${sources.csl.value}\`${alsoPath(sources.csl.value, style.path)} or locale \`${sources.locale.value}\` cannot be read by citeproc-js: it is not valid CSL 1.0; check it against the CSL schema or choose a shipped style`);
+  }
   if (registered.length) engine.updateItems(registered);
 
   let rendered: RenderedBibliographyData | undefined;

@@ -2,7 +2,7 @@
  * Reads and validates `book.yaml`. Every problem becomes a vfile message with the line and column
  * of the offending value, so an editor sees where to look and what was expected.
  */
-import { LineCounter, parseDocument, isNode, type Node as YamlNode } from 'yaml';
+import { LineCounter, parseDocument, isNode, visit, type Document, type Node as YamlNode } from 'yaml';
 import type { VFile } from 'vfile';
 import { bookSchema, type BookConfig } from './book-schema.ts';
 import { isValidIsbn } from './isbn.ts';
@@ -29,6 +29,37 @@ export function parseYamlWithPlaces(text: string) {
     return { line: 1, column: 1 };
   };
   return { document, placeOf, placeOfPath };
+}
+
+/**
+ * How many times a YAML document's aliases (`*name`) may be expanded: the yaml package's guard
+ * against "billion laughs" alias bombs, stated here so that every manuscript YAML uses the same.
+ */
+export const maxAliasCount = 100;
+
+/**
+ * The plain data of a parsed document, or why it cannot be had (too many aliases, an alias with
+ * no anchor) and where: the first alias of the document.
+ */
+export function yamlData(document: Document, placeOf: (offset: number) => Place): { data: unknown } | { reason: string; place: Place } {
+  try {
+    return { data: document.toJS({ maxAliasCount }) };
+  } catch (error) {
+    let place: Place = { line: 1, column: 1 };
+    visit(document, {
+      Alias(_, node) {
+        if (node.range) place = placeOf(node.range[0]);
+        return visit.BREAK;
+      },
+    });
+    const excessive = /excessive alias count/i.test((error as Error).message);
+    return {
+      reason: excessive
+        ? `its aliases (\`*name\`) expand to more than ${maxAliasCount} copies, the limit that stops alias bombs; write the values out`
+        : `${(error as Error).message.split('\n')[0]}; define each anchor (\`&name\`) before its aliases`,
+      place,
+    };
+  }
 }
 
 function describeExpectation(issue: import('zod').ZodIssue): string {
@@ -69,7 +100,12 @@ export function loadBookConfig(file: VFile): BookConfig | undefined {
   }
   if (failed) return undefined;
 
-  const raw: unknown = document.toJS() ?? {};
+  const read = yamlData(document, placeOf);
+  if ('reason' in read) {
+    fail(`Cannot read book.yaml: ${read.reason}`, read.place, 'config-invalid');
+    return undefined;
+  }
+  const raw: unknown = read.data ?? {};
   const result = bookSchema.safeParse(raw);
   if (!result.success) {
     for (const issue of result.error.issues) {

@@ -1,15 +1,20 @@
 /**
  * Finds what a manuscript folder holds: `book.yaml` and the chapter files it lists, or, without one,
- * every Markdown file of the folder in name order.
+ * every Markdown file of the folder in name order. Every file book.yaml names must lie inside the
+ * folder (scripts/manuscript/inside.ts): one that does not stops the build before anything is read.
  */
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { VFile } from 'vfile';
-import { bookSchema } from '../config/book-schema.ts';
+import { bookSchema, type BookConfig } from '../config/book-schema.ts';
 import { loadBookConfig, parseYamlWithPlaces } from '../config/load-config.ts';
 import type { BookMeta, ChapterSource } from '../model.ts';
 import { BuildError } from '../errors.ts';
 import { citationSourcesOf, type CitationSources } from '../citations/index.ts';
+import { isLocalePath, isStylePath } from '../citations/resources.ts';
+import { describeProblem, resolveInside } from './inside.ts';
+import { readManuscriptFile, readText } from './read-text.ts';
+import { readNamesRegistry, type NamesRegistry } from './names.ts';
 
 export interface ManuscriptOptions {
   /** The manuscript folder (or a single Markdown file). */
@@ -30,9 +35,13 @@ export interface Manuscript {
   files: VFile[];
   /** The bibliography files, CSL style and locale, resolved (scripts/citations). */
   citations: CitationSources;
+  /** The names registry (`names:`), when book.yaml names one and it is valid. */
+  names?: NamesRegistry;
 }
 
 const exists = (file: string) => stat(file).then(() => true, () => false);
+/** Whether anything is there, a broken symbolic link included (it then gets a message, not silence). */
+const present = (file: string) => lstat(file).then(() => true, () => false);
 
 export function partId(index: number): string {
   return `partie-${index + 1}`;
@@ -47,12 +56,49 @@ export async function loadManuscript(options: ManuscriptOptions): Promise<Manusc
     file.message(`Manuscript folder \`${options.manuscript}\` does not exist; give an existing folder with --manuscript`, { ruleId: 'manuscript-missing', source: 'book' }).fatal = true;
     throw new BuildError('The manuscript cannot be read.', [file]);
   }
-  if (await exists(configPath)) return loadBook(root, configPath);
+  if (await present(configPath)) return loadBook(root, configPath);
   return loadPlainFolder(root, options);
 }
 
+/**
+ * The files book.yaml names besides the chapters, with where it names them: each must lie inside
+ * the manuscript folder. Style and locale count only when given as paths (a name such as
+ * `chicago-fullnote-bibliography` is looked up among the shipped styles).
+ */
+function namedFiles(config: BookConfig): Array<{ value: string; yamlPath: Array<string | number>; what: string }> {
+  const named: Array<{ value: string; yamlPath: Array<string | number>; what: string }> = [];
+  const bibliography = config.bibliography;
+  if (typeof bibliography === 'string') named.push({ value: bibliography, yamlPath: ['bibliography'], what: 'Bibliography' });
+  else bibliography?.forEach((value, i) => named.push({ value, yamlPath: ['bibliography', i], what: 'Bibliography' }));
+  if (isStylePath(config.csl)) named.push({ value: config.csl, yamlPath: ['csl'], what: 'CSL style' });
+  if (isLocalePath(config.locale)) named.push({ value: config.locale, yamlPath: ['locale'], what: 'CSL locale' });
+  if (config.names) named.push({ value: config.names, yamlPath: ['names'], what: 'Names registry' });
+  return named;
+}
+
+function outsideMessage(what: string, value: string, root: string): string {
+  return `${what} \`${value}\` named in book.yaml is outside the manuscript folder ${root}; move the file into the folder and name it by its path there`;
+}
+
+/** book.yaml itself: it too must be a file of the folder, in UTF-8. */
+async function readConfigFile(root: string, configPath: string): Promise<VFile> {
+  const resolved = resolveInside(root, 'book.yaml');
+  if (resolved.problem !== undefined) {
+    const file = new VFile({ path: configPath });
+    const outside = resolved.problem === 'outside';
+    file.message(`book.yaml ${describeProblem(resolved.problem)}${outside ? ` (${root})` : ''}; ${outside ? 'put the book’s own book.yaml in the folder' : 'replace it with the book’s book.yaml'}`, {
+      ruleId: outside ? 'path-outside-manuscript' : 'manuscript-missing',
+      source: 'book',
+    }).fatal = true;
+    throw new BuildError('book.yaml cannot be read.', [file]);
+  }
+  const { file, ok } = await readManuscriptFile(configPath, 'book.yaml');
+  if (!ok) throw new BuildError('book.yaml cannot be read.', [file]);
+  return file;
+}
+
 async function loadBook(root: string, configPath: string): Promise<Manuscript> {
-  const configFile = new VFile({ path: configPath, value: await readFile(configPath, 'utf8') });
+  const configFile = await readConfigFile(root, configPath);
   const config = loadBookConfig(configFile);
   if (!config) throw new BuildError('book.yaml is not valid.', [configFile]);
 
@@ -71,17 +117,27 @@ async function loadBook(root: string, configPath: string): Promise<Manuscript> {
   const seen = new Set<string>();
   for (const entry of listed) {
     const full = path.resolve(root, entry.file);
-    if (seen.has(full)) {
+    const place = placeOfPath(entry.yamlPath);
+    const resolved = seen.has(full) ? undefined : resolveInside(root, entry.file);
+    if (!resolved) {
       configFile.message(`Chapter \`${entry.file}\` is listed twice in book.yaml; list each file once`, {
-        place: placeOfPath(entry.yamlPath), ruleId: 'config-invalid', source: 'book',
+        place, ruleId: 'config-invalid', source: 'book',
       }).fatal = true;
-    } else if (!(await exists(full))) {
-      configFile.message(`Chapter file \`${entry.file}\` listed in book.yaml does not exist in ${root}; create it or correct the name`, {
-        place: placeOfPath(entry.yamlPath), ruleId: 'config-invalid', source: 'book',
+    } else if (resolved.problem === 'outside') {
+      configFile.message(outsideMessage('Chapter file', entry.file, root), { place, ruleId: 'path-outside-manuscript', source: 'book' }).fatal = true;
+    } else if (resolved.problem !== undefined) {
+      const where = resolved.problem === 'missing' ? ` in ${root}` : '';
+      configFile.message(`Chapter file \`${entry.file}\` listed in book.yaml ${describeProblem(resolved.problem)}${where}; create it or correct the name`, {
+        place, ruleId: 'config-invalid', source: 'book',
       }).fatal = true;
     }
     seen.add(full);
     sources.push({ path: full, ...entry.source });
+  }
+  for (const named of namedFiles(config)) {
+    if (resolveInside(root, named.value).problem === 'outside') {
+      configFile.message(outsideMessage(named.what, named.value, root), { place: placeOfPath(named.yamlPath), ruleId: 'path-outside-manuscript', source: 'book' }).fatal = true;
+    }
   }
   if (sources.length === 0) {
     configFile.message('book.yaml lists no chapter: add files under `contents`', {
@@ -106,7 +162,8 @@ async function loadBook(root: string, configPath: string): Promise<Manuscript> {
     config,
   };
   const citations = citationSourcesOf(config, root, { file: configFile, placeOfPath });
-  return { root, meta, sources, configFile, files: [configFile], citations };
+  const names = config.names ? await readNamesRegistry(root, config.names, { file: configFile, place: placeOfPath(['names']) }) : { files: [] };
+  return { root, meta, sources, configFile, files: [configFile, ...names.files], citations, names: names.registry };
 }
 
 async function loadPlainFolder(root: string, options: ManuscriptOptions): Promise<Manuscript> {
@@ -118,6 +175,20 @@ async function loadPlainFolder(root: string, options: ManuscriptOptions): Promis
     file.message(`No book.yaml and no Markdown file in ${root}; add chapters as .md files or a book.yaml`, { ruleId: 'manuscript-missing', source: 'book' }).fatal = true;
     throw new BuildError('The manuscript is empty.', [file]);
   }
+  // The folder's Markdown files are the manuscript's as if listed: a link out of it, broken or looping, is refused.
+  const refused: VFile[] = [];
+  for (const name of names) {
+    const resolved = resolveInside(root, name);
+    if (resolved.problem === undefined) continue;
+    const file = new VFile({ path: path.join(root, name) });
+    const outside = resolved.problem === 'outside';
+    file.message(`\`${name}\` ${describeProblem(resolved.problem)}${outside ? ` (${root})` : ''}; ${outside ? 'copy the file into the folder instead of linking to it' : 'remove it or make it a Markdown file'}`, {
+      ruleId: outside ? 'path-outside-manuscript' : 'manuscript-missing',
+      source: 'book',
+    }).fatal = true;
+    refused.push(file);
+  }
+  if (refused.length > 0) throw new BuildError('A file of the manuscript folder cannot be read.', refused);
   return loadPlainFiles(names.map((name) => path.join(root, name)), options);
 }
 
@@ -134,13 +205,16 @@ async function loadPlainFiles(paths: string[], options: ManuscriptOptions): Prom
   const names = paths.map((p) => path.relative(folder, p));
   const sources: ChapterSource[] = paths.map((p) => ({ path: p, matter: 'body' }));
   // The title is the first heading of the first file, as a reader of that folder would expect.
-  const firstText = await readFile(sources[0].path, 'utf8');
+  // A file that cannot be read is reported when the chapters are read (scripts/compile.ts).
+  const first = await readText(sources[0].path);
+  const firstText = first.problem === undefined ? first.text : '';
   const heading = /^#\s+(.+?)\s*#*\s*$/m.exec(firstText.replace(/^---\n[\s\S]*?\n---\n/, ''));
   const config = bookSchema.parse({
     title: heading?.[1] ?? path.basename(folder),
     bibliography: options.bibliography,
     ...(options.csl ? { csl: options.csl } : {}),
-    ...(options.locale ? { locale: options.locale, language: options.locale.split('-')[0] } : {}),
+    // The book's language from a locale tag (`fr-FR` → fr); a locale given as a file says nothing of it.
+    ...(options.locale ? { locale: options.locale, ...(/^[a-z]{2,3}(-|$)/.test(options.locale) ? { language: options.locale.split('-')[0] } : {}) } : {}),
     contents: { chapters: names },
   });
   const meta: BookMeta = {

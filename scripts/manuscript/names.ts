@@ -1,15 +1,16 @@
 /**
  * The names registry (`persons.yaml`, named by `names:` in book.yaml; see docs/manuscript-format.md):
  * one entry per person with the canonical French form, the index sort key and the forms met in the
- * sources. Read and validated here, with the line of every problem, for the editions that need it
- * (the index of names of the print edition).
+ * sources. Read and validated here when the book is loaded, with the line of every problem, for
+ * `book check` and the editions that need it (the index of names of the print edition).
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { VFile } from 'vfile';
 import { z } from 'zod';
-import { parseYamlWithPlaces } from '../config/load-config.ts';
+import { parseYamlWithPlaces, yamlData, type Place } from '../config/load-config.ts';
 import type { Book } from '../model.ts';
+import { BuildError } from '../errors.ts';
+import { readManuscriptFile, readText } from './read-text.ts';
 
 const languageTag = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a BCP 47 language tag such as fr, kk or ru');
 
@@ -60,7 +61,12 @@ export function parsePersons(file: VFile): Person[] | undefined {
   };
   for (const error of document.errors) fail(`Cannot read the names registry as YAML: ${error.message.split('\n')[0]}`, placeOf(error.pos[0]));
   if (failed) return undefined;
-  const result = personsSchema.safeParse(document.toJS() ?? []);
+  const read = yamlData(document, placeOf);
+  if ('reason' in read) {
+    fail(`Cannot read the names registry: ${read.reason}`, read.place);
+    return undefined;
+  }
+  const result = personsSchema.safeParse(read.data ?? []);
   if (!result.success) {
     for (const issue of result.error.issues) {
       const key = issue.path.length ? ` at \`${issue.path.join('.')}\`` : '';
@@ -78,33 +84,34 @@ export function parsePersons(file: VFile): Person[] | undefined {
 }
 
 /**
- * The registry of `book`, when book.yaml names one. The file joins `book.files` so that its
- * messages are printed like any other.
+ * Read and validate the registry book.yaml names (`names:`), when the book is loaded: its problems
+ * are reported by `book check` like those of book.yaml, and every edition finds it on `book.names`.
+ * The path is already known to lie inside the manuscript (scripts/manuscript/inside.ts). The
+ * registry file joins `files` so that its messages are printed like any other; a registry that
+ * does not exist is reported on book.yaml, at `names:`.
  */
-export async function loadNamesRegistry(book: Book): Promise<NamesRegistry | undefined> {
-  const name = book.meta.config.names;
-  if (!name) return undefined;
-  const registryPath = path.resolve(book.root, name);
-  const existing = book.files.find((file) => file.path === registryPath);
-  let file = existing;
-  if (!file) {
-    let text: string;
-    try {
-      text = await readFile(registryPath, 'utf8');
-    } catch {
-      const config = book.files.find((f) => path.basename(f.path) === 'book.yaml') ?? new VFile({ path: path.join(book.root, 'book.yaml') });
-      const place = config.value === undefined ? undefined : parseYamlWithPlaces(String(config.value)).placeOfPath(['names']);
-      config.message(`The names registry \`${name}\` named in book.yaml does not exist in ${book.root}; create it or remove \`names:\``, {
-        place,
-        ruleId: 'names-invalid',
-        source: 'book',
-      }).fatal = true;
-      if (!book.files.includes(config)) book.files.push(config);
-      return undefined;
-    }
-    file = new VFile({ path: registryPath, value: text });
-    book.files.push(file);
+export async function readNamesRegistry(
+  root: string,
+  name: string,
+  config: { file: VFile; place: Place },
+): Promise<{ registry?: NamesRegistry; files: VFile[] }> {
+  const registryPath = path.resolve(root, name);
+  const read = await readText(registryPath);
+  if (read.problem === 'unreadable') {
+    const reason = read.reason === 'does not exist' ? `does not exist in ${root}; create it or remove \`names:\`` : `${read.reason}; correct it or remove \`names:\``;
+    config.file.message(`The names registry \`${name}\` named in book.yaml ${reason}`, { place: config.place, ruleId: 'names-invalid', source: 'book' }).fatal = true;
+    return { files: [] };
   }
+  if (read.problem === 'encoding') {
+    const { file } = await readManuscriptFile(registryPath, 'The names registry');
+    throw new BuildError('The names registry is not valid UTF-8.', [file]);
+  }
+  const file = new VFile({ path: registryPath, value: read.text });
   const persons = parsePersons(file);
-  return persons ? { persons, file } : undefined;
+  return { registry: persons ? { persons, file } : undefined, files: [file] };
+}
+
+/** The registry of `book`, read and validated when the book was loaded (see readNamesRegistry). */
+export async function loadNamesRegistry(book: Book): Promise<NamesRegistry | undefined> {
+  return book.names;
 }

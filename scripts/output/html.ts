@@ -7,11 +7,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unified } from 'unified';
 import rehypeStringify from 'rehype-stringify';
-import type { Root, Element } from 'hast';
-import { visit } from '../tree/visit.ts';
+import type { Root } from 'hast';
 import type { Book } from '../model.ts';
 import { chapterHref, chapterPage, indexPage } from '../../templates/web/pages.ts';
 import { installFonts } from './fonts.ts';
+import { localImages } from './local-images.ts';
 
 export const webTemplateDir = fileURLToPath(new URL('../../templates/web/', import.meta.url));
 
@@ -26,38 +26,18 @@ export interface HtmlEdition {
   pages: string[];
 }
 
-const isExternal = (url: string) => /^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith('//');
-
 /**
  * Copy the images a page uses into `assets/images/` (keeping their path inside the manuscript, so
- * two chapters' `carte.png` do not collide) and point the page at the copies.
+ * two chapters' `carte.png` do not collide) and point the page at the copies. Only files inside the
+ * manuscript folder are copied (scripts/output/local-images.ts).
  */
 async function copyImages(page: Root, chapterFile: string, book: Book, dir: string): Promise<void> {
-  const images: Element[] = [];
-  visit(page, 'element', (node: Element) => {
-    if (node.tagName === 'img' && typeof node.properties.src === 'string' && !isExternal(node.properties.src)) images.push(node);
-  });
-  for (const image of images) {
-    const source = path.resolve(path.dirname(chapterFile), decodeURI(String(image.properties.src)));
-    const inside = path.relative(book.root, source);
-    const relative = inside.startsWith('..') ? path.basename(source) : inside;
-    const target = path.join(dir, 'assets', 'images', relative);
+  for (const image of localImages(page, chapterFile, book.root)) {
+    const target = path.join(dir, 'assets', 'images', ...image.name.split('/'));
     await mkdir(path.dirname(target), { recursive: true });
-    await copyFile(source, target);
-    image.properties.src = ['assets', 'images', ...relative.split(path.sep)].map(encodeURIComponent).join('/');
+    await copyFile(image.file, target);
+    image.node.properties.src = ['assets', 'images', ...image.name.split('/')].map(encodeURIComponent).join('/');
   }
-}
-
-/** `chapitre.md#id` in the manuscript becomes the chapter's page, `chapitre.html#id`. */
-function rewriteChapterLinks(page: Root, book: Book): void {
-  const pages = new Map(book.chapters.map((chapter) => [path.basename(chapter.source.path), chapterHref(chapter)]));
-  visit(page, 'element', (node: Element) => {
-    const href = node.tagName === 'a' ? node.properties.href : undefined;
-    if (typeof href !== 'string' || isExternal(href)) return;
-    const [target, fragment] = href.split('#');
-    const chapterPageName = target ? pages.get(path.basename(decodeURI(target))) : undefined;
-    if (chapterPageName) node.properties.href = fragment === undefined ? chapterPageName : `${chapterPageName}#${fragment}`;
-  });
 }
 
 export interface HtmlPageOptions {
@@ -77,7 +57,6 @@ export async function writeChapterPage(book: Book, index: number, dir: string, o
   const name = chapterHref(book.chapters[index]);
   const page = chapterPage(book, index);
   await copyImages(page, book.chapters[index].source.path, book, dir);
-  rewriteChapterLinks(page, book);
   options.decorate?.(page, name);
   await writeFile(path.join(dir, name), serializeHtml(page));
   return name;

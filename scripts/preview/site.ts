@@ -11,7 +11,7 @@
  * rendered alone reads as in the full build. What depends on the whole book — the works cited,
  * hence the bibliography — falls back to a full rebuild when it changes.
  */
-import { readFile, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { VFile } from 'vfile';
 import type { Root, Nodes } from 'mdast';
@@ -20,6 +20,7 @@ import { compileChapter } from '../compile.ts';
 import { checkBook, type Diagnostic } from '../check/index.ts';
 import { allRules } from '../check/rules/index.ts';
 import { loadManuscript } from '../manuscript/load-manuscript.ts';
+import { readManuscriptFile, readText } from '../manuscript/read-text.ts';
 import { loadCitations, type CitationStage } from '../citations/index.ts';
 import { parseMarkdown } from '../markdown/parse.ts';
 import { writeHtmlEdition, writeChapterPage, writeIndexPage } from '../output/html.ts';
@@ -171,14 +172,16 @@ export class PreviewSite {
       summary,
     });
 
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      // Saved by rename (many editors do): the new file is not there yet; its own event follows.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return done([], '');
-      throw error;
+    // Read as every chapter is (strict UTF-8, BOM and CR dropped: scripts/manuscript/read-text.ts).
+    const read = await readText(file);
+    // Saved by rename (many editors do): the new file is not there yet; its own event follows.
+    if (read.problem === 'unreadable' && read.reason === 'does not exist') return done([], '');
+    if (read.problem !== undefined) {
+      const { file: unreadable } = await readManuscriptFile(file, 'This chapter');
+      this.errors[page] = failureMessages(new BuildError('The chapter cannot be read.', [unreadable]), file, this.root);
+      return done([], `${path.relative(this.root, file)}: cannot be read, last good version kept`);
     }
+    const text = read.text;
     if (this.built.get(file) === text && !this.errors[page]) return done([], '');
 
     let chapter: Chapter;

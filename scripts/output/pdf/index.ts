@@ -11,7 +11,6 @@ import { fileURLToPath } from 'node:url';
 import { VFile } from 'vfile';
 import type { Book, PrintPage } from '../../model.ts';
 import { BuildError } from '../../errors.ts';
-import { loadNamesRegistry } from '../../manuscript/names.ts';
 import { serializeHtml } from '../html.ts';
 import { bookFontFaces, installFonts } from '../fonts.ts';
 import { bookText } from '../../../templates/web/pages.ts';
@@ -19,6 +18,7 @@ import { printLabelsFor } from '../../../templates/print/labels.ts';
 import { buildPrintDocument, type PrintDocument } from './print-document.ts';
 import { renderPdf, type RenderResult, type RenderedPage } from './render.ts';
 import { MM, postprocessPdf, type OutlineItem } from './postprocess.ts';
+import { bookDate } from '../book-date.ts';
 
 export const printTemplateDir = fileURLToPath(new URL('../../../templates/print/', import.meta.url));
 const browserDir = fileURLToPath(new URL('./browser/', import.meta.url));
@@ -36,6 +36,8 @@ export interface PdfOptions {
   timeoutMs?: number;
   /** Keep the print document and its assets in `dir/print/` (to inspect the layout in a browser). */
   keepPrintHtml?: boolean;
+  /** The date the PDF carries (default: the book's date, scripts/output/book-date.ts); proofs give theirs. */
+  date?: Date;
   /** More stylesheets (file paths), applied after the print design: proofs bring theirs (scripts/proof). */
   stylesheets?: string[];
   onProgress?: (event: { stage: string; pages?: number }) => void;
@@ -169,7 +171,8 @@ function reportProblems(book: Book, document: PrintDocument, render: RenderResul
 
 export async function writePdfEdition(book: Book, dir: string, options: PdfOptions = {}): Promise<PdfEdition> {
   const trim = trimOf(book);
-  const registry = await loadNamesRegistry(book);
+  // Read and validated when the book was loaded (scripts/manuscript/names.ts).
+  const registry = book.names;
   if (book.meta.config.names && !registry) {
     throw new BuildError('The names registry cannot be read; correct it to build the index of names.', book.files.filter((f) => f.messages.some((m) => m.fatal)));
   }
@@ -213,6 +216,7 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
       },
       outline: outlineOf(book, render.pages, document.indexEntries > 0),
       links: render.links,
+      date: options.date ?? (await bookDate(book)),
       files: {
         print: path.join(dir, PDF_FILES.print),
         screen: path.join(dir, PDF_FILES.screen),

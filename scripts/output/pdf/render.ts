@@ -11,12 +11,11 @@
  * wait. A time limit (an option; BOOK_PDF_TIMEOUT in seconds, default 20 minutes) turns a layout
  * that never finishes into a clear error.
  */
-import { stat } from 'node:fs/promises';
-import path from 'node:path';
 import type { Page, Route } from 'playwright-core';
 import { watchPage, withBrowser, type PageProblems } from '../../browser.ts';
 import { BuildError } from '../../errors.ts';
 import { mediaType } from '../../media-types.ts';
+import { decodePercent, resolveInside } from '../../manuscript/inside.ts';
 
 export const PRINT_HOST = 'http://book-print.invalid';
 
@@ -92,19 +91,15 @@ export function defaultTimeoutMs(): number {
 }
 
 
-async function isFile(file: string): Promise<boolean> {
-  return stat(file).then((info) => info.isFile(), () => false);
-}
-
 /** The file a URL of the print host stands for, if it is inside one of the folders served. */
 async function fileFor(url: URL, options: RenderOptions): Promise<string | undefined> {
-  const name = decodeURIComponent(url.pathname).replace(/^\/+/, '');
+  const name = decodePercent(url.pathname).replace(/^\/+/, '');
   const alias = options.aliases?.[name];
   if (alias) return alias;
+  // Inside the folder once symbolic links are followed (scripts/manuscript/inside.ts): a link in the manuscript to a file elsewhere is not served.
   for (const dir of [options.workDir, options.assetsDir].filter((d): d is string => Boolean(d))) {
-    const file = path.resolve(dir, name);
-    if (!file.startsWith(path.resolve(dir) + path.sep)) continue;
-    if (await isFile(file)) return file;
+    const resolved = resolveInside(dir, name);
+    if (resolved.problem === undefined) return resolved.file;
   }
   return undefined;
 }
