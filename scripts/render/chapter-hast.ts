@@ -2,40 +2,40 @@
  * mdast → hast for one chapter: the rendering every edition shares. Notes become DPUB-ARIA note
  * calls and `aside role="doc-footnote"`; testimonies and documents become figures with their
  * apparatus; language spans keep their `lang`. Ids are prefixed with the chapter id so that chapters
- * can be concatenated (print, EPUB spine) without collisions.
+ * can be concatenated (print, EPUB spine) without collisions. The rendering ends with the
+ * sanitizing step (sanitize.ts): what comes out is what every edition may show.
  */
-import { toHast, type Handlers, type State } from 'mdast-util-to-hast';
+import { defaultHandlers, toHast, type Handlers, type State } from 'mdast-util-to-hast';
 import { h } from 'hastscript';
 import type { Root as HastRoot, Element, ElementContent } from 'hast';
-import type { Root, Nodes, Parents, FootnoteReference, Heading } from 'mdast';
+import type { Root, Nodes, Parents, FootnoteReference, Heading, Html, Image } from 'mdast';
+import type { Position } from 'unist';
+import type { VFile } from 'vfile';
 import type { ContainerDirective, LeafDirective } from 'mdast-util-directive';
-import { toString } from 'mdast-util-to-string';
 import type { NoteCallData, NotesNode, NoteNode } from '../transforms/number-notes.ts';
 import type { Cite, Span } from '../markdown/types.ts';
 import { labelsFor, languageName, type Labels } from './labels.ts';
 import type { RenderedBibliographyData, RenderedCiteData } from '../citations/types.ts';
+import { imageStandIn, sanitizeChapter, type UnsafeReport } from './sanitize.ts';
+import { assignIds, BookIds, type ChapterIds } from './ids.ts';
+import { isExternalUrl } from '../manuscript/inside.ts';
 
 export interface ChapterRenderOptions {
   chapterId: string;
   /** The book's language, for labels and to decide which `lang` attributes are needed. */
   bookLang: string;
+  /** The chapter's file: what the sanitizing step takes away is reported on it, at its place. */
+  file?: VFile;
+  /** The book's ids, and there what this chapter's became (ids.ts); a chapter rendered alone has its own. */
+  ids?: { book: BookIds; assigned?: ChapterIds };
 }
 
 export const noteId = (chapterId: string, n: number) => `${chapterId}-fn-${n}`;
 export const noteCallId = (chapterId: string, n: number, call = 1) =>
   call === 1 ? `${chapterId}-fnref-${n}` : `${chapterId}-fnref-${n}-${call}`;
 
-/** Slug for heading ids: letters of any script kept, accents dropped, spaces to hyphens. */
-export function slug(text: string): string {
-  return (
-    text
-      .normalize('NFD')
-      .replace(/\p{M}/gu, '')
-      .toLowerCase()
-      .replace(/[^\p{L}\p{N}]+/gu, '-')
-      .replace(/^-+|-+$/g, '') || 'section'
-  );
-}
+/** Slug for heading ids (render/ids.ts). */
+export { slug } from './ids.ts';
 
 function apparatus(node: ContainerDirective, labels: Labels, bookLang: string): ElementContent[] {
   const a = node.attributes ?? {};
@@ -59,9 +59,81 @@ function apparatus(node: ContainerDirective, labels: Labels, bookLang: string): 
   return [h('span', { className: ['kind'] }, kind), ...(parts.length ? [{ type: 'text' as const, value: ' — ' }, ...parts] : [])];
 }
 
-function handlers(options: ChapterRenderOptions): Handlers {
+/** HTML comments (`<!-- book-ignore … -->` is ours), an unclosed one included: harmless, never reported. */
+const htmlComments = /<!--[\s\S]*?(?:-->|$)/g;
+const closingTags = /<\/[A-Za-z][\w:-]*\s*>/g;
+
+/** citeproc-js's inline styles (its `html` output format), as classes: the editions allow no `style`. */
+const citeprocStyleClasses = new Map([
+  ['font-variant:small-caps;', 'smallcaps'], // Pandoc's class, as in `[text]{.smallcaps}`
+  ['font-variant:normal;', 'csl-font-variant-normal'],
+  ['font-style:normal;', 'csl-font-style-normal'],
+  ['font-weight:normal;', 'csl-font-weight-normal'],
+  ['text-decoration:none;', 'csl-text-decoration-none'],
+  ['text-decoration:underline;', 'csl-underline'],
+  ['baseline', 'csl-baseline'],
+]);
+
+/**
+ * A bibliography's `URL` or `DOI` goes into `href` as typed (engine.ts); Markdown's links are
+ * percent-encoded by mdast-util-to-hast. Encode what no URL may hold (space, `"`, `<`, `>`, a `%`
+ * that starts no escape, a second `#`…, as in DOIs such as `…(199706)35:4<457::AID-JBM6>3.0.CO;2-Q`),
+ * or EPUBCheck refuses the file (RSC-020). The scheme and host stay as they are (`http://[::1]/`).
+ */
+function encodeHref(href: string): string {
+  const origin = /^[a-z][a-z\d+.-]*:\/\/[^/?#]*/i.exec(href)?.[0] ?? '';
+  const rest = href.slice(origin.length);
+  const hash = rest.indexOf('#');
+  const encode = (part: string) => part.replace(/%(?![\da-fA-F]{2})|[\0-\x20"#<>[\\\]^`{|}\x7f]/g, (c) => encodeURIComponent(c));
+  return origin + (hash < 0 ? encode(rest) : `${encode(rest.slice(0, hash))}#${encode(rest.slice(hash + 1))}`);
+}
+
+/** citeproc-js's HTML made fit for the editions: styles as classes, link addresses valid URLs. */
+function citeprocOutput(nodes: readonly ElementContent[]): void {
+  for (const node of nodes) {
+    if (node.type !== 'element') continue;
+    const { style, href } = node.properties;
+    if (typeof style === 'string') {
+      const name = citeprocStyleClasses.get(style.replace(/\s+/g, ''));
+      if (name) {
+        delete node.properties.style;
+        const classes = node.properties.className;
+        node.properties.className = [...(Array.isArray(classes) ? classes.map(String) : []), name];
+      }
+    }
+    if (node.tagName === 'a' && typeof href === 'string') node.properties.href = encodeHref(href);
+    citeprocOutput(node.children);
+  }
+}
+
+/**
+ * The attributes each block directive uses (docs/manuscript-format.md); `lang` is read by every one
+ * (french-typography.ts). Any other is never copied into an edition: reported as attribute-unsafe.
+ */
+const sourceAttributes = new Set(['who', 'role', 'title', 'date', 'place', 'original-lang', 'translator', 'archive', 'shelfmark', 'source', 'lang', 'id']);
+const otherDirectiveAttributes = new Set(['lang']);
+
+function reportDirectiveAttributes(node: ContainerDirective | LeafDirective, report: UnsafeReport): void {
+  const used = node.name === 'testimony' || node.name === 'document' ? sourceAttributes : otherDirectiveAttributes;
+  for (const name of Object.keys(node.attributes ?? {})) {
+    if (used.has(name)) continue;
+    const mark = node.type === 'leafDirective' ? '::' : ':::';
+    report(
+      `Attribute \`${name}\` is not one \`${mark}${node.name}\` uses (${[...used].map((known) => `\`${known}\``).join(', ')}); it is left out of the editions: remove it`,
+      node.position,
+      'attribute-unsafe',
+    );
+  }
+}
+
+function handlers(options: ChapterRenderOptions, places: WeakMap<Element, Position>, report: UnsafeReport): Handlers {
   const labels = labelsFor(options.bookLang);
   const { chapterId } = options;
+  /** The elements our handlers make get no position from mdast-util-to-hast: keep it aside for messages. */
+  const placed = (element: Element, node: { position?: Position }): Element => {
+    if (node.position) places.set(element, node.position);
+    return element;
+  };
   return {
     footnoteReference(_state: State, node: FootnoteReference): Element {
       const data = node.data as Partial<NoteCallData> | undefined;
@@ -105,28 +177,49 @@ function handlers(options: ChapterRenderOptions): Handlers {
     },
     span(state: State, node: Span): Element {
       const properties = node.data?.hProperties ?? {};
-      return h(node.data?.hName ?? 'span', properties, state.all(node as unknown as Nodes) as ElementContent[]);
+      return placed(h(node.data?.hName ?? 'span', properties, state.all(node as unknown as Nodes) as ElementContent[]), node);
     },
     cite(_state: State, node: Cite): Element {
       // Rendered by the citation stage (scripts/citations); without it, the source text.
       const rendered = (node.data as Partial<RenderedCiteData> | undefined)?.rendered;
-      return h('span', { className: ['citation'], dataCites: node.citations.map((c) => c.key).join(' ') }, rendered ?? node.value);
+      if (rendered) citeprocOutput(rendered);
+      return placed(h('span', { className: ['citation'], dataCites: node.citations.map((c) => c.key).join(' ') }, rendered ?? node.value), node);
     },
     heading(state: State, node: Heading): Element {
       const properties: Record<string, unknown> = { ...((node.data?.hProperties as Record<string, unknown>) ?? {}) };
       const element = h(`h${node.depth}`, properties as Record<string, string>, state.all(node) as ElementContent[]);
-      return element;
+      return placed(element, node);
+    },
+    image(state: State, node: Image): Element {
+      // Never loaded from the network: its text alternative instead (image-missing reports it, with
+      // the same test of what is not a file of the manuscript).
+      if (isExternalUrl(node.url)) return imageStandIn(node.alt, node.position);
+      return defaultHandlers.image(state, node);
+    },
+    html(_state: State, node: Html): undefined {
+      // Raw HTML is never copied into an edition (mdast-util-to-hast drops it): say so.
+      const html = node.value.replace(htmlComments, '');
+      // Only comments, or closing tags whose opening tag was reported: nothing to say.
+      if (html.replace(closingTags, '').trim() === '') return undefined;
+      const opening = /^\s*<([A-Za-z][\w:-]*)/.exec(html);
+      const shown = opening ? `<${opening[1]}>` : `${html.trim().slice(0, 12)}…`;
+      report(`Raw HTML \`${shown}\` is left out of the editions; write it in Markdown (\`*italics*\`, \`[text](https://…)\`, \`[text]{lang=kk}\`) or remove it`, node.position, 'html-raw');
+      return undefined;
     },
     containerDirective(state: State, node: ContainerDirective): Element {
+      reportDirectiveAttributes(node, report);
       const lang = node.attributes?.lang;
       const langProps = lang && lang !== options.bookLang ? { lang } : {};
       const content = state.all(node) as ElementContent[];
       if (node.name === 'testimony' || node.name === 'document') {
         const id = node.attributes?.id ?? undefined;
-        return h('figure', { className: ['source', `source-${node.name}`], id }, [
-          h('figcaption', { className: ['apparatus'] }, apparatus(node, labels, options.bookLang)),
-          h('blockquote', { ...langProps }, content),
-        ]);
+        return placed(
+          h('figure', { className: ['source', `source-${node.name}`], id }, [
+            h('figcaption', { className: ['apparatus'] }, apparatus(node, labels, options.bookLang)),
+            h('blockquote', { ...langProps }, content),
+          ]),
+          node,
+        );
       }
       if (node.name === 'todo') {
         return h('aside', { className: ['todo'], role: 'note', ariaLabel: labels.todo }, [
@@ -134,46 +227,40 @@ function handlers(options: ChapterRenderOptions): Handlers {
           ...content,
         ]);
       }
-      return h('div', { className: [`directive-${node.name}`], ...langProps }, content);
+      return placed(h('div', { className: [`directive-${node.name}`], ...langProps }, content), node);
     },
     leafDirective(state: State, node: LeafDirective): Element {
+      reportDirectiveAttributes(node, report);
       if (node.name === 'bibliography') {
         // Every cited work, as the style gives it (scripts/citations); DPUB-ARIA doc-bibliography.
         const data = node.data as Partial<RenderedBibliographyData> | undefined;
-        return h(
-          'section',
-          // No name of its own: the heading before it names it, and a second landmark of the same name
-          // would be ambiguous (axe landmark-unique).
-          { className: ['bibliography', 'csl-bib-body', ...(data?.hangingIndent ? ['hanging-indent'] : [])], role: 'doc-bibliography' },
-          data?.entries ?? [],
+        if (data?.entries) citeprocOutput(data.entries);
+        return placed(
+          h(
+            'section',
+            // No name of its own: the heading before it names it, and a second landmark of the same
+            // name would be ambiguous (axe landmark-unique).
+            { className: ['bibliography', 'csl-bib-body', ...(data?.hangingIndent ? ['hanging-indent'] : [])], role: 'doc-bibliography' },
+            data?.entries ?? [],
+          ),
+          node,
         );
       }
-      return h('div', { className: [`directive-${node.name}`] }, state.all(node) as ElementContent[]);
+      return placed(h('div', { className: [`directive-${node.name}`] }, state.all(node) as ElementContent[]), node);
     },
   } as unknown as Handlers;
 }
 
-/** Give every heading an id (the author's, or a unique slug of its text). */
-function headingIds(tree: Root, chapterId: string): void {
-  const used = new Set<string>();
-  const visitNode = (node: Nodes) => {
-    if (node.type === 'heading') {
-      const data = (node.data ??= {}) as { hProperties?: Record<string, unknown> };
-      const properties = (data.hProperties ??= {});
-      if (typeof properties.id !== 'string') {
-        const base = node.depth === 1 ? chapterId : slug(toString(node));
-        let id = base;
-        for (let i = 2; used.has(id); i++) id = `${base}-${i}`;
-        properties.id = id;
-      }
-      used.add(properties.id as string);
-    }
-    if ('children' in node) for (const child of node.children) visitNode(child as Nodes);
-  };
-  visitNode(tree);
-}
-
+/** The chapter's rendering, sanitized: citations, notes and the bibliography included. */
 export function chapterToHast(tree: Root, options: ChapterRenderOptions): HastRoot {
-  headingIds(tree, options.chapterId);
-  return toHast(tree, { handlers: handlers(options), allowDangerousHtml: false }) as HastRoot;
+  // Every heading gets an id, and every id is unique in the book (ids.ts).
+  const slot = options.ids ?? { book: BookIds.alone(options.chapterId) };
+  slot.assigned = assignIds(tree, options.chapterId, slot.book);
+  const places = new WeakMap<Element, Position>();
+  const { file } = options;
+  const report: UnsafeReport = (reason, place, ruleId) => {
+    file?.message(reason, { place, ruleId, source: 'book' });
+  };
+  const hast = toHast(tree, { handlers: handlers(options, places, report), allowDangerousHtml: false }) as HastRoot;
+  return sanitizeChapter(hast, { report, placeOf: (element) => places.get(element) });
 }

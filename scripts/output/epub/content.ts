@@ -7,7 +7,9 @@
  * - `xml:lang` beside every `lang` (XHTML documents are read by XML tools that only know the former);
  * - the chapter wrapped in a `section` carrying its place in the book (front, body, back matter);
  * - `data-*` properties dropped: they are build metadata, and epub-gen-memory would drop them anyway;
- * - table cells' `align` (GFM column alignment) turned into a class, as epub-gen-memory drops it.
+ * - table cells' `align` (GFM column alignment) turned into a class, as epub-gen-memory drops it;
+ * - an ordered list's `start` (a paragraph opening with « 1944. » is such a list) written as the
+ *   CSS counter it sets (CSS Lists 3 §4.4, `list-item`), since epub-gen-memory refuses `start`.
  * Pure transforms: no file system; images are checked here and resolved by the writer.
  */
 import type { Root, Element, ElementContent } from 'hast';
@@ -15,8 +17,10 @@ import { h } from 'hastscript';
 import { visit } from '../../tree/visit.ts';
 import { visitParents } from '../../tree/visit.ts';
 import type { Position } from 'unist';
+import path from 'node:path';
 import type { Book, Chapter } from '../../model.ts';
 import { numberBlocks } from '../../render/blocks.ts';
+import { decodePercent, filePathOfUrl, isExternalUrl } from '../../manuscript/inside.ts';
 
 const classes = (node: Element): string[] => {
   const value = node.properties.className;
@@ -43,6 +47,12 @@ export function addEpubSemantics(tree: Root): Root {
     if (typeof node.properties.align === 'string') {
       node.properties.className = [...classes(node), `align-${node.properties.align}`];
       delete node.properties.align;
+    }
+    if (node.tagName === 'ol' && node.properties.start !== undefined) {
+      const start = Number(node.properties.start);
+      delete node.properties.start;
+      // Our own style, not the author's: a whole number the sanitizer let through as `start`.
+      if (Number.isSafeInteger(start) && start !== 1) node.properties.style = `counter-reset: list-item ${start - 1}`;
     }
     for (const key of Object.keys(node.properties)) if (/^data[A-Z]/.test(key)) delete node.properties[key];
   });
@@ -84,6 +94,46 @@ export function chapterBody(book: Book, chapter: Chapter, tree: Root): Root {
       ),
     ],
   };
+}
+
+/** A content document of the EPUB, for `resolveLinks`. */
+export interface LinkedDocument {
+  href: string;
+  tree: Root;
+  /** The file name of the Markdown it renders, for `chapitre.md#id` links. */
+  sourceName?: string;
+}
+
+/**
+ * Links between the book's documents: `chapitre.md#id` becomes the chapter's content document
+ * (`chapitre.xhtml#id`), as the HTML edition makes it `chapitre.html#id`. A link inside the book
+ * that lands on no document or on no id of it (`notes.pdf`, `/page`, an anchor that
+ * link-broken-anchor reports) keeps its text without its `href`: EPUBCheck refuses a reference to
+ * what the EPUB does not carry (RSC-007, RSC-012), and a draft build must still give a valid EPUB.
+ */
+export function resolveLinks(documents: readonly LinkedDocument[]): void {
+  const ids = new Map<string, Set<string>>();
+  const bySource = new Map<string, string>();
+  for (const document of documents) {
+    const found = new Set<string>();
+    visit(document.tree, 'element', (node: Element) => {
+      if (typeof node.properties.id === 'string') found.add(node.properties.id);
+    });
+    ids.set(document.href, found);
+    if (document.sourceName && !bySource.has(document.sourceName)) bySource.set(document.sourceName, document.href);
+  }
+  for (const document of documents) {
+    visit(document.tree, 'element', (node: Element) => {
+      const href = node.tagName === 'a' ? node.properties.href : undefined;
+      if (typeof href !== 'string' || isExternalUrl(href)) return;
+      const hash = href.indexOf('#');
+      const target = hash < 0 ? href : href.slice(0, hash);
+      const fragment = hash < 0 ? '' : href.slice(hash + 1);
+      const name = target === '' ? document.href : (bySource.get(path.basename(filePathOfUrl(target))) ?? (ids.has(target) ? target : undefined));
+      if (name === undefined || (fragment !== '' && !ids.get(name)!.has(decodePercent(fragment)))) delete node.properties.href;
+      else if (target !== '') node.properties.href = fragment === '' ? name : `${name}#${fragment}`;
+    });
+  }
 }
 
 export interface ImageProblem {

@@ -23,8 +23,10 @@ export function serializeXhtmlDocument(tree: Root): string {
 export function serializeXhtmlFragment(tree: Root): string {
   visit(tree, 'element', (node: Element) => {
     for (const [key, value] of Object.entries(node.properties)) {
-      // A bare boolean attribute (`hidden`) is not XML; none is expected in chapter content.
-      if (value === true) throw new Error(`Boolean attribute \`${key}\` on <${node.tagName}> cannot be written as XHTML`);
+      // A bare boolean attribute (`hidden`) is not XML. The only ones the sanitizing step lets into a
+      // chapter are a GFM task list's `checked` and `disabled`, which epub-gen-memory drops anyway.
+      if (value === true && node.tagName === 'input') delete node.properties[key];
+      else if (value === true) throw new Error(`Boolean attribute \`${key}\` on <${node.tagName}> cannot be written as XHTML`);
     }
   });
   return toHtml(tree, { closeSelfClosing: true, characterReferences: { useNamedReferences: false } });
