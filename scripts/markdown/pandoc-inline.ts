@@ -20,6 +20,7 @@ import { visit } from '../tree/visit.ts';
 import { parseAttributes, attributesToProperties } from './attributes.ts';
 import { citationKeyPattern, parseBracketedCitation, parseLocator } from './citation-syntax.ts';
 import type { Cite, Span } from './types.ts';
+import { nestingLimit, noteDeepPlaces } from './nesting.ts';
 
 const phrasingParents = new Set(['paragraph', 'heading', 'tableCell']);
 const inlineParents = new Set(['emphasis', 'strong', 'delete', 'link', 'linkReference', 'span']);
@@ -30,6 +31,9 @@ interface Context {
   source: string;
   definitions: FootnoteDefinition[];
   inlineNoteCount: number;
+  /** How many phrasing parents `rewrite` is inside, and where it stopped at the limit (nesting.ts). */
+  depth: number;
+  tooDeep: Point[];
 }
 
 const escapable = /[!-/:-@[-`{-~]/; // CommonMark: a backslash escapes ASCII punctuation
@@ -171,6 +175,14 @@ function splitText(node: Text, context: Context): PhrasingContent[] {
 }
 
 function rewrite(children: PhrasingContent[], context: Context): PhrasingContent[] {
+  // Spans, notes and emphasis inside one another: past the nesting limit they stay as written,
+  // and parse.ts reports the place (nesting.ts).
+  if (context.depth >= nestingLimit) {
+    const place = children.find((child) => child.position)?.position?.start;
+    if (place) context.tooDeep.push(place);
+    return children;
+  }
+  context.depth++;
   const out: PhrasingContent[] = [];
   const queue = [...children];
   while (queue.length > 0) {
@@ -191,6 +203,7 @@ function rewrite(children: PhrasingContent[], context: Context): PhrasingContent
     out.push(made.node);
     queue.splice(0, made.consumed, ...(made.after ? [made.after] : []));
   }
+  context.depth--;
   return out;
 }
 
@@ -306,7 +319,7 @@ function headingAttributes(tree: Root): void {
 export function remarkPandocInline() {
   return (tree: Root, file: VFile) => {
     const place = location(file);
-    const context: Context = { toPoint: (offset) => place.toPoint(offset), source: String(file.value), definitions: [], inlineNoteCount: 0 };
+    const context: Context = { toPoint: (offset) => place.toPoint(offset), source: String(file.value), definitions: [], inlineNoteCount: 0, depth: 0, tooDeep: [] };
     headingAttributes(tree);
     visit(tree, (node) => {
       if (phrasingParents.has(node.type) && 'children' in node) {
@@ -314,5 +327,6 @@ export function remarkPandocInline() {
       }
     });
     tree.children.push(...(context.definitions as RootContent[]));
+    noteDeepPlaces(file, context.tooDeep);
   };
 }

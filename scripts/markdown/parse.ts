@@ -10,10 +10,11 @@ import remarkFrontmatter from 'remark-frontmatter';
 import { directive } from 'micromark-extension-directive';
 import { directiveFromMarkdown } from 'mdast-util-directive';
 import type { Root } from 'mdast';
-import type { VFile } from 'vfile';
+import { VFile } from 'vfile';
 import { protectEscapesFromMarkdown } from './escapes.ts';
 import { remarkPandocInline } from './pandoc-inline.ts';
 import { remarkCriticMarkup } from '../critic/syntax.ts';
+import { cutDeepNodes, maskDeepLines, noteDeepPlaces, reportDeepPlaces, restoreOffsets } from './nesting.ts';
 import './types.ts';
 
 /**
@@ -46,7 +47,21 @@ export function createParser() {
 
 const parser = createParser();
 
-/** Parse one chapter file into mdast (syntax only: no typography, no numbering). */
+/**
+ * Parse one chapter file into mdast (syntax only: no typography, no numbering). Nesting deeper than
+ * any stage can take is left out before and after parsing, and reported (nesting.ts).
+ */
 export function parseMarkdown(file: VFile): Root {
-  return parser.runSync(parser.parse(file), file) as Root;
+  const source = String(file.value);
+  const { text, places } = maskDeepLines(source);
+  const masked = text !== source;
+  const tree = parser.parse(masked ? new VFile({ path: file.path, value: text }) : file) as Root;
+  // Emptied lines keep their line break: only the offsets need putting back.
+  if (masked) restoreOffsets(tree, source);
+  noteDeepPlaces(file, places);
+  noteDeepPlaces(file, cutDeepNodes(tree));
+  const result = parser.runSync(tree, file) as Root;
+  noteDeepPlaces(file, cutDeepNodes(result));
+  reportDeepPlaces(file);
+  return result;
 }

@@ -7,7 +7,12 @@ import type { Root, Element, ElementContent } from 'hast';
 import type { Book, Chapter } from '../../scripts/model.ts';
 import { labelsFor } from '../../scripts/render/labels.ts';
 import { frenchTypographyText } from '../../scripts/transforms/french-typography.ts';
+import { rewriteInternalLinks } from '../../scripts/render/links.ts';
 
+/**
+ * A chapter's page. Its id is a page name, unique in the book and never `index` (render/ids.ts):
+ * letters, digits, `-` and `_` only, safe in a URL as it is.
+ */
 export const chapterHref = (chapter: Chapter) => `${chapter.id}.html`;
 
 /** Text of the book's own metadata, typeset like the text when the book is French. */
@@ -106,6 +111,10 @@ export function chapterPage(book: Book, index: number): Root {
   if (previous) pager.push(h('a', { rel: 'prev', href: chapterHref(previous) }, [h('span', { className: ['pager-label'] }, `← ${labels.previous}`), ' ', previous.title]));
   if (next) pager.push(h('a', { rel: 'next', href: chapterHref(next) }, [h('span', { className: ['pager-label'] }, `${labels.next} →`), ' ', next.title]));
   const role = chapter.source.matter === 'body' ? 'doc-chapter' : undefined;
+  // A copy: the chapter rendering is shared with the other editions. Its links to `chapitre.md#id`
+  // go to `chapitre.html#id`, under the id the element carries (scripts/render/links.ts).
+  const content: Root = { type: 'root', children: structuredClone(chapter.hast.children) };
+  rewriteInternalLinks(content, book, chapter, { page: chapterHref });
   return documentShell(
     book,
     { title: `${chapter.title} — ${bookText(book, book.meta.title)}`, bodyClass: 'chapter-page' },
@@ -124,8 +133,7 @@ export function chapterPage(book: Book, index: number): Root {
             ariaLabelledBy: chapter.id,
             lang: chapter.lang !== book.meta.language ? chapter.lang : undefined,
           },
-          // A copy: the chapter rendering is shared with the other editions.
-          structuredClone(chapter.hast.children) as ElementContent[],
+          content.children as ElementContent[],
         ),
       ]),
       h('nav', { className: ['pager'], ariaLabel: labels.chapterNavigation }, pager),

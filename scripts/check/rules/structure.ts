@@ -1,10 +1,12 @@
 /** Links, images, directives and titles. */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { visit } from '../../tree/visit.ts';
 import type { Element } from 'hast';
 import { visit as visitHast } from '../../tree/visit.ts';
 import { bookRule, chapterRule } from '../rule.ts';
+import type { Chapter } from '../../model.ts';
+import { linkedChapter } from '../../render/links.ts';
+import { decodePercent, describeProblem, filePathOfUrl, resolveImage } from '../../manuscript/inside.ts';
 
 export const knownDirectives = new Set(['testimony', 'document', 'todo', 'bibliography']);
 
@@ -18,14 +20,17 @@ export const imageNoAlt = chapterRule('image-no-alt', (tree, report) => {
   });
 });
 
-export const imageMissing = chapterRule('image-missing', (tree, report, { chapter }) => {
+export const imageMissing = chapterRule('image-missing', (tree, report, { book, chapter }) => {
   visit(tree, 'image', (node) => {
     if (isExternal(node.url)) {
       report(`Image \`${node.url}\` is outside the manuscript; the editions cannot load it: copy the file into the manuscript folder`, node.position);
       return;
     }
-    const file = path.resolve(path.dirname(chapter.source.path), decodeURI(node.url.split('#')[0]));
-    if (!existsSync(file)) report(`Image file \`${node.url}\` does not exist (looked for ${file})`, node.position);
+    // A file outside the manuscript folder is path-outside-manuscript's to report (scripts/manuscript/inside.ts).
+    const resolved = resolveImage(book.root, node.url, chapter.source.path);
+    if (!resolved?.problem || resolved.problem === 'outside') return;
+    const hint = /[?#]/.test(node.url) ? '; in a file name, write `#` as `%23` and `?` as `%3F`' : '';
+    report(`Image file \`${node.url}\` ${describeProblem(resolved.problem)} (looked for ${resolved.file})${hint}`, node.position);
   });
 });
 
@@ -46,26 +51,35 @@ export const chapterNoTitle = chapterRule('chapter-no-title', (tree, report, { c
   if (!hasTitle) report(`Chapter has no title; start it with a \`# Title\` heading (now titled \`${chapter.title}\`)`, { line: 1, column: 1 });
 });
 
-/** Links to `#id` or `chapitre.md#id` must land on an id of the book. */
+/**
+ * Links to `#id` or `chapitre.md#id` must land on an id of the book: the chapter as the editions
+ * find it (render/links.ts), the id as the author wrote it, or as the editions carry it (render/ids.ts).
+ */
 export const linkBrokenAnchor = bookRule('link-broken-anchor', (book, report) => {
-  const idsByChapter = new Map<string, Set<string>>();
-  for (const chapter of book.chapters) {
-    const ids = new Set<string>();
+  const idsOf = new Map<Chapter, Set<string>>();
+  const idsIn = (chapter: Chapter): Set<string> => {
+    let ids = idsOf.get(chapter);
+    if (ids) return ids;
+    ids = new Set(chapter.ids?.anchors.keys());
+    const found = ids;
     visitHast(chapter.hast, 'element', (node: Element) => {
-      if (typeof node.properties.id === 'string') ids.add(node.properties.id);
+      if (typeof node.properties.id === 'string') found.add(node.properties.id);
     });
-    idsByChapter.set(path.basename(chapter.source.path), ids);
-  }
+    idsOf.set(chapter, ids);
+    return ids;
+  };
   for (const chapter of book.chapters) {
     visit(chapter.mdast, 'link', (node) => {
       const url = node.url;
-      if (isExternal(url) || !url.includes('#')) return;
-      const [target, fragment] = url.split('#');
-      const fileName = target === '' ? path.basename(chapter.source.path) : path.basename(decodeURI(target));
-      const ids = idsByChapter.get(fileName);
-      if (!ids) {
+      const hash = url.indexOf('#');
+      if (isExternal(url) || hash < 0) return;
+      const target = url.slice(0, hash);
+      const fragment = url.slice(hash + 1);
+      const fileName = target === '' ? path.basename(chapter.source.path) : path.basename(filePathOfUrl(target));
+      const linked = linkedChapter(book, chapter, target);
+      if (!linked) {
         report(`Link to \`${url}\`: no chapter \`${fileName}\` in the book`, node.position, chapter.file);
-      } else if (!ids.has(decodeURIComponent(fragment))) {
+      } else if (!idsIn(linked).has(decodePercent(fragment))) {
         report(`Link to \`${url}\`: no heading or anchor \`#${fragment}\` in ${fileName}; give the target \`{#${fragment}}\` or correct the link`, node.position, chapter.file);
       }
     });

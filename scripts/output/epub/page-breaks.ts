@@ -35,9 +35,11 @@ export function pageBreakMarker(id: string, label: string): Element {
   return h('span', { 'epub:type': 'pagebreak', role: 'doc-pagebreak', id, ariaLabel: label });
 }
 
-/** An XML-safe id from a folio: `47` → `page-47`, `xi` → `page-xi`; repeated folios get a suffix. */
-function pageIdFactory(): (label: string) => string {
-  const used = new Set<string>();
+/**
+ * An XML-safe id from a folio: `47` → `page-47`, `xi` → `page-xi`; repeated folios, and folios whose
+ * id an element of the book already has (a heading « Page 47 »), get a suffix.
+ */
+function pageIdFactory(used: Set<string>): (label: string) => string {
   return (label) => {
     const base = `page-${label.normalize('NFKD').replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'x'}`;
     let id = base;
@@ -63,11 +65,13 @@ interface Anchor {
  */
 export function insertPageBreaks(documents: PagedDocument[], pages: PrintPage[]): PageListEntry[] {
   const blocks = new Map<string, { document: number; order: number }>();
+  const ids = new Set<string>();
   documents.forEach((document, index) => {
     let order = 0;
     visitParents(document.tree, 'element', (node: Element) => {
       const block = node.properties.dataBlock;
       if (typeof block === 'string') blocks.set(`${document.key}\u0000${block}`, { document: index, order: ++order });
+      if (typeof node.properties.id === 'string') ids.add(node.properties.id);
     });
   });
   const byKey = new Map(documents.map((document, index) => [document.key, index]));
@@ -79,7 +83,7 @@ export function insertPageBreaks(documents: PagedDocument[], pages: PrintPage[])
     return start === undefined ? undefined : { document: start, order: 0 };
   };
 
-  const pageId = pageIdFactory();
+  const pageId = pageIdFactory(ids);
   const placements: Array<{ anchor: Anchor; markers: Element[] }> = [];
   const list: PageListEntry[] = [];
   let waiting: Array<{ label: string; id: string }> = [];

@@ -16,6 +16,7 @@ import { visit } from '../../tree/visit.ts';
 import type { Book, Chapter } from '../../model.ts';
 import type { Person } from '../../manuscript/names.ts';
 import { numberBlocks } from '../../render/blocks.ts';
+import { rewriteInternalLinks } from '../../render/links.ts';
 import { bookText } from '../../../templates/web/pages.ts';
 import {
   chapterSectionId,
@@ -58,8 +59,10 @@ export interface PrintDocument {
 }
 
 /** A chapter's tree prepared for print, and the places of its blocks. */
-function printChapter(chapter: Chapter, blocks: Map<string, BlockSource>): { tree: Root; notes: number } {
+function printChapter(book: Book, chapter: Chapter, blocks: Map<string, BlockSource>): { tree: Root; notes: number } {
   const tree = structuredClone(chapter.hast);
+  // One document: `chapitre.md#id` is `#id`, `chapitre.md` the chapter's division (render/links.ts).
+  rewriteInternalLinks(tree, book, chapter, { page: () => '', chapterAnchor: chapterSectionId });
   numberBlocks(tree, chapter.id);
   visit(tree, 'element', (node: Element) => {
     const id = node.properties.dataBlock;
@@ -74,7 +77,7 @@ export function buildPrintDocument(book: Book, options: PrintDocumentOptions): P
   const blocks = new Map<string, BlockSource>();
   let notes = 0;
   const prepared = book.chapters.map((chapter) => {
-    const result = printChapter(chapter, blocks);
+    const result = printChapter(book, chapter, blocks);
     notes += result.notes;
     return { chapter, tree: result.tree, lang: chapter.lang };
   });
