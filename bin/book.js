@@ -3,5 +3,13 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../scripts/cli.ts');
-process.exitCode = await main(process.argv.slice(2));
+let cli;
+try {
+  cli = await import('../scripts/cli.ts');
+} catch (error) {
+  // The command line itself cannot be loaded: a bug, reported as scripts/cli.ts reports one.
+  process.stderr.write(`book: internal error (${String(error instanceof Error ? `${error.name}: ${error.message}` : error).split('\n')[0].slice(0, 200)}); please report it with the command you ran — set BOOK_DEBUG=1 to see the trace\n`);
+  if (process.env.BOOK_DEBUG === '1' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  process.exit(70);
+}
+await cli.runCommandLine(process.argv.slice(2));

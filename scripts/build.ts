@@ -1,15 +1,20 @@
 /**
- * `build()`: the library function behind `book build`. Stages in order: compile the manuscript into
- * the document model → check it → write each requested edition into a staging folder → move the
- * finished outputs into place. A failure at any stage leaves the previous outputs untouched.
+ * `build()`: the library function behind `book build`. Stages in order: claim the outputs in the
+ * output folder (scripts/output/ownership.ts: only what the tool wrote may be replaced; refused
+ * before any work otherwise) → compile the manuscript into the document model → check it → write
+ * each requested edition into a staging folder → move the finished outputs into place. A failure
+ * at any stage leaves the previous outputs untouched.
  */
-import { mkdir, mkdtemp, rename, rm, stat, readdir } from 'node:fs/promises';
+import { stat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { compileBook } from './compile.ts';
 import { checkBook, type Diagnostic } from './check/index.ts';
 import { BuildError } from './errors.ts';
+import { nestingCut } from './markdown/nesting.ts';
 import type { Book } from './model.ts';
 import { formats, type Format, isFormat } from './output/index.ts';
+import { bookDate, sourceDateEpoch } from './output/book-date.ts';
+import { checkOutputPlace, claimOutputs } from './output/ownership.ts';
 import type { SeveritySetting } from './config/book-schema.ts';
 
 export interface BuildOptions {
@@ -103,6 +108,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   }
   // Registry order, whatever the order asked: the EPUB takes its page list from the PDF built before it.
   const requested = known.filter((format) => (options.formats ?? known).includes(format));
+  sourceDateEpoch(); // a malformed SOURCE_DATE_EPOCH is refused before any work
+  const out = path.resolve(options.out ?? 'build');
+  await checkOutputPlace(out, options.files?.length ? options.files : [options.manuscript ?? 'manuscript']);
+  const folder = await claimOutputs(out, requested.flatMap((format) => formats[format].outputs));
   const { book, diagnostics } = await compileAndCheck(options);
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0 && !options.draft) {
@@ -111,31 +120,35 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       book.files,
     );
   }
+  // A chapter nested too deep was read only in part (scripts/markdown/nesting.ts): not even a draft of it.
+  const tooDeep = book.chapters.filter((chapter) => nestingCut(chapter.file)).map((chapter) => path.relative(book.root, chapter.source.path));
+  if (tooDeep.length > 0) {
+    throw new BuildError(`${tooDeep.join(', ')}: nested too deep to be built, even as a draft (nesting-too-deep); flatten ${tooDeep.length > 1 ? 'them' : 'it'}`, book.files);
+  }
 
-  const out = path.resolve(options.out ?? 'build');
-  await mkdir(out, { recursive: true });
-  const staging = await mkdtemp(path.join(out, '.staging-'));
+  // One date for every edition that carries one, computed when first asked (not for HTML alone).
+  let date: Promise<Date> | undefined;
+  const writeOptions = { draft: options.draft ?? false, pdfTimeout: options.pdfTimeout, date: () => (date ??= bookDate(book, { exclude: [out] })) };
+  const staging = await folder.stage();
   const outputs: BuildOutput[] = [];
   try {
     const staged: Array<{ format: Format; name: string; ms: number }> = [];
     for (const format of requested) {
       const writer = formats[format];
-      const { value: names, ms } = await timed(format, options, () => writer.write(book, staging, { draft: options.draft ?? false, pdfTimeout: options.pdfTimeout }));
-      for (const name of Array.isArray(names) ? names : [names]) staged.push({ format, name, ms });
+      const { value: names, ms } = await timed(format, options, () => writer.write(book, staging, writeOptions));
+      for (const name of Array.isArray(names) ? names : [names]) {
+        if (!writer.outputs.includes(name)) throw new Error(`The ${format} writer wrote \`${name}\`, which it does not declare in its outputs`);
+        staged.push({ format, name, ms });
+      }
     }
     // Every edition is ready: only now replace the previous ones.
-    const old = path.join(staging, '.previous');
-    await mkdir(old);
+    await folder.install(staging, staged.map(({ name }) => name));
     for (const { format, name, ms } of staged) {
       const target = path.join(out, name);
-      await rename(target, path.join(old, name.replace(/\//g, '_'))).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT') throw error;
-      });
-      await rename(path.join(staging, name), target);
       outputs.push({ format, path: target, bytes: await sizeOf(target), ms });
     }
   } finally {
-    await rm(staging, { recursive: true, force: true });
+    await folder.discard(staging);
   }
   return { book, outputs, diagnostics, ms: Math.round(performance.now() - started) };
 }

@@ -3,10 +3,12 @@
  */
 import { parseArgs } from 'node:util';
 import path from 'node:path';
+import { constants } from 'node:os';
 import { reporter } from 'vfile-reporter';
 import type { VFile } from 'vfile';
 import { build, compileAndCheck, type ProgressEvent } from './build.ts';
-import { BuildError } from './errors.ts';
+import { BuildError, UsageError } from './errors.ts';
+import { checkOutputPlace, interruption } from './output/ownership.ts';
 import { diagnosticsOf } from './check/index.ts';
 import { catalogue } from './check/catalogue.ts';
 import { formats, isFormat, type Format } from './output/index.ts';
@@ -55,6 +57,11 @@ Options:
       --rules            With check: list the rule ids and their default severity.
   -q, --quiet            Only errors and warnings, no progress.
   -h, --help             This help.
+
+Output folder: a command replaces only what the tool wrote there (listed in book-manifest.json);
+anything else at a name it needs is refused, as are /, your home folder and the manuscript.
+Exit codes: 0 done; 1 errors in the manuscript; 2 a command that cannot run as given; 70 an
+internal error (BOOK_DEBUG=1 shows its trace).
 
 Also: npm run build, npm run check, npm test. The same build() is importable from scripts/index.ts.
 `;
@@ -201,11 +208,9 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       return 0;
     }
     if (command === 'proof') {
-      // SOURCE_DATE_EPOCH (reproducible-builds.org) fixes the date a proof carries.
-      const epoch = process.env.SOURCE_DATE_EPOCH;
-      const date = epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
+      // The date a proof carries: now, or SOURCE_DATE_EPOCH (buildProof's default).
       const { buildProof } = await import('./proof/index.ts'); // loads the PDF writer: only when asked
-      const result = await buildProof({ manuscript: common.manuscript, out: values.out, date });
+      const result = await buildProof({ manuscript: common.manuscript, out: values.out });
       printMessages(result.book.files, io, reporterName, true);
       if (!quiet) {
         const flags = result.chapters.reduce((n, chapter) => n + chapter.placed.length + chapter.unplaced.length, 0);
@@ -214,7 +219,17 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       return 0;
     }
     if (command === 'accept' || command === 'reject') {
-      const results = await resolveManuscript({ manuscript: common.manuscript, files: common.files }, command);
+      let results;
+      try {
+        results = await resolveManuscript({ manuscript: common.manuscript, files: common.files }, command);
+      } catch (error) {
+        // A refusal says itself which files were changed (none when a file is refused before any is
+        // written); the build's "previous editions are untouched" would not be about the sources.
+        if (!(error instanceof BuildError)) throw error;
+        printMessages(error.files, io, reporterName, false);
+        io.stderr.write(`book ${command}: ${error.message}\n`);
+        return 1;
+      }
       const lines = describeChanges(results, command, (file) => path.relative(process.cwd(), file) || file);
       for (const line of lines) io.stdout.write(`${line}\n`);
       if (!quiet) {
@@ -233,6 +248,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         io.stderr.write('book diff: give one or two git revisions: book diff REV1 [REV2]\n');
         return 2;
       }
+      await checkOutputPlace(values.out ?? 'build', [values.manuscript ?? 'manuscript']);
       const result = await diffRevisions({ manuscript: values.manuscript ?? 'manuscript', from, to, out: path.join(values.out ?? 'build', 'diff') });
       for (const line of describeDiff(result)) io.stdout.write(`${line}\n`);
       if (!quiet) io.stderr.write(`Differences: ${path.relative(process.cwd(), path.join(result.dir, 'index.html'))}\n`);
@@ -244,6 +260,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         io.stderr.write(`book: --port takes a number from 0 to 65535, not \`${values.port}\`\n`);
         return 2;
       }
+      await checkOutputPlace(values.out ?? 'build', [common.manuscript]);
       const server = await startPreview({
         manuscript: common.manuscript,
         out: path.join(values.out ?? 'build', 'preview'),
@@ -270,24 +287,64 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     io.stderr.write(`book: unknown command \`${command}\`\n\n${help}`);
     return 2;
   } catch (error) {
+    const signal = interruption();
+    if (signal) {
+      // The browser's driver stops it on SIGTERM and the build fails for that: say what happened.
+      io.stderr.write(`book: stopped by ${signal}; the previous outputs are untouched\n`);
+      return 128 + constants.signals[signal];
+    }
+    if (error instanceof UsageError) {
+      io.stderr.write(`book: ${error.message}\n`);
+      return 2;
+    }
     if (error instanceof BuildError) {
       if (error.files.length) printMessages(error.files, io, reporterName, false);
       io.stderr.write(`book: ${error.message}\nNothing was written; the previous editions in the output folder are untouched.\n`);
       return 1;
     }
-    throw error;
+    reportInternalError(error, io.stderr);
+    return 70;
+  }
+}
+
+/**
+ * A failure no input should cause: a bug. One line asking to report it (exit 70, EX_SOFTWARE of
+ * sysexits.h); the trace only with BOOK_DEBUG=1.
+ */
+export function reportInternalError(error: unknown, stderr: Pick<NodeJS.WriteStream, 'write'>): void {
+  const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const line = what.split('\n')[0].slice(0, 200);
+  stderr.write(`book: internal error (${line}); please report it with the command you ran — set BOOK_DEBUG=1 to see the trace\n`);
+  if (process.env.BOOK_DEBUG === '1' && error instanceof Error && error.stack) stderr.write(`${error.stack}\n`);
+}
+
+/**
+ * The process around `main()`, for `bin/book.js` and `tsx scripts/cli.ts`: output to a reader that
+ * went away (`book check --rules | head -1`) ends quietly; a failure that escapes (an error in a
+ * callback, a rejection nobody awaited) is an internal error, exit 70.
+ */
+export async function runCommandLine(argv: string[]): Promise<void> {
+  const fail = (error: unknown) => {
+    try {
+      reportInternalError(error, process.stderr);
+    } finally {
+      process.exit(70);
+    }
+  };
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return; // nobody reads any more
+      fail(error);
+    });
+  }
+  process.on('uncaughtException', fail);
+  process.on('unhandledRejection', fail);
+  try {
+    process.exitCode = await main(argv);
+  } catch (error) {
+    fail(error);
   }
 }
 
 const invokedDirectly = process.argv[1] !== undefined && /scripts[\/]cli\.ts$/.test(process.argv[1]);
-if (invokedDirectly) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`book: unexpected failure: ${(error as Error).stack ?? String(error)}\n`);
-      process.exitCode = 70;
-    },
-  );
-}
+if (invokedDirectly) await runCommandLine(process.argv.slice(2));

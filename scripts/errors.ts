@@ -12,3 +12,14 @@ export class BuildError extends Error {
     this.files = files;
   }
 }
+
+/**
+ * A command that cannot be run as given (exit 2), such as an output folder that would put the
+ * user's files at risk. Refused before any work, so nothing was read or written.
+ */
+export class UsageError extends BuildError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

@@ -4,7 +4,8 @@
  * `git show REV:path` into a temporary folder and compiled like any manuscript (draft: editorial
  * markers and corrections shown, as proofreaders see them); the two books are compared
  * (compare.ts) and the differences written as HTML pages: `index.html` (the summary) and one page
- * per changed chapter.
+ * per changed chapter. The pages' folder is claimed before any work and replaced only if the tool
+ * wrote it (scripts/output/ownership.ts); they are written into a staging folder first.
  */
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -15,6 +16,7 @@ import { BuildError } from '../errors.ts';
 import type { Book } from '../model.ts';
 import { serializeHtml, webTemplateDir } from '../output/html.ts';
 import { installFonts } from '../output/fonts.ts';
+import { checkOutputPlace, claimOutputs } from '../output/ownership.ts';
 import { bookText } from '../../templates/web/pages.ts';
 import { diffChapterPage, diffIndexPage, diffLabels, type DiffPageContext } from '../../templates/proof/diff-pages.ts';
 import { compareBooks, type BookDiff, type ChapterDiff } from './compare.ts';
@@ -60,6 +62,10 @@ async function bookAt(root: string, manuscript: string, revision: string, scratc
 
 export async function diffRevisions(options: DiffOptions): Promise<DiffResult> {
   const manuscript = path.resolve(options.manuscript ?? 'manuscript');
+  // The pages' folder is an output of its own: its manifest entry lives in the folder above it.
+  const dir = path.resolve(options.out ?? path.join('build', 'diff'));
+  await checkOutputPlace(dir, [manuscript]);
+  const folder = await claimOutputs(path.dirname(dir), [path.basename(dir)]);
   const root = await gitRoot(manuscript);
   if (!root) throw new BuildError(`${manuscript} is not in a git work tree: \`book diff\` compares git revisions; run \`git init\` and commit the manuscript first`);
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'book-diff-'));
@@ -75,22 +81,27 @@ export async function diffRevisions(options: DiffOptions): Promise<DiffResult> {
       after: options.to ?? labels.workingTree,
     };
 
-    const dir = path.resolve(options.out ?? path.join('build', 'diff'));
-    await rm(dir, { recursive: true, force: true });
-    const assets = path.join(dir, 'assets');
-    await mkdir(assets, { recursive: true });
-    await writeFile(path.join(assets, 'fonts.css'), await installFonts(path.join(assets, 'fonts'), 'fonts/'));
-    await copyFile(path.join(webTemplateDir, 'style.css'), path.join(assets, 'style.css'));
-    await copyFile(path.join(proofTemplateDir, 'diff.css'), path.join(assets, 'diff.css'));
-    await writeFile(path.join(dir, 'index.html'), serializeHtml(diffIndexPage(diff, context)));
-    const changed = diff.chapters.filter((chapter) => chapter.status !== 'unchanged');
-    const pages = ['index.html'];
-    for (const chapter of changed) {
-      const name = `${chapter.id}.html`;
-      await writeFile(path.join(dir, name), serializeHtml(diffChapterPage(chapter, context)));
-      pages.push(name);
+    const staging = await folder.stage();
+    const written = path.join(staging, path.basename(dir));
+    try {
+      const assets = path.join(written, 'assets');
+      await mkdir(assets, { recursive: true });
+      await writeFile(path.join(assets, 'fonts.css'), await installFonts(path.join(assets, 'fonts'), 'fonts/'));
+      await copyFile(path.join(webTemplateDir, 'style.css'), path.join(assets, 'style.css'));
+      await copyFile(path.join(proofTemplateDir, 'diff.css'), path.join(assets, 'diff.css'));
+      await writeFile(path.join(written, 'index.html'), serializeHtml(diffIndexPage(diff, context)));
+      const changed = diff.chapters.filter((chapter) => chapter.status !== 'unchanged');
+      const pages = ['index.html'];
+      for (const chapter of changed) {
+        const name = `${chapter.id}.html`;
+        await writeFile(path.join(written, name), serializeHtml(diffChapterPage(chapter, context)));
+        pages.push(name);
+      }
+      await folder.install(staging, [path.basename(dir)]);
+      return { diff, dir, pages, changed };
+    } finally {
+      await folder.discard(staging);
     }
-    return { diff, dir, pages, changed };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

@@ -10,6 +10,8 @@ import { writeHtmlEdition } from './html.ts';
 
 export interface WriteOptions {
   draft: boolean;
+  /** The book's date (scripts/output/book-date.ts), for the editions that carry one; computed once, when first asked. */
+  date?: () => Promise<Date>;
   /** Time limit of the PDF layout, in seconds. */
   pdfTimeout?: number;
 }
@@ -17,6 +19,8 @@ export interface WriteOptions {
 export interface EditionWriter {
   /** What the edition is, for `--help` and the summary. */
   description: string;
+  /** The names it may write in the output folder, claimed before any work (scripts/output/ownership.ts). */
+  outputs: string[];
   /** Returns the name of what it wrote, or the names when it writes several files (the PDFs). */
   write(book: Book, staging: string, options: WriteOptions): Promise<string | string[]>;
 }
@@ -26,6 +30,7 @@ export type Format = 'html' | 'pdf' | 'epub';
 export const formats: Record<Format, EditionWriter> = {
   html: {
     description: 'HTML edition: build/html/index.html and one page per chapter',
+    outputs: ['html'],
     async write(book, staging) {
       await writeHtmlEdition(book, path.join(staging, 'html'));
       return 'html';
@@ -33,17 +38,19 @@ export const formats: Record<Format, EditionWriter> = {
   },
   pdf: {
     description: 'Print edition: build/book.pdf (3 mm bleed), build/book-crop.pdf (crop marks), build/book-screen.pdf',
-    async write(book, staging, { pdfTimeout }) {
+    outputs: ['book.pdf', 'book-crop.pdf', 'book-screen.pdf'],
+    async write(book, staging, { pdfTimeout, date }) {
       const { writePdfEdition } = await import('./pdf/index.ts');
-      return (await writePdfEdition(book, staging, { timeoutMs: pdfTimeout === undefined ? undefined : pdfTimeout * 1000 })).files;
+      return (await writePdfEdition(book, staging, { timeoutMs: pdfTimeout === undefined ? undefined : pdfTimeout * 1000, date: await date?.() })).files;
     },
   },
   // After the PDF (registry order is build order): it reads the PDF's page map, book.printPages.
   epub: {
     description: 'EPUB 3 edition: build/book.epub',
-    async write(book, staging) {
+    outputs: ['book.epub'],
+    async write(book, staging, { date }) {
       const { epubFileName, writeEpub } = await import('./epub/index.ts');
-      await writeEpub(book, path.join(staging, epubFileName), path.join(staging, '.epub-work'));
+      await writeEpub(book, path.join(staging, epubFileName), path.join(staging, '.epub-work'), { date: await date?.() });
       return epubFileName;
     },
   },

@@ -16,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { PreviewSite, type RebuildResult } from './site.ts';
 import { BuildError } from '../errors.ts';
 import { mediaType } from '../media-types.ts';
+import { isInside } from '../manuscript/inside.ts';
 
 export interface PreviewOptions {
   /** The manuscript folder (default `manuscript`). */
@@ -74,6 +75,17 @@ export function resolveRequestPath(root: string, rawPath: string): { file: strin
   return { file };
 }
 
+/**
+ * DNS rebinding: a page of another site whose name the attacker now points at 127.0.0.1 could read
+ * the preview, but its requests carry that site's name as Host (RFC 9110 §7.2). Only our own names
+ * with our port are answered; the port may be left out only when it is HTTP's default, 80.
+ */
+export function isPreviewHost(host: string | undefined, port: number): boolean {
+  if (host === undefined) return false;
+  const name = host.toLowerCase();
+  return ['127.0.0.1', 'localhost', '[::1]'].some((own) => name === `${own}:${port}` || (port === 80 && name === own));
+}
+
 function send(response: http.ServerResponse, status: number, text: string): void {
   response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
   response.end(`${text}\n`);
@@ -107,6 +119,10 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
   });
 
   async function handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+    const { port: ownPort } = server.address() as AddressInfo;
+    if (!isPreviewHost(request.headers.host, ownPort)) {
+      return send(response, 421, `Misdirected request: this preview answers only to 127.0.0.1:${ownPort}, localhost:${ownPort} or [::1]:${ownPort}`);
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'Only GET and HEAD are served');
     const raw = request.url ?? '/';
     if (raw.split('?')[0] === eventsPath) {
@@ -129,8 +145,7 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
     if (info?.isDirectory()) file = path.join(file, 'index.html');
     const real = await realpath(file).catch(() => undefined);
     if (!real) return send(response, 404, `Not found: ${raw}`);
-    const inside = path.relative(root, real);
-    if (inside.startsWith('..') || path.isAbsolute(inside)) return send(response, 403, 'Forbidden: outside the preview folder');
+    if (!isInside(root, real)) return send(response, 403, 'Forbidden: outside the preview folder');
     const type = mediaType(real);
     let body: Buffer | string = await readFile(real);
     if (type.startsWith('text/html')) body = withClient(body.toString('utf8'));

@@ -7,16 +7,19 @@
  *
  * The book is compiled as a draft (`:::todo` kept, errors do not stop it); the chapter trees are
  * marked (marks.ts) on copies; the pages are the HTML edition's, decorated (templates/proof). As
- * with `build()`, everything is written into a staging folder first: a failure leaves the previous
- * proofs untouched.
+ * with `build()`, `proof/` is claimed before any work (scripts/output/ownership.ts: it replaces only
+ * proofs it wrote) and everything is written into a staging folder first: a failure leaves the
+ * previous proofs untouched.
  */
-import { chmod, copyFile, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Element, Root } from 'hast';
 import type { VFile } from 'vfile';
 import type { Position, Point } from 'unist';
 import { compileAndCheck } from '../build.ts';
+import { checkOutputPlace, claimOutputs } from '../output/ownership.ts';
+import { sourceDateEpoch } from '../output/book-date.ts';
 import { severityOf } from '../check/index.ts';
 import type { Book, Chapter } from '../model.ts';
 import { writeHtmlEdition } from '../output/html.ts';
@@ -50,7 +53,7 @@ export interface ProofOptions {
   manuscript?: string;
   /** Output folder (default `build`); the proofs go into its `proof/` folder. */
   out?: string;
-  /** The date the proofs carry (default: now). */
+  /** The date the proofs carry (default: SOURCE_DATE_EPOCH, or now: a proof is dated when it is made). */
   date?: Date;
   /** Make the PDF too (default: true). */
   pdf?: boolean;
@@ -126,11 +129,17 @@ export function markBook(book: Book, info: ProofInfo): { book: Book; chapters: P
 }
 
 export async function buildProof(options: ProofOptions = {}): Promise<ProofResult> {
-  const { book } = await compileAndCheck({ manuscript: options.manuscript ?? 'manuscript', draft: true });
+  const manuscript = options.manuscript ?? 'manuscript';
+  const out = path.resolve(options.out ?? 'build');
+  const dir = path.join(out, 'proof');
+  await checkOutputPlace(out, [manuscript]);
+  const folder = await claimOutputs(out, ['proof']);
+  const date = options.date ?? sourceDateEpoch() ?? new Date();
+  const { book } = await compileAndCheck({ manuscript, draft: true });
   const info: ProofInfo = {
     lang: book.meta.language,
     status: book.meta.status,
-    date: options.date ?? new Date(),
+    date,
     version: await sourceVersion(book.root),
   };
   const { book: proofBook, chapters } = markBook(book, info);
@@ -159,30 +168,21 @@ export async function buildProof(options: ProofOptions = {}): Promise<ProofResul
     }
   };
 
-  const out = path.resolve(options.out ?? 'build');
-  const dir = path.join(out, 'proof');
-  await mkdir(out, { recursive: true });
-  const staging = await mkdtemp(path.join(out, '.proof-staging-'));
+  const staging = await folder.stage();
+  const written = path.join(staging, 'proof');
   let pages: string[];
   let pdf: ProofPdf | undefined;
   try {
-    ({ pages } = await writeHtmlEdition(proofBook, staging, { decorate }));
-    await copyFile(path.join(proofTemplateDir, 'proof.css'), path.join(staging, 'assets', 'proof.css'));
+    ({ pages } = await writeHtmlEdition(proofBook, written, { decorate }));
+    await copyFile(path.join(proofTemplateDir, 'proof.css'), path.join(written, 'assets', 'proof.css'));
     if (options.pdf !== false) {
-      pdf = await writeProofPdf(proofBook, path.join(staging, PROOF_PDF), info);
+      pdf = await writeProofPdf(proofBook, path.join(written, PROOF_PDF), info);
       pdf.file = path.join(dir, PROOF_PDF);
     }
     // Everything is ready: only now replace the previous proofs.
-    const previous = `${staging}-previous`;
-    await rename(dir, previous).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-    });
-    await chmod(staging, 0o755); // mkdtemp makes it private; the proofs are for sharing
-    await rename(staging, dir);
-    await rm(previous, { recursive: true, force: true });
-  } catch (error) {
-    await rm(staging, { recursive: true, force: true });
-    throw error;
+    await folder.install(staging, ['proof']);
+  } finally {
+    await folder.discard(staging);
   }
   return { book, dir, pages, chapters, info, pdf };
 }

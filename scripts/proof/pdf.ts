@@ -38,6 +38,7 @@ export async function writeProofPdf(book: Book, file: string, info: ProofInfo, o
     const proofBook: Book = { ...book, files: [...book.files], printPages: undefined };
     const edition = await writePdfEdition(proofBook, work, {
       stylesheets: [path.join(proofTemplateDir, 'proof-print.css'), variables],
+      date: info.date,
       timeoutMs: options.timeoutMs,
     });
     await copyFile(path.join(work, PDF_FILES.screen), file);

@@ -15,15 +15,18 @@ import type { Book, Chapter } from '../../model.ts';
 import { BuildError } from '../../errors.ts';
 import { bookText } from '../../../templates/web/pages.ts';
 import { coverPage, epubLabels, navigationDocument, partPage, titlePage } from '../../../templates/epub/pages.ts';
-import { addEpubSemantics, chapterBody, chapterCopy, imagesWithoutAlt, substituteCharacters, visibleText } from './content.ts';
+import { addEpubSemantics, chapterBody, chapterCopy, imagesWithoutAlt, resolveLinks, substituteCharacters, visibleText } from './content.ts';
 import { insertPageBreaks, type PagedDocument, type PageListEntry } from './page-breaks.ts';
 import { serializeXhtmlDocument, serializeXhtmlFragment } from './xhtml.ts';
 import { bookIdentifier, type BookIdentifier } from './identifier.ts';
-import { sourceLastChange, w3cDateTime } from './source-date.ts';
+import { bookDate, w3cDateTime } from '../book-date.ts';
 import { characterSubstitutes, fontsForText, type CharacterPlace } from './fonts.ts';
 import { renderCover, epubTemplateDir } from './cover.ts';
 import { fixPackageDocument, manifestItems, type AccessibilityFacts, type PackageFacts } from './package-document.ts';
 import { readZip, writeReproducibleZip } from './zip.ts';
+import { localImages } from '../local-images.ts';
+import { isExternalUrl } from '../../manuscript/inside.ts';
+import { rewriteInternalLinks } from '../../render/links.ts';
 
 export const epubFileName = 'book.epub';
 
@@ -50,14 +53,17 @@ interface SpineDocument extends PagedDocument {
   beforeToc: boolean;
 }
 
-/** File names epub-gen-memory keeps as given: ASCII letters, digits, `-._`; unique. */
+/**
+ * File names epub-gen-memory keeps as given, and EPUBCheck accepts (PKG-009, PKG-012): ASCII letters,
+ * digits, `-._`, from the page name (render/ids.ts) with its accents dropped; unique, without case.
+ */
 function fileNamer() {
   const used = new Set([navHref, coverPageHref, titlePageHref, 'toc.ncx', 'content.opf', 'style.css']);
   return (base: string, fallback: string) => {
-    const clean = base.replace(/[^-._A-Za-z0-9]/g, '') || fallback;
+    const clean = base.normalize('NFD').replace(/[^-._A-Za-z0-9]/g, '').replace(/^[-.]+/, '') || fallback;
     let name = `${clean}.xhtml`;
-    for (let n = 2; used.has(name); n++) name = `${clean}-${n}.xhtml`;
-    used.add(name);
+    for (let n = 2; used.has(name.toLowerCase()); n++) name = `${clean}-${n}.xhtml`;
+    used.add(name.toLowerCase());
     return name;
   };
 }
@@ -78,21 +84,25 @@ function spineDocuments(book: Book): SpineDocument[] {
   return documents;
 }
 
-/** Refuse images without text alternatives, and point local images at their files. */
-function resolveImages(document: SpineDocument): void {
+/**
+ * Refuse images without text alternatives, and point local images at their files: only files inside
+ * the manuscript folder are embedded (scripts/output/local-images.ts).
+ */
+function resolveImages(document: SpineDocument, root: string): void {
   const chapter = document.chapter;
   if (!chapter) return;
   const problems = imagesWithoutAlt(document.tree);
   visit(document.tree, 'element', (node: Element) => {
     if (node.tagName !== 'img' || typeof node.properties.src !== 'string') return;
     const src = node.properties.src;
-    if (/^[a-z][a-z0-9+.-]*:/i.test(src)) {
+    if (isExternalUrl(src)) {
       problems.push({ node, reason: `Image \`${src}\` is not a file of the manuscript: an EPUB must carry its images (EPUB 3.3 §3.6); download it next to the chapter and link it by its file name` });
-    } else {
-      node.properties.src = pathToFileURL(path.resolve(path.dirname(chapter.source.path), decodeURI(src))).href;
     }
   });
-  if (problems.length === 0) return;
+  if (problems.length === 0) {
+    for (const image of localImages(document.tree, chapter.source.path, root)) image.node.properties.src = pathToFileURL(image.file).href;
+    return;
+  }
   for (const { node, reason } of problems) {
     chapter.file.message(reason, { place: node.position, ruleId: 'epub-image', source: 'epub' }).fatal = true;
   }
@@ -173,16 +183,25 @@ export interface EpubResult {
   pageList: PageListEntry[];
 }
 
-/** Write the EPUB to `file`. `workDir` is a scratch folder for the cover rendering. */
-export async function writeEpub(book: Book, file: string, workDir: string): Promise<EpubResult> {
+/**
+ * Write the EPUB to `file`. `workDir` is a scratch folder for the cover rendering. `date`: the
+ * book's date (scripts/output/book-date.ts), which `build()` gives; computed here when left out.
+ */
+export async function writeEpub(book: Book, file: string, workDir: string, { date }: { date?: Date } = {}): Promise<EpubResult> {
   if (book.chapters.length === 0) throw new BuildError('The book has no chapter: there is nothing to put in the EPUB');
   const labels = epubLabels(book);
   const documents = spineDocuments(book);
-  documents.forEach(resolveImages);
+  for (const document of documents) resolveImages(document, book.root);
+  // `chapitre.md#id` becomes that chapter's file (render/links.ts).
+  const fileOf = new Map(documents.flatMap((document) => (document.chapter ? [[document.chapter, document.href] as const] : [])));
+  for (const document of documents) {
+    if (document.chapter) rewriteInternalLinks(document.tree, book, document.chapter, { page: (chapter) => fileOf.get(chapter) ?? '' });
+  }
   const pageList = book.printPages?.length ? insertPageBreaks(documents, book.printPages) : [];
   for (const document of documents) {
     document.tree = document.chapter ? chapterBody(book, document.chapter, document.tree) : addEpubSemantics(document.tree);
   }
+  resolveLinks(documents.map((d) => ({ href: d.href, tree: d.tree, sourceName: d.chapter && path.basename(d.chapter.source.path) })));
 
   const firstBody = documents.find((d) => d.chapter?.source.matter === 'body') ?? documents[1];
   const firstBodyIndex = documents.indexOf(firstBody);
@@ -262,7 +281,7 @@ export async function writeEpub(book: Book, file: string, workDir: string): Prom
   }
 
   const hasImages = renamed.size > 0;
-  const modified = await sourceLastChange(book);
+  const modified = date ?? (await bookDate(book));
   files.set(opfName, fixPackageDocument(opf, packageFacts(book, identifier, modified, pageList, hasImages, opening.href, renamed)));
   files.set(oebps + navHref, serializeXhtmlDocument(navigation));
   files.set(oebps + coverPageHref, serializeXhtmlDocument(cover));

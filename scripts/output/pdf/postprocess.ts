@@ -7,8 +7,9 @@
  *   - book-screen.pdf: every box the trim, so a viewer shows the page as cut, without the bleed;
  *   - book-crop.pdf: the same pages on a sheet larger by a slug, with crop marks at the trim
  *     corners, drawn outside the bleed (offset printers).
- * All three get title, author, subject, language (/Lang, for the tagged PDF Chromium writes),
- * bookmarks (/Outlines: front matter, parts with their chapters, back matter) and the links inside
+ * All three get title, author, subject, language (/Lang, for the tagged PDF Chromium writes), the
+ * book's date as CreationDate and ModDate in place of Chromium's clock (scripts/output/book-date.ts:
+ * two builds of the same sources, the same dates), bookmarks (/Outlines: front matter, parts with their chapters, back matter) and the links inside
  * the book that Chromium is not asked to write (note calls and notes, index).
  */
 import { writeFile } from 'node:fs/promises';
@@ -48,6 +49,8 @@ export interface PostprocessOptions {
   slug?: number;
   /** Links inside the book (Chromium writes only the table of contents'). */
   links?: LinkAnnotation[];
+  /** The book's date (scripts/output/book-date.ts), written as CreationDate and ModDate. */
+  date: Date;
 }
 
 /** CSS px (1/96 in) to PDF points (1/72 in). */
@@ -75,13 +78,15 @@ function addLinks(doc: PDFDocument, links: LinkAnnotation[]): void {
   }
 }
 
-function setMetadata(doc: PDFDocument, metadata: PdfMetadata): void {
+function setMetadata(doc: PDFDocument, metadata: PdfMetadata, date: Date): void {
   doc.setTitle(metadata.title, { showInWindowTitleBar: true });
   if (metadata.authors.length) doc.setAuthor(metadata.authors.join(', '));
   if (metadata.subtitle) doc.setSubject(metadata.subtitle);
   if (metadata.keywords?.length) doc.setKeywords(metadata.keywords);
   doc.setLanguage(metadata.language);
   doc.setProducer('book (Paged.js, Chromium, pdf-lib)');
+  doc.setCreationDate(date);
+  doc.setModificationDate(date);
 }
 
 /** Count of the visible descendants of an open outline item (ISO 32000-1 §12.3.3, table 153). */
@@ -168,7 +173,7 @@ export interface PostprocessResult {
 
 export async function postprocessPdf(raw: Uint8Array, options: PostprocessOptions): Promise<PostprocessResult> {
   const doc = await PDFDocument.load(raw, { updateMetadata: false });
-  setMetadata(doc, options.metadata);
+  setMetadata(doc, options.metadata, options.date);
   addOutline(doc, options.outline);
   addLinks(doc, options.links ?? []);
   const b = options.bleed;
