@@ -3,7 +3,6 @@
  * editorial markers → note numbering → escapes restored → hast. The parsed tree is kept unchanged
  * for the checks; the transforms work on a copy.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { VFile } from 'vfile';
 import { parse as parseYaml } from 'yaml';
@@ -18,7 +17,11 @@ import { frenchTypography } from './transforms/french-typography.ts';
 import { numberNotes } from './transforms/number-notes.ts';
 import { removeTodos } from './transforms/editorial-markers.ts';
 import { chapterToHast } from './render/chapter-hast.ts';
+import { BookIds, pageName, type ChapterIdClaim, type ChapterIds } from './render/ids.ts';
 import { loadManuscript, type ManuscriptOptions } from './manuscript/load-manuscript.ts';
+import { readManuscriptFile } from './manuscript/read-text.ts';
+import { maxAliasCount } from './config/load-config.ts';
+import { BuildError } from './errors.ts';
 import { loadCitations, type CitationStage } from './citations/index.ts';
 import type { Book, BookMeta, Chapter, ChapterSource } from './model.ts';
 
@@ -39,7 +42,7 @@ function readFrontMatter(tree: Root, file: VFile): FrontMatter {
   const node = tree.children[0];
   if (!node || node.type !== 'yaml') return {};
   try {
-    const data: unknown = parseYaml(node.value);
+    const data: unknown = parseYaml(node.value, { maxAliasCount });
     if (data === null || data === undefined) return {};
     if (typeof data !== 'object' || Array.isArray(data)) throw new Error('expected keys such as title, id, lang');
     const { title, id, lang } = data as Record<string, unknown>;
@@ -78,16 +81,33 @@ function sectionsOf(hast: HastRoot): Chapter['sections'] {
   return sections;
 }
 
+/** The id a chapter asks for: its front matter `id`, else its file name, made a page name (render/ids.ts). */
+function wantedId(front: FrontMatter, source: ChapterSource, index: number): string {
+  return pageName(front.id ?? path.basename(source.path).replace(/\.(md|markdown)$/i, '')) || `chapter-${index + 1}`;
+}
+
 export function compileChapter(
   file: VFile,
   source: ChapterSource,
   meta: BookMeta,
-  options: { showTodos: boolean; citations?: CitationStage; mdast?: Root },
+  options: {
+    showTodos: boolean;
+    citations?: CitationStage;
+    mdast?: Root;
+    /** Read by compileBook, which gives every chapter its id in book order (`id`, from `ids`). */
+    front?: FrontMatter;
+    id?: ChapterIdClaim;
+    /** The book's ids; a chapter compiled alone (the live preview) has its own. */
+    ids?: BookIds;
+  },
 ): Chapter {
   const mdast = options.mdast ?? parseMarkdown(file);
-  const front = readFrontMatter(mdast, file);
+  const front = options.front ?? readFrontMatter(mdast, file);
   const lang = front.lang ?? meta.language;
-  const id = front.id ?? path.basename(source.path).replace(/\.(md|markdown)$/i, '');
+  const bookIds = options.ids ?? new BookIds();
+  const claim = options.id ?? bookIds.claimChapters([wantedId(front, source, 0)])[0];
+  const id = claim.id;
+  const ids: { book: BookIds; assigned?: ChapterIds } = { book: bookIds };
 
   const tree = structuredClone(mdast);
   tree.children = tree.children.filter((node) => node.type !== 'yaml');
@@ -98,16 +118,22 @@ export function compileChapter(
   numberNotes(tree);
   const heading = firstHeading(tree);
   restoreEscapesInTree(tree);
-  const title = front.title ? restoreEscapes(front.title) : heading ? toString(heading) : id;
-  const hast = chapterToHast(tree, { chapterId: id, bookLang: meta.language });
-  return { id, source, file, title, lang, mdast, hast, sections: sectionsOf(hast) };
+  const title = front.title ? restoreEscapes(front.title) : heading ? toString(heading, { includeHtml: false }) : id;
+  const hast = chapterToHast(tree, { chapterId: id, bookLang: meta.language, file, ids });
+  return { id, source, file, title, lang, mdast, hast, sections: sectionsOf(hast), idClash: claim.clash, ids: ids.assigned };
 }
 
 export async function compileBook(options: CompileOptions): Promise<Book> {
   const manuscript = await loadManuscript(options);
   const showTodos = options.showTodos ?? manuscript.meta.status === 'draft';
   const files: VFile[] = [];
-  for (const source of manuscript.sources) files.push(new VFile({ path: source.path, value: await readFile(source.path, 'utf8') }));
+  // Strict UTF-8, BOM and CR dropped (scripts/manuscript/read-text.ts); every unreadable chapter is named at once.
+  const unreadable: VFile[] = [];
+  for (const source of manuscript.sources) {
+    const read = await readManuscriptFile(source.path, 'This chapter');
+    (read.ok ? files : unreadable).push(read.file);
+  }
+  if (unreadable.length > 0) throw new BuildError(`${unreadable.length} chapter${unreadable.length > 1 ? 's' : ''} cannot be read.`, [...manuscript.files, ...unreadable]);
   // Every chapter is parsed before any is rendered: the citation engine registers every cited work first.
   const trees = files.map((file) => parseMarkdown(file));
   const citations = await loadCitations(manuscript.citations, trees, {
@@ -115,9 +141,15 @@ export async function compileBook(options: CompileOptions): Promise<Book> {
     skipTodos: !showTodos,
     render: options.renderCitations,
   });
-  const chapters = files.map((file, i) => compileChapter(file, manuscript.sources[i], manuscript.meta, { showTodos, citations, mdast: trees[i] }));
+  // Chapter ids first, all of them, in book order: element ids must then avoid every chapter's.
+  const fronts = files.map((file, i) => readFrontMatter(trees[i], file));
+  const ids = new BookIds({ parts: manuscript.meta.parts.map((part) => part.id), citationKeys: citations.bibliography.byId.keys() });
+  const claims = ids.claimChapters(fronts.map((front, i) => wantedId(front, manuscript.sources[i], i)));
+  const chapters = files.map((file, i) =>
+    compileChapter(file, manuscript.sources[i], manuscript.meta, { showTodos, citations, mdast: trees[i], front: fronts[i], id: claims[i], ids }),
+  );
   const generated = citations.bibliographyChapter(chapters.map((chapter) => chapter.id));
-  if (generated) chapters.push(compileChapter(generated.file, generated.source, manuscript.meta, { showTodos, citations }));
+  if (generated) chapters.push(compileChapter(generated.file, generated.source, manuscript.meta, { showTodos, citations, ids }));
   return {
     root: manuscript.root,
     meta: manuscript.meta,
@@ -125,5 +157,6 @@ export async function compileBook(options: CompileOptions): Promise<Book> {
     // The generated bibliography chapter carries no message of its own: its file is not listed.
     files: [...manuscript.files, ...citations.bibliography.files, ...files],
     bibliography: citations.bibliography,
+    names: manuscript.names,
   };
 }

@@ -6,6 +6,8 @@ import type { Root as HastRoot } from 'hast';
 import type { VFile } from 'vfile';
 import type { BookConfig } from './config/book-schema.ts';
 import type { Bibliography } from './citations/types.ts';
+import type { ChapterIdClaim, ChapterIds } from './render/ids.ts';
+import type { NamesRegistry } from './manuscript/names.ts';
 
 export type Matter = 'front' | 'body' | 'back';
 
@@ -40,7 +42,10 @@ export interface BookMeta {
 }
 
 export interface Chapter {
-  /** Stable id: front matter `id`, or the file name without extension. Also the page name. */
+  /**
+   * Stable id: front matter `id`, or the file name without extension made a page name; unique in
+   * the book, and never a name the editions keep (render/ids.ts). Also the page name.
+   */
   id: string;
   source: ChapterSource;
   file: VFile;
@@ -53,6 +58,10 @@ export interface Chapter {
   hast: HastRoot;
   /** Level-2 headings, for the table of contents. */
   sections: Array<{ id: string; title: string }>;
+  /** Set when the chapter could not have the id it asked for: another chapter or the editions have it (render/ids.ts). */
+  idClash?: ChapterIdClaim['clash'];
+  /** The ids of its elements that the editions carry under another name, to keep every id unique in the book (render/ids.ts). */
+  ids?: ChapterIds;
 }
 
 export interface Book {
@@ -64,6 +73,11 @@ export interface Book {
   files: VFile[];
   /** The bibliography files read for the citations, with their entries (scripts/citations). */
   bibliography?: Bibliography;
+  /**
+   * The names registry book.yaml names (`names:`), read and validated when the book is loaded;
+   * undefined when it names none or when the registry has errors (reported on its file).
+   */
+  names?: NamesRegistry;
   /**
    * Set by the print edition when it is built in the same run: the pages of the PDF in order, each
    * with its printed folio and the block (see render/blocks.ts) at whose start or inside which the

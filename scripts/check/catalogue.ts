@@ -37,9 +37,21 @@ export const catalogue = {
   'directive-unknown': { severity: 'warning', description: 'A `:::name` block the book does not know.' },
   'chapter-no-title': { severity: 'warning', description: 'A chapter with no level-1 heading and no title in its front matter.' },
   'front-matter-invalid': { severity: 'error', description: 'Chapter front matter that cannot be read.' },
+  // Sanitizing: what the editions leave out of untrusted Markdown (scripts/render/sanitize.ts)
+  'attribute-unsafe': { severity: 'error', description: 'An attribute the editions do not allow (event handlers, `style`, `autofocus`, a `lang` that is no language tag…): left out of them.' },
+  'link-unsafe': { severity: 'error', description: 'A link or image address other than http, https, mailto or a link inside the book (`javascript:`, `data:`, `//host`…): left out of the editions.' },
+  'html-raw': { severity: 'error', description: 'Raw HTML in the Markdown (comments excepted): never copied into the editions.' },
   // Editorial
   'todo-marker': { severity: 'info', description: 'An editorial marker (`:::todo`) left for the editors.' },
   'critic-unresolved': { severity: 'error', description: 'CriticMarkup left in the manuscript.' },
+  // Manuscript files: where they are and how they are written (scripts/manuscript/inside.ts, read-text.ts, names.ts)
+  'path-outside-manuscript': { severity: 'error', description: 'A chapter, image, bibliography, style, locale or names registry outside the manuscript folder (symbolic links followed): never read into an edition.' },
+  'encoding-invalid': { severity: 'error', description: 'A manuscript file that is not valid UTF-8, at its first bad byte; the build stops.' },
+  'names-invalid': { severity: 'error', description: 'A names registry (`persons.yaml`) that cannot be read or breaks its schema.' },
+  // Page names, ids and nesting: what the editions name and how deep they go (scripts/render/ids.ts, scripts/markdown/nesting.ts)
+  'chapter-id-duplicate': { severity: 'warning', description: 'A chapter whose id (front matter `id`, or its file name) is another chapter\'s or a name the editions keep for their own pages (`index`, `toc`…): published under another name.' },
+  'id-duplicate': { severity: 'warning', description: 'An id given with `{#id}` that another element of the book has, or that the book generates (notes, parts, contents…): published under another id.' },
+  'nesting-too-deep': { severity: 'error', description: 'Blocks or inline elements nested more than 100 levels deep: what lies deeper is left out, and the chapter cannot be built, even as a draft.' },
   // Configuration and suppressions
   'config-invalid': { severity: 'error', description: 'book.yaml cannot be used as it is.' },
   'manuscript-missing': { severity: 'error', description: 'The manuscript folder or its files cannot be found.' },

@@ -9,7 +9,9 @@ import {
 } from './citations.ts';
 import { nameMixedScript } from './names.ts';
 import { imageNoAlt, imageMissing, directiveUnknown, chapterNoTitle, linkBrokenAnchor } from './structure.ts';
+import { pathOutsideManuscript } from './paths.ts';
 import { todoMarker } from './editorial.ts';
+import { chapterIdDuplicate, idDuplicate } from './ids.ts';
 import { criticUnresolved } from './critic.ts';
 
 export const allRules: Rule[] = [
@@ -29,9 +31,12 @@ export const allRules: Rule[] = [
   nameMixedScript,
   imageNoAlt,
   imageMissing,
+  pathOutsideManuscript,
   directiveUnknown,
   chapterNoTitle,
   linkBrokenAnchor,
+  chapterIdDuplicate,
+  idDuplicate,
   todoMarker,
   criticUnresolved,
 ];
