@@ -1,6 +1,7 @@
 /*
  * Runs in Chromium, in the print document: lays the book out with Paged.js 0.4.3 and reports the
- * pages. Plain JavaScript (the browser runs it as is), loaded as a module beside paged.esm.js.
+ * pages. TypeScript checked with the rest (`tsc`); the build turns it into the JavaScript module the
+ * page loads beside paged.esm.js (browser/index.ts).
  *
  * `window.bookRender` is a promise: the build waits for it (its explicit "finished" signal) and
  * gets the page map and the layout problems found, or the error that stopped the layout.
@@ -36,15 +37,28 @@
  *   - Checks of the result: every note on the page of its call, none lost or doubled; no paragraph
  *     leaving a single line at a page foot or head; no heading alone at a page foot.
  */
-import { Previewer, Handler, registerHandlers } from './paged.esm.js';
+import { Previewer, Handler, registerHandlers, type Chunker, type PagedPage } from './paged.esm.js';
+import type { BookLink, LayoutProblem, PagePlace, PageResult, RenderedPage } from '../render.ts';
+
+declare global {
+  interface Window {
+    /** The layout's "finished" signal, read by the build (scripts/output/pdf/render.ts). */
+    bookRender: Promise<PageResult>;
+    /** Progress of the layout, exposed by the build. */
+    bookProgress?: (event: { stage: string; pages?: number; notes?: number }) => void;
+  }
+}
+
+/** The previewer, with the handler render() reaches it through. */
+type BookPreviewer = Previewer & { bookPages: BookPages };
 
 const KEEP_IN_LAYOUT = 2;
 const SOFT_HYPHEN = '\u00ad';
 const HYPHEN = '-';
 const letter = /[\p{L}\p{M}]/u;
 
-function roman(n) {
-  const digits = [
+function roman(n: number): string {
+  const digits: Array<[number, string]> = [
     [1000, 'm'], [900, 'cm'], [500, 'd'], [400, 'cd'], [100, 'c'], [90, 'xc'],
     [50, 'l'], [40, 'xl'], [10, 'x'], [9, 'ix'], [5, 'v'], [4, 'iv'], [1, 'i'],
   ];
@@ -64,41 +78,46 @@ function roman(n) {
  * which saves a third of the memory printing needs. Top and bottom boxes stay: they sit in grids
  * whose columns the others would shift.
  */
-function prune(pageElement) {
+function prune(pageElement: HTMLElement): void {
   for (const element of pageElement.querySelectorAll('.pagedjs_margin-left, .pagedjs_margin-right, [class*="corner-holder"]')) {
     if (!element.querySelector('.hasContent')) element.remove();
   }
   for (const element of pageElement.querySelectorAll('.pagedjs_marks-crop, .pagedjs_marks-middle')) element.remove();
 }
 
-function targetIdOf(element) {
+function targetIdOf(element: HTMLElement): string {
   return element.id || element.dataset.id || '';
 }
 
 class BookPages extends Handler {
-  constructor(chunker, polisher, caller) {
+  /** Position (from 0) of the page holding the first division of the main matter. */
+  restartAt: number | undefined = undefined;
+  /** Target id → folio of its first page. */
+  folios = new Map<string, string>();
+  /** Target id → source elements that print its folio. */
+  referrers = new Map<string, HTMLElement[]>();
+  /** Pages [0, offstage) are out of the document, in this fragment. */
+  offstage = 0;
+  offstagePages = document.createDocumentFragment();
+  expectedNotes = 0;
+  /** Notes printed whole on finished pages (their data-ref). */
+  printedNotes = new Set<string | undefined>();
+  /** When each page was done (ms since the page opened), to see how the layout scales. */
+  pageTimes: number[] = [];
+  /** When each phase after the layout ended (ms, page clock). */
+  phases: Record<string, number> = {};
+  /** The text node a page break was moved back into, after its soft hyphen. */
+  cutAfterSoftHyphen: Text | undefined;
+  /** After the layout: target id → folio of the page it begins on. */
+  finalTargets: Map<string, string | undefined> | undefined;
+
+  constructor(chunker: Chunker, polisher: unknown, caller: Previewer) {
     super(chunker, polisher, caller);
     // The previewer (caller) is how render() reaches this instance.
-    caller.bookPages = this;
-    /** Position (from 0) of the page holding the first division of the main matter. */
-    this.restartAt = undefined;
-    /** Target id → folio of its first page. */
-    this.folios = new Map();
-    /** Target id → source elements that print its folio. */
-    this.referrers = new Map();
-    /** Pages [0, offstage) are out of the document, in this fragment. */
-    this.offstage = 0;
-    this.offstagePages = document.createDocumentFragment();
-    this.expectedNotes = 0;
-    /** Notes printed whole on finished pages (their data-ref). */
-    this.printedNotes = new Set();
-    /** When each page was done (ms since the page opened), to see how the layout scales. */
-    this.pageTimes = [];
-    /** When each phase after the layout ended (ms, page clock). */
-    this.phases = {};
+    (caller as BookPreviewer).bookPages = this;
     // Zero-delay ticks instead of animation frames (see the header).
     const channel = new MessageChannel();
-    const waiting = [];
+    const waiting: Array<() => void> = [];
     channel.port1.onmessage = () => waiting.shift()?.();
     chunker.q.tick = (callback) => {
       waiting.push(callback);
@@ -106,65 +125,68 @@ class BookPages extends Handler {
     };
   }
 
-  afterParsed(parsed) {
+  afterParsed(parsed: DocumentFragment & { indexOfRefs?: Record<string, HTMLElement> }): void {
     // Paged.js finds a source element by its data-ref with a querySelector over the whole book,
     // unless the source has an index: without one, each page costs more than the one before.
-    const index = Object.create(null);
-    for (const element of parsed.querySelectorAll('[data-ref]')) index[element.dataset.ref] = element;
+    const index: Record<string, HTMLElement> = Object.create(null);
+    for (const element of parsed.querySelectorAll<HTMLElement>('[data-ref]')) index[element.dataset.ref!] = element;
     parsed.indexOfRefs = index;
-    for (const element of parsed.querySelectorAll('[data-page-ref]')) {
-      const id = element.dataset.pageRef;
+    for (const element of parsed.querySelectorAll<HTMLElement>('[data-page-ref]')) {
+      const id = element.dataset.pageRef!;
       if (!this.referrers.has(id)) this.referrers.set(id, []);
-      this.referrers.get(id).push(element);
+      this.referrers.get(id)!.push(element);
     }
     this.expectedNotes = parsed.querySelectorAll('.fn').length;
     window.bookProgress?.({ stage: 'parsed', notes: this.expectedNotes });
   }
 
   /** A page break inside a word moves back to the word's soft hyphen, or to the word's start. */
-  onOverflow(overflow) {
+  onOverflow(overflow: Range | undefined): Range | undefined {
     this.cutAfterSoftHyphen = undefined;
     if (!overflow || overflow.startContainer.nodeType !== Node.TEXT_NODE) return undefined;
-    const text = overflow.startContainer.data;
+    const node = overflow.startContainer as Text;
+    const text = node.data;
     const start = overflow.startOffset;
     if (start <= 0 || start >= text.length || !letter.test(text[start - 1]) || !letter.test(text[start])) return undefined;
     // Back over the letters of the word: to a soft hyphen, or to the space before the word.
     let cut = start;
     while (cut > 0 && letter.test(text[cut - 1])) cut -= 1;
-    overflow.setStart(overflow.startContainer, cut);
-    if (cut > 0 && text[cut - 1] === SOFT_HYPHEN) this.cutAfterSoftHyphen = overflow.startContainer;
+    overflow.setStart(node, cut);
+    if (cut > 0 && text[cut - 1] === SOFT_HYPHEN) this.cutAfterSoftHyphen = node;
     return overflow;
   }
 
   /** Paged.js adds the hyphen only before an ASCII letter (its test is /\w/): add it otherwise. */
-  afterOverflowRemoved() {
+  afterOverflowRemoved(): void {
     const text = this.cutAfterSoftHyphen;
     this.cutAfterSoftHyphen = undefined;
     if (text && text.data.endsWith(SOFT_HYPHEN)) {
       text.data += HYPHEN;
-      text.parentNode?.classList.add('pagedjs_hyphen');
+      text.parentElement?.classList.add('pagedjs_hyphen');
     }
   }
 
-  folioOf(position) {
+  folioOf(position: number): string {
     if (this.restartAt !== undefined && position >= this.restartAt) return String(position - this.restartAt + 1);
     return roman(position + 1);
   }
 
   /** An index entry about to be laid out: its targets are all placed; one number per page. */
-  layoutNode(node) {
+  layoutNode(node: Node): void {
     // Paged.js 0.4.3 lays a note out a second time when a page ends between its call and the note
     // (the next page resumes at the note, and its Footnotes handler only looks for a copy on the
     // same page): the note is printed at the foot of both pages. A note already printed whole on a
     // finished page is laid out hidden: no text, no room taken.
-    if (node.nodeType === 1 && node.dataset.note === 'footnote' && this.printedNotes.has(node.dataset.ref)) {
-      node.dataset.bookReprint = '';
-      node.style.display = 'none';
+    if (node.nodeType !== 1) return;
+    const element = node as HTMLElement;
+    if (element.dataset.note === 'footnote' && this.printedNotes.has(element.dataset.ref)) {
+      element.dataset.bookReprint = '';
+      element.style.display = 'none';
       return;
     }
-    if (node.nodeType !== 1 || !node.hasAttribute('data-index-entry')) return;
-    const seen = new Set();
-    for (const ref of node.querySelectorAll('[data-page-ref]')) {
+    if (!element.hasAttribute('data-index-entry')) return;
+    const seen = new Set<string>();
+    for (const ref of element.querySelectorAll('[data-page-ref]')) {
       const label = ref.textContent;
       if (!label) continue;
       if (seen.has(label)) ref.remove();
@@ -172,7 +194,7 @@ class BookPages extends Handler {
     }
   }
 
-  afterPageLayout(pageElement, page, breakToken, chunker) {
+  afterPageLayout(pageElement: HTMLElement, page: PagedPage, breakToken: unknown, chunker: Chunker): void {
     const position = page.position;
     if (this.restartAt !== undefined && position <= this.restartAt) this.restartAt = undefined;
     if (this.restartAt === undefined && pageElement.querySelector('[data-folio-restart]:not([data-split-from])')) this.restartAt = position;
@@ -180,14 +202,14 @@ class BookPages extends Handler {
     pageElement.dataset.folio = label;
     pageElement.style.setProperty('--folio', JSON.stringify(label));
 
-    for (const element of pageElement.querySelectorAll('[data-page-target]')) {
+    for (const element of pageElement.querySelectorAll<HTMLElement>('[data-page-target]')) {
       const id = targetIdOf(element);
       if (!id || this.folios.has(id)) continue;
       this.folios.set(id, label);
       for (const ref of this.referrers.get(id) ?? []) ref.textContent = label;
     }
 
-    for (const note of pageElement.querySelectorAll('.pagedjs_footnote_area [data-note="footnote"]:not([data-split-from]):not([data-book-reprint])')) {
+    for (const note of pageElement.querySelectorAll<HTMLElement>('.pagedjs_footnote_area [data-note="footnote"]:not([data-split-from]):not([data-book-reprint])')) {
       this.printedNotes.add(note.dataset.ref);
     }
 
@@ -203,7 +225,7 @@ class BookPages extends Handler {
     if (pages.length % 50 === 0) window.bookProgress?.({ stage: 'pages', pages: pages.length });
   }
 
-  afterRendered() {
+  afterRendered(): void {
     this.phases.paged = Math.round(performance.now());
     const pages = this.chunker.pages;
     for (const page of pages.slice(this.offstage)) {
@@ -216,12 +238,12 @@ class BookPages extends Handler {
   }
 
   /** The layout is final: folios and page references from the DOM as it stands. */
-  finalFolios(pages) {
+  finalFolios(pages: PagedPage[]): void {
     this.restartAt = undefined;
     pages.forEach((page, position) => {
       if (this.restartAt === undefined && page.element.querySelector('[data-folio-restart]:not([data-split-from])')) this.restartAt = position;
     });
-    const folioOfElement = new Map();
+    const folioOfElement = new Map<Element, string>();
     pages.forEach((page, position) => {
       const label = this.folioOf(position);
       folioOfElement.set(page.element, label);
@@ -231,14 +253,14 @@ class BookPages extends Handler {
       }
     });
     const area = this.chunker.pagesArea;
-    const folios = new Map();
-    for (const element of area.querySelectorAll('[data-page-target]')) {
+    const folios = new Map<string, string | undefined>();
+    for (const element of area.querySelectorAll<HTMLElement>('[data-page-target]')) {
       const id = targetIdOf(element);
-      if (id && !folios.has(id)) folios.set(id, folioOfElement.get(element.closest('.pagedjs_page')));
+      if (id && !folios.has(id)) folios.set(id, folioOfElement.get(element.closest('.pagedjs_page')!));
     }
     this.finalTargets = folios;
-    for (const ref of area.querySelectorAll('[data-page-ref]')) {
-      const label = folios.get(ref.dataset.pageRef) ?? '';
+    for (const ref of area.querySelectorAll<HTMLElement>('[data-page-ref]')) {
+      const label = folios.get(ref.dataset.pageRef!) ?? '';
       if (ref.textContent !== label) ref.textContent = label;
     }
   }
@@ -247,17 +269,17 @@ class BookPages extends Handler {
 registerHandlers(BookPages);
 
 /** The innermost block at whose start, or inside which, the page begins. */
-function firstBlockOf(content) {
-  let block = content.querySelector('[data-block]');
+function firstBlockOf(content: Element): HTMLElement | null {
+  let block = content.querySelector<HTMLElement>('[data-block]');
   while (block && block.hasAttribute('data-split-from')) {
-    const inner = block.querySelector('[data-block]');
+    const inner = block.querySelector<HTMLElement>('[data-block]');
     if (!inner) break;
     block = inner;
   }
   return block;
 }
 
-function lineCount(element) {
+function lineCount(element: Element): number {
   const range = document.createRange();
   range.selectNodeContents(element);
   const bottoms = new Set();
@@ -265,29 +287,30 @@ function lineCount(element) {
   return bottoms.size;
 }
 
-function describe(element) {
-  const block = element.closest('[data-block]');
-  return block ? block.dataset.block : '';
+function describe(element: Element): string {
+  const block = element.closest<HTMLElement>('[data-block]');
+  return block ? block.dataset.block! : '';
 }
 
 /** Page map and layout problems, from the finished pages. */
-function report(handler) {
+function report(handler: BookPages): Omit<PageResult, 'ms' | 'pageCount'> {
   const pages = handler.chunker.pages;
-  const problems = [];
+  const problems: LayoutProblem[] = [];
   // A page on which no block starts or continues (inside a long run of non-block elements, such
   // as bibliography entries) is placed after the last block met in its division.
-  const lastBlock = new Map();
-  const map = pages.map((page) => {
+  const lastBlock = new Map<string, string>();
+  const map = pages.map((page): RenderedPage => {
     const element = page.element;
-    const content = element.querySelector('.pagedjs_page_content');
+    const content = element.querySelector('.pagedjs_page_content')!;
     const block = firstBlockOf(content);
-    const section = (block ?? content).closest('[data-section]') ?? content.querySelector('[data-section]');
-    const sectionId = section ? section.dataset.section : '';
-    const blocks = content.querySelectorAll('[data-block]');
-    const blockId = block ? block.dataset.block : lastBlock.get(sectionId) ?? '';
-    if (blocks.length) lastBlock.set(sectionId, blocks[blocks.length - 1].dataset.block);
+    const section = (block ?? content).closest<HTMLElement>('[data-section]') ?? content.querySelector<HTMLElement>('[data-section]');
+    const sectionId = section ? section.dataset.section! : '';
+    const blocks = content.querySelectorAll<HTMLElement>('[data-block]');
+    const blockId = block ? block.dataset.block! : lastBlock.get(sectionId) ?? '';
+    if (blocks.length) lastBlock.set(sectionId, blocks[blocks.length - 1].dataset.block!);
     return {
-      label: element.dataset.folio,
+      // Set on every page by finalFolios().
+      label: element.dataset.folio!,
       blank: element.classList.contains('pagedjs_blank_page'),
       side: element.classList.contains('pagedjs_left_page') ? 'left' : 'right',
       section: sectionId,
@@ -296,15 +319,17 @@ function report(handler) {
   });
 
   // Notes: each exactly once, on the page of its call.
-  const pageOf = (element) => element.closest('.pagedjs_page');
-  const notesByRef = new Map();
-  for (const note of handler.chunker.pagesArea.querySelectorAll('.pagedjs_footnote_area [data-note="footnote"]:not([data-split-from]):not([data-book-reprint])')) {
+  // Every element of the pages area is on a page, and every page has its folio (finalFolios()).
+  const pageOf = (element: Element) => element.closest<HTMLElement>('.pagedjs_page');
+  const folioOf = (element: Element) => pageOf(element)?.dataset.folio as string;
+  const notesByRef = new Map<string | undefined, HTMLElement[]>();
+  for (const note of handler.chunker.pagesArea.querySelectorAll<HTMLElement>('.pagedjs_footnote_area [data-note="footnote"]:not([data-split-from]):not([data-book-reprint])')) {
     const ref = note.dataset.ref;
     if (!notesByRef.has(ref)) notesByRef.set(ref, []);
-    notesByRef.get(ref).push(note);
+    notesByRef.get(ref)!.push(note);
   }
-  const calls = handler.chunker.pagesArea.querySelectorAll('[data-footnote-call]');
-  const called = new Set();
+  const calls = handler.chunker.pagesArea.querySelectorAll<HTMLElement>('[data-footnote-call]');
+  const called = new Set<string | undefined>();
   for (const call of calls) {
     const ref = call.dataset.footnoteCall;
     if (called.has(ref)) continue;
@@ -314,15 +339,15 @@ function report(handler) {
     const where = visibleCall ? describe(visibleCall) : describe(call);
     const number = notes[0]?.dataset.noteNumber ?? visibleCall?.textContent ?? '?';
     if (notes.length === 0) {
-      problems.push({ kind: 'footnote-lost', block: where, page: pageOf(call)?.dataset.folio, message: `Note ${number} is called on page ${pageOf(call)?.dataset.folio} but printed nowhere` });
+      problems.push({ kind: 'footnote-lost', block: where, page: folioOf(call), message: `Note ${number} is called on page ${folioOf(call)} but printed nowhere` });
     } else if (notes.length > 1) {
-      problems.push({ kind: 'footnote-doubled', block: where, page: pageOf(call)?.dataset.folio, message: `Note ${number} is printed ${notes.length} times` });
+      problems.push({ kind: 'footnote-doubled', block: where, page: folioOf(call), message: `Note ${number} is printed ${notes.length} times` });
     } else if (pageOf(notes[0]) !== pageOf(call)) {
       problems.push({
         kind: 'footnote-page',
         block: where,
-        page: pageOf(call)?.dataset.folio,
-        message: `Note ${number} is called on page ${pageOf(call)?.dataset.folio} but printed on page ${pageOf(notes[0])?.dataset.folio}`,
+        page: folioOf(call),
+        message: `Note ${number} is called on page ${folioOf(call)} but printed on page ${folioOf(notes[0])}`,
       });
     }
   }
@@ -333,8 +358,8 @@ function report(handler) {
 
   // Widows, orphans, headings alone at a page foot.
   for (const page of pages) {
-    const content = page.element.querySelector('.pagedjs_page_content');
-    const label = page.element.dataset.folio;
+    const content = page.element.querySelector('.pagedjs_page_content')!;
+    const label = page.element.dataset.folio!;
     for (const split of content.querySelectorAll('p[data-split-to], li[data-split-to]')) {
       if (split.closest('.fn')) continue;
       if (lineCount(split) < 2) problems.push({ kind: 'orphan', block: describe(split), page: label, message: `A paragraph leaves a single line at the foot of page ${label}` });
@@ -346,7 +371,7 @@ function report(handler) {
     const blocks = content.querySelectorAll('[data-block]');
     const last = blocks[blocks.length - 1];
     if (last && /^H[2-6]$/.test(last.tagName) && !page.element.classList.contains('pagedjs_blank_page')) {
-      problems.push({ kind: 'heading-at-foot', block: describe(last), page: label, message: `Heading « ${last.textContent.trim()} » stands alone at the foot of page ${label}` });
+      problems.push({ kind: 'heading-at-foot', block: describe(last), page: label, message: `Heading « ${(last.textContent ?? '').trim()} » stands alone at the foot of page ${label}` });
     }
   }
   handler.phases.checks = Math.round(performance.now());
@@ -360,20 +385,20 @@ function report(handler) {
  * as places on pages (CSS px from the sheet's top left), for the post-processing to write as PDF
  * link annotations: Chromium's own would cost time with the square of the book (see the header).
  */
-function links(handler, notesByRef) {
+function links(handler: BookPages, notesByRef: Map<string | undefined, HTMLElement[]>): BookLink[] {
   const pages = handler.chunker.pages;
-  const index = new Map(pages.map((page, i) => [page.element, i]));
-  const sheets = new Map();
-  const place = (element) => {
-    const page = element.closest('.pagedjs_page');
-    if (!sheets.has(page)) sheets.set(page, page.querySelector('.pagedjs_sheet').getBoundingClientRect());
-    const sheet = sheets.get(page);
+  const index = new Map<Element, number>(pages.map((page, i) => [page.element, i]));
+  const sheets = new Map<Element, DOMRect>();
+  const place = (element: Element): PagePlace => {
+    const page = element.closest('.pagedjs_page')!;
+    if (!sheets.has(page)) sheets.set(page, page.querySelector('.pagedjs_sheet')!.getBoundingClientRect());
+    const sheet = sheets.get(page)!;
     const rect = element.getBoundingClientRect();
-    return { page: index.get(page), x: rect.left - sheet.left, y: rect.top - sheet.top, width: rect.width, height: rect.height };
+    return { page: index.get(page)!, x: rect.left - sheet.left, y: rect.top - sheet.top, width: rect.width, height: rect.height };
   };
-  const result = [];
+  const result: BookLink[] = [];
   const area = handler.chunker.pagesArea;
-  for (const call of area.querySelectorAll('[data-footnote-call]')) {
+  for (const call of area.querySelectorAll<HTMLElement>('[data-footnote-call]')) {
     const visible = call.previousElementSibling;
     const note = (notesByRef.get(call.dataset.footnoteCall) ?? [])[0];
     if (!visible || !visible.classList.contains('noteref') || !note) continue;
@@ -383,13 +408,13 @@ function links(handler, notesByRef) {
     const back = note.querySelector('.note-number');
     if (back) result.push({ from: place(back), to: from });
   }
-  const targets = new Map();
-  for (const element of area.querySelectorAll('[data-page-target]')) {
+  const targets = new Map<string, HTMLElement>();
+  for (const element of area.querySelectorAll<HTMLElement>('[data-page-target]')) {
     const id = targetIdOf(element);
     if (id && !targets.has(id)) targets.set(id, element);
   }
-  for (const ref of area.querySelectorAll('.index-of-names [data-page-ref]')) {
-    const target = targets.get(ref.dataset.pageRef);
+  for (const ref of area.querySelectorAll<HTMLElement>('.index-of-names [data-page-ref]')) {
+    const target = targets.get(ref.dataset.pageRef!);
     if (target && ref.textContent) result.push({ from: place(ref), to: place(target) });
   }
   return result;
@@ -399,7 +424,7 @@ function links(handler, notesByRef) {
  * What the layout needed and printing does not: the whole book as source, the break tokens that
  * point into it, the lookup tables. Let go before printing, which needs memory of its own.
  */
-function release(previewer) {
+function release(previewer: BookPreviewer): void {
   const chunker = previewer.chunker;
   for (const page of chunker.pages) {
     page.startToken = undefined;
@@ -414,16 +439,16 @@ function release(previewer) {
   previewer.bookPages.folios.clear();
 }
 
-async function render() {
+async function render(): Promise<PageResult> {
   const started = performance.now();
-  const stylesheets = [...document.querySelectorAll('link[data-paged]')].map((link) => {
+  const stylesheets = [...document.querySelectorAll<HTMLLinkElement>('link[data-paged]')].map((link) => {
     link.remove();
     return link.href;
   });
   // The content moves (not copied, not serialized) into a fragment Paged.js lays out from.
   const content = document.createDocumentFragment();
   while (document.body.firstChild) content.appendChild(document.body.firstChild);
-  const previewer = new Previewer({ hyphenGlyph: HYPHEN });
+  const previewer = new Previewer({ hyphenGlyph: HYPHEN }) as BookPreviewer;
   const flow = await previewer.preview(content, stylesheets, document.body);
   const result = report(previewer.bookPages);
   // See (3) in the header: links inside the book, but for the table of contents, lose their target.

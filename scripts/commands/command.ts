@@ -1,0 +1,156 @@
+/**
+ * What a command of `book` is: its names, its usage lines and summary for the help, the options it
+ * takes, and what it runs. scripts/cli.ts parses a command's arguments with these options only and
+ * writes every help from them, so the help and what is accepted cannot drift apart.
+ */
+import path from 'node:path';
+import type { VFile } from 'vfile';
+import { humanReport, jsonReport } from '../check/reporters.ts';
+import type { ProgressEvent } from '../build.ts';
+
+export interface Io {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+/** One option, as node:util parseArgs takes it plus what the help says of it. */
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  /** May be given more than once (the values are listed in order). */
+  multiple?: boolean;
+  /** What the value stands for in the help (`DIR`, `N`…); none for a switch. */
+  value?: string;
+  /** The help's description; lines after the first are continuation lines. */
+  description: string;
+  /** The value when the option is not given (the command applies it: a positional may come first). */
+  default?: string;
+}
+
+export type Options = Record<string, OptionSpec>;
+
+type ValueOf<S extends OptionSpec> = S['type'] extends 'boolean' ? boolean : S['multiple'] extends true ? string[] : string;
+
+/** The options every command takes. */
+export const globalOptions = {
+  quiet: { type: 'boolean', short: 'q', description: 'Only errors and warnings, no progress.' },
+  help: { type: 'boolean', short: 'h', description: 'This help.' },
+} as const satisfies Options;
+
+/** The parsed values of a command's options (and of the global ones). */
+export type Values<O extends Options> = { [K in keyof O]?: ValueOf<O[K]> } & { [K in keyof typeof globalOptions]?: boolean };
+
+export interface CommandInput<O extends Options> {
+  /** The name the command was called by (`accept` or `reject` for the same module). */
+  name: string;
+  values: Values<O>;
+  positionals: string[];
+  io: Io;
+}
+
+export interface Command<O extends Options = Options> {
+  /** The names it answers to; the help sets each beside one line of the summary. */
+  names: readonly string[];
+  /** Usage lines, without the leading `book `. */
+  usage: readonly string[];
+  /** What it does, for the help: one line or more. */
+  summary: readonly string[];
+  options: O;
+  /** Runs the command; resolves to the exit code. Errors thrown are reported by scripts/cli.ts. */
+  run(input: CommandInput<O>): Promise<number>;
+}
+
+/** A command with its option types checked against its options. */
+export function defineCommand<const O extends Options>(command: Command<O>): Command {
+  return command as unknown as Command;
+}
+
+// Options several commands share, declared once so that they read the same everywhere.
+
+export const manuscriptOption = {
+  type: 'string',
+  short: 'm',
+  value: 'DIR',
+  default: 'manuscript',
+  description: 'Manuscript folder (default: manuscript). Without a book.yaml, every\nMarkdown file of the folder builds, in name order.',
+} as const satisfies OptionSpec;
+
+export const outOption = { type: 'string', short: 'o', value: 'DIR', default: 'build', description: 'Output folder (default: build).' } as const satisfies OptionSpec;
+
+export const draftOption = { type: 'boolean', description: 'Build even when the checks report errors; show editorial markers.' } as const satisfies OptionSpec;
+
+export const reporterOption = {
+  type: 'string',
+  value: 'NAME',
+  default: 'human',
+  description: 'Messages as human text (default) or as a JSON array (json).',
+} as const satisfies OptionSpec;
+
+/** Where a folder without book.yaml finds its bibliography, style and locale. */
+export const sourceOptions = {
+  bibliography: {
+    type: 'string',
+    multiple: true,
+    value: 'F',
+    description: 'Bibliography file (CSL-JSON or BibTeX) for a folder without book.yaml;\nmay be repeated.',
+  },
+  csl: { type: 'string', value: 'FILE', description: 'CSL style for a folder without book.yaml.' },
+  locale: { type: 'string', value: 'LANG', description: 'Locale for a folder without book.yaml (e.g. fr-FR).' },
+} as const satisfies Options;
+
+/** The reporters `--reporter` chooses among. */
+export const reporters = ['human', 'json'] as const;
+export type ReporterName = (typeof reporters)[number];
+
+/** A positional argument that names a folder rather than a Markdown file. */
+export const isFolder = (argument: string): boolean => !/\.(md|markdown)$/i.test(argument);
+
+/** The manuscript folder: `--manuscript`, else the first folder among the arguments, else the default. */
+export function manuscriptOf(values: { manuscript?: string }, positionals: string[]): string {
+  return values.manuscript ?? positionals.find(isFolder) ?? manuscriptOption.default;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export function formatMs(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** Stage progress: an updating line on a terminal, plain lines otherwise (CI logs). */
+export function progressPrinter(io: Io, quiet: boolean) {
+  const tty = io.stderr.isTTY === true;
+  return (event: ProgressEvent) => {
+    if (quiet) return;
+    if (event.type === 'start') {
+      if (tty) io.stderr.write(`\r\x1b[K… ${event.stage}`);
+      else io.stderr.write(`book: ${event.stage}…\n`);
+    } else {
+      const line = `✓ ${event.stage} (${formatMs(event.ms)})`;
+      io.stderr.write(tty ? `\r\x1b[K${line}\n` : `book: ${line}\n`);
+    }
+  };
+}
+
+/** Show paths relative to the working folder, as editors type them. */
+function relativise(files: VFile[]): VFile[] {
+  for (const file of files) {
+    if (file.path && path.isAbsolute(file.path)) file.history = [path.relative(process.cwd(), file.path) || file.path];
+  }
+  return files;
+}
+
+/** The messages on `files`, through the reporter chosen (scripts/check/reporters.ts). */
+export function printMessages(files: VFile[], io: Io, reporterName: string, quiet: boolean): void {
+  relativise(files);
+  if (reporterName === 'json') {
+    io.stdout.write(jsonReport(files));
+    return;
+  }
+  // Quiet: errors and warnings only (infos such as editorial markers are left out).
+  const text = humanReport(files, { quiet, color: io.stderr.isTTY === true });
+  if (text) io.stderr.write(`${text}\n`);
+}
