@@ -1,12 +1,11 @@
 /**
- * CriticMarkup: the reader's syntax extension (syntax.ts) and `book accept` / `book reject`
- * (resolve.ts). The rendering needs no code of its own (see syntax.ts) and the release check is
- * `critic-unresolved` (check/rules/critic.ts).
+ * CriticMarkup corrections: `book accept` / `book reject` (resolve.ts). The reader's syntax
+ * extension is a stage of the reader (markdown/critic-syntax.ts); the rendering needs no code of
+ * its own and the release check is `critic-unresolved` (check/rules/critic.ts).
  */
 import { loadManuscript, type ManuscriptOptions } from '../manuscript/load-manuscript.ts';
 import { resolveFiles, type FileResolution, type Resolution } from './resolve.ts';
 
-export { criticMarkup, criticFromMarkdown, remarkCriticMarkup, criticKindOf, criticPartOf, type CriticKind } from './syntax.ts';
 export { resolveCriticMarkup, resolveCriticBytes, resolveFiles, describeChanges, type CriticChange, type FileResolution, type Resolution } from './resolve.ts';
 
 /**

@@ -23,7 +23,9 @@ import { VFile } from 'vfile';
 import type { Nodes, Root } from 'mdast';
 import { createParser } from '../markdown/parse.ts';
 import { BuildError } from '../errors.ts';
-import { criticKindOf, criticPartOf, type CriticKind } from './syntax.ts';
+import { report } from '../check/messages.ts';
+import type { RuleId } from '../check/catalogue.ts';
+import { criticKindOf, criticPartOf, type CriticKind } from '../markdown/critic-syntax.ts';
 import { decodeSource, encodeSource, replaceFileAtomically } from './source-file.ts';
 
 export type Resolution = 'accept' | 'reject';
@@ -152,9 +154,9 @@ interface Pending {
   read: Stats;
 }
 
-const refusal = (file: string, reason: string, place?: { line: number; column: number }, ruleId?: string): VFile => {
+const refusal = (file: string, reason: string, place?: { line: number; column: number }, ruleId: RuleId = 'file-unwritable'): VFile => {
   const vfile = new VFile({ path: file });
-  vfile.message(reason, { place, ruleId, source: 'book' }).fatal = true;
+  report(vfile, ruleId, reason, place);
   return vfile;
 };
 
@@ -196,7 +198,7 @@ async function readForResolving(file: string): Promise<{ target: string; bytes: 
   try {
     return { target, bytes: await readFile(target), read };
   } catch (error) {
-    return { refused: refusal(file, `File cannot be read (${codeOf(error)}); check its permissions`) };
+    return { refused: refusal(file, `File cannot be read (${codeOf(error)}); check its permissions`, undefined, 'manuscript-missing') };
   }
 }
 

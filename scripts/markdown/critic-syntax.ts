@@ -19,7 +19,7 @@ import type { Code, Construct, Effects, Extension, State, Token, TokenizeContext
 import { asciiPunctuation, markdownLineEnding } from 'micromark-util-character';
 import type { Processor } from 'unified';
 import type { Nodes } from 'mdast';
-import type { Span, SpanData } from '../markdown/types.ts';
+import type { Span, SpanData } from './types.ts';
 
 export type CriticKind = 'insertion' | 'deletion' | 'substitution' | 'highlight' | 'comment';
 /** The two halves of a substitution. */
