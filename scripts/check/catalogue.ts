@@ -1,7 +1,10 @@
 /**
- * The one catalogue of check rules: stable ids, default severity, a hint. Ids are never reused for
- * another meaning; a retired rule keeps its line with `retired: true`.
- * Severity here is the default; `rules:` in book.yaml overrides it per book.
+ * The one catalogue of message ids: every message the tool gives, from a check rule, from loading
+ * the manuscript or from an edition's writer, has its id here, with its default severity and what
+ * it guards. Ids are never reused for another meaning; a retired id keeps its line with
+ * `retired: true`. Severity here is the default; `rules:` in book.yaml overrides it per book,
+ * except for the ids marked `fixed` (see `fixedBecause`). Messages are made by `report()`
+ * (messages.ts), which takes the severity from here. Documented in docs/check-rules.md.
  */
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -9,6 +12,20 @@ export interface RuleInfo {
   severity: Severity;
   /** What the rule guards, for `book check --rules` and the docs. */
   description: string;
+  /**
+   * `build`: reported only while an edition is written (`book build`), never by `book check`;
+   * `resolve`: only by `book accept` and `book reject`. Absent: reported by `book check` (by a
+   * rule, or while the manuscript is loaded) and by every command that reads the manuscript.
+   */
+  stage?: 'build' | 'resolve';
+  /** The edition whose writer reports it (the message's `source`); absent: `book`. */
+  edition?: 'pdf' | 'epub';
+  /**
+   * The severity cannot be set in book.yaml (config-invalid at the line that tries): a file that
+   * cannot be read or a book.yaml that cannot be used stops the build whatever it says, and a
+   * writer's messages come after the checks that `rules:` governs.
+   */
+  fixed?: true;
   retired?: boolean;
 }
 
@@ -45,22 +62,78 @@ export const catalogue = {
   'todo-marker': { severity: 'info', description: 'An editorial marker (`:::todo`) left for the editors.' },
   'critic-unresolved': { severity: 'error', description: 'CriticMarkup left in the manuscript.' },
   // Manuscript files: where they are and how they are written (scripts/manuscript/inside.ts, read-text.ts, names.ts)
-  'path-outside-manuscript': { severity: 'error', description: 'A chapter, image, bibliography, style, locale or names registry outside the manuscript folder (symbolic links followed): never read into an edition.' },
-  'encoding-invalid': { severity: 'error', description: 'A manuscript file that is not valid UTF-8, at its first bad byte; the build stops.' },
-  'names-invalid': { severity: 'error', description: 'A names registry (`persons.yaml`) that cannot be read or breaks its schema.' },
+  'path-outside-manuscript': { severity: 'error', fixed: true, description: 'A chapter, image, bibliography, style, locale or names registry outside the manuscript folder (symbolic links followed): never read into an edition.' },
+  'encoding-invalid': { severity: 'error', fixed: true, description: 'A manuscript file that is not valid UTF-8, at its first bad byte; the build stops.' },
+  'names-invalid': { severity: 'error', fixed: true, description: 'A names registry (`persons.yaml`) that cannot be read or breaks its schema.' },
   // Page names, ids and nesting: what the editions name and how deep they go (scripts/render/ids.ts, scripts/markdown/nesting.ts)
   'chapter-id-duplicate': { severity: 'warning', description: 'A chapter whose id (front matter `id`, or its file name) is another chapter\'s or a name the editions keep for their own pages (`index`, `toc`…): published under another name.' },
   'id-duplicate': { severity: 'warning', description: 'An id given with `{#id}` that another element of the book has, or that the book generates (notes, parts, contents…): published under another id.' },
   'nesting-too-deep': { severity: 'error', description: 'Blocks or inline elements nested more than 100 levels deep: what lies deeper is left out, and the chapter cannot be built, even as a draft.' },
   // Configuration and suppressions
-  'config-invalid': { severity: 'error', description: 'book.yaml cannot be used as it is.' },
-  'manuscript-missing': { severity: 'error', description: 'The manuscript folder or its files cannot be found.' },
+  'config-invalid': { severity: 'error', fixed: true, description: 'book.yaml cannot be used as it is (an unknown key or rule id, a bad value, a missing chapter file…), at its line; the build stops.' },
+  'manuscript-missing': { severity: 'error', fixed: true, description: 'The manuscript folder or its files cannot be found; the build stops.' },
   'ignore-unused': { severity: 'warning', description: 'A `book-ignore` comment that silences nothing.' },
-  'ignore-unknown-rule': { severity: 'warning', description: 'A `book-ignore` comment naming no known rule.' },
+  'ignore-unknown-rule': { severity: 'error', description: 'A `book-ignore` comment naming no known rule id (a misspelt id silences nothing).' },
+  // `book accept` / `book reject` (scripts/critic/resolve.ts): no file is changed
+  'file-unwritable': { severity: 'error', stage: 'resolve', fixed: true, description: 'A file `book accept` or `book reject` cannot replace safely (read-only, in a folder that is not writable, changed while resolving, a write that failed): no file is changed.' },
+  // The EPUB's writer (scripts/output/epub/): the EPUB is not made
+  'epub-image': { severity: 'error', stage: 'build', edition: 'epub', fixed: true, description: 'An image the EPUB cannot carry (no text alternative, or not a file of the manuscript), even in a draft: the EPUB is not made.' },
+  'epub-font-coverage': { severity: 'error', stage: 'build', edition: 'epub', fixed: true, description: 'A character of the text that no embedded font draws, with its code point: the EPUB is not made.' },
+  // The PDF's layout (scripts/output/pdf/): reported at the block concerned, the PDF is written
+  'pdf-footnote-page': { severity: 'warning', stage: 'build', edition: 'pdf', fixed: true, description: 'A note printed on another page than its call.' },
+  'pdf-footnote-lost': { severity: 'warning', stage: 'build', edition: 'pdf', fixed: true, description: 'A note called in the text and printed nowhere.' },
+  'pdf-footnote-doubled': { severity: 'warning', stage: 'build', edition: 'pdf', fixed: true, description: 'A note printed twice.' },
+  'pdf-orphan': { severity: 'warning', stage: 'build', edition: 'pdf', fixed: true, description: 'A paragraph leaving a single line at the foot of a page.' },
+  'pdf-widow': { severity: 'warning', stage: 'build', edition: 'pdf', fixed: true, description: 'A paragraph ending with a single line at the head of a page.' },
+  'pdf-heading-at-foot': { severity: 'warning', stage: 'build', edition: 'pdf', fixed: true, description: 'A heading alone at the foot of a page.' },
+  'pdf-browser-error': { severity: 'warning', stage: 'build', edition: 'pdf', fixed: true, description: 'Chromium reported a script error while Paged.js laid out the book.' },
+  'pdf-request-failed': { severity: 'warning', stage: 'build', edition: 'pdf', fixed: true, description: 'The print document asked for a file that was refused (all must come from the build folder).' },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleId = keyof typeof catalogue;
 
 export function isRuleId(id: string): id is RuleId {
   return Object.hasOwn(catalogue, id);
+}
+
+export function ruleInfo(id: RuleId): RuleInfo {
+  return catalogue[id];
+}
+
+/**
+ * Why book.yaml may not set `id` to `setting`, or undefined when it may. A fixed id may be named
+ * with its own default severity (harmless), nothing else.
+ */
+export function fixedBecause(id: RuleId, setting: string): string | undefined {
+  const info = ruleInfo(id);
+  if (!info.fixed || setting === info.severity) return undefined;
+  return info.stage === 'build'
+    ? `is reported by the ${info.edition === 'pdf' ? 'PDF' : 'EPUB'} writer, after the checks: its severity (${info.severity}) cannot be set in book.yaml`
+    : `stops the build when it is reported: its severity (${info.severity}) cannot be lowered or turned off in book.yaml`;
+}
+
+/**
+ * The known id nearest to a misspelt one (`footnote-unusd` → `footnote-unused`): the smallest
+ * edit distance, if it is small enough to be a slip (at most a third of the id).
+ */
+export function nearestRuleId(id: string): RuleId | undefined {
+  let best: { id: RuleId; distance: number } | undefined;
+  for (const known of Object.keys(catalogue) as RuleId[]) {
+    const distance = editDistance(id.toLowerCase(), known);
+    if (!best || distance < best.distance) best = { id: known, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(id.length / 3)) ? best.id : undefined;
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions, one each. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }

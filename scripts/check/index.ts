@@ -7,32 +7,15 @@
  * A silence that matches nothing is itself reported (`ignore-unused`), as in Standard Ebooks' lint.
  */
 import type { Html, Root } from 'mdast';
-import type { VFile } from 'vfile';
-import type { VFileMessage } from 'vfile-message';
-import type { Book } from '../model.ts';
+import type { Book } from '../model/index.ts';
 import type { SeveritySetting } from '../config/book-schema.ts';
-import { catalogue, isRuleId, type RuleId, type Severity } from './catalogue.ts';
+import { isRuleId, nearestRuleId } from './catalogue.ts';
+import { applySeverities, diagnosticsOf, report, type Diagnostic } from './messages.ts';
 import { reportTo, type Rule } from './rule.ts';
 import { allRules } from './rules/index.ts';
 
 export { catalogue, type RuleId, type Severity } from './catalogue.ts';
-
-export interface Diagnostic {
-  file: string;
-  line: number;
-  column: number;
-  ruleId: string;
-  severity: Severity;
-  message: string;
-}
-
-export function severityOf(message: VFileMessage): Severity {
-  return message.fatal === true ? 'error' : message.fatal === false ? 'warning' : 'info';
-}
-
-function setSeverity(message: VFileMessage, severity: Severity): void {
-  message.fatal = severity === 'error' ? true : severity === 'warning' ? false : undefined;
-}
+export { diagnosticsOf, severityOf, report, type Diagnostic } from './messages.ts';
 
 interface Silence {
   rules: string[];
@@ -88,7 +71,14 @@ export function checkBook(book: Book, options: CheckOptions = {}): Diagnostic[] 
     for (const silence of silences) {
       for (const rule of silence.rules) {
         if (!isRuleId(rule)) {
-          chapter.file.message(`\`book-ignore\` names \`${rule}\`, which is no rule; see \`book check --rules\``, { place: silence.node.position, ruleId: 'ignore-unknown-rule', source: 'book' });
+          const nearest = nearestRuleId(rule);
+          report(
+            chapter.file,
+            'ignore-unknown-rule',
+            `\`book-ignore\` names \`${rule}\`, which is no rule${nearest ? `; did you mean \`${nearest}\`?` : '; see `book check --rules`'}`,
+            silence.node.position,
+            { actual: rule, expected: nearest ? [nearest] : undefined },
+          );
         }
       }
     }
@@ -99,35 +89,10 @@ export function checkBook(book: Book, options: CheckOptions = {}): Diagnostic[] 
       return !silence;
     });
     for (const silence of silences.filter((s) => !s.used && s.rules.every(isRuleId))) {
-      chapter.file.message(`\`book-ignore ${silence.rules.join(' ')}\` silences nothing in the block that follows; remove it`, { place: silence.node.position, ruleId: 'ignore-unused', source: 'book' });
+      report(chapter.file, 'ignore-unused', `\`book-ignore ${silence.rules.join(' ')}\` silences nothing in the block that follows; remove it`, silence.node.position);
     }
   }
 
-  for (const file of book.files) {
-    file.messages = file.messages.filter((message) => {
-      const id = message.ruleId ?? '';
-      const setting = overrides[id] ?? (isRuleId(id) ? catalogue[id as RuleId].severity : undefined);
-      if (setting === 'off') return false;
-      if (setting) setSeverity(message, setting);
-      return true;
-    });
-  }
+  applySeverities(book.files, overrides);
   return diagnosticsOf(book.files);
-}
-
-export function diagnosticsOf(files: VFile[]): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
-  for (const file of files) {
-    for (const message of file.messages) {
-      diagnostics.push({
-        file: file.path,
-        line: message.line ?? 1,
-        column: message.column ?? 1,
-        ruleId: message.ruleId ?? 'unknown',
-        severity: severityOf(message),
-        message: message.reason,
-      });
-    }
-  }
-  return diagnostics.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
 }

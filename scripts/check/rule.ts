@@ -4,13 +4,13 @@
  * applies the severity from the catalogue and book.yaml. Rules never throw and never print.
  */
 import type { Root } from 'mdast';
-import type { Position, Point } from 'unist';
 import type { VFile } from 'vfile';
-import type { Book, Chapter } from '../model.ts';
+import type { Book, Chapter } from '../model/index.ts';
 import type { RuleId } from './catalogue.ts';
+import { report, type Place, type ReportExtra } from './messages.ts';
 
-export type Place = Position | Point | undefined;
-export type Report = (reason: string, place?: Place, file?: VFile) => void;
+export type { Place } from './messages.ts';
+export type Report = (reason: string, place?: Place, file?: VFile, extra?: ReportExtra) => void;
 
 export interface ChapterRule {
   id: RuleId;
@@ -34,9 +34,9 @@ export function bookRule(id: RuleId, check: BookRule['check']): BookRule {
   return { id, scope: 'book', check };
 }
 
-/** Stamp a message the same way for every rule. */
+/** Stamp a message the same way for every rule (messages.ts). */
 export function reportTo(file: VFile, id: RuleId): Report {
-  return (reason, place, other) => {
-    (other ?? file).message(reason, { place, ruleId: id, source: 'book' });
+  return (reason, place, other, extra) => {
+    report(other ?? file, id, reason, place, extra);
   };
 }

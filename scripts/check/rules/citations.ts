@@ -8,7 +8,7 @@ import type { Point } from 'unist';
 import { visit } from '../../tree/visit.ts';
 import type { Cite } from '../../markdown/types.ts';
 import type { BibliographyEntry } from '../../citations/types.ts';
-import type { Book } from '../../model.ts';
+import type { Book } from '../../model/index.ts';
 import { bookRule, chapterRule } from '../rule.ts';
 
 /** Where `@key` stands in the citation's source text (the citation's start if it cannot be known). */

@@ -9,7 +9,7 @@ import { visit, SKIP } from '../../tree/visit.ts';
 import { toString } from 'mdast-util-to-string';
 import { chapterRule } from '../rule.ts';
 import { pointInText } from './text-position.ts';
-import { criticKindOf, criticPartOf } from '../../critic/syntax.ts';
+import { criticKindOf, criticPartOf } from '../../markdown/critic-syntax.ts';
 
 const quote = (text: string) => {
   const flat = text.replace(/\s+/g, ' ').trim();

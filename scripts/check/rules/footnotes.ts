@@ -95,6 +95,10 @@ export const footnoteCallAfterPunctuation = chapterRule('footnote-call-after-pun
     const [, word, mark] = match;
     const isAbbreviation = mark === '.' && (abbreviations.test(word) || /^\p{Lu}$/u.test(word));
     if (isAbbreviation) return;
-    report(`Note call after \`${match[2]}\`: in French the call stands before the punctuation (« texte¹. »); move the call before \`${match[2]}\``, node.position);
+    // The call shown as ¹, as in the message: what was written, and the order expected.
+    report(`Note call after \`${match[2]}\`: in French the call stands before the punctuation (« texte¹. »); move the call before \`${match[2]}\``, node.position, undefined, {
+      actual: `${word}${mark}¹`,
+      expected: [`${word}¹${mark}`],
+    });
   });
 });

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { Root } from 'mdast';
 import type { Point } from 'unist';
-import type { Book } from '../../model.ts';
+import type { Book } from '../../model/index.ts';
 import { chapterRule } from '../rule.ts';
 
 /** Where the front matter sets `id:`, if it does. */

@@ -4,7 +4,7 @@ import { visit } from '../../tree/visit.ts';
 import type { Element } from 'hast';
 import { visit as visitHast } from '../../tree/visit.ts';
 import { bookRule, chapterRule } from '../rule.ts';
-import type { Chapter } from '../../model.ts';
+import type { Chapter } from '../../model/index.ts';
 import { linkedChapter } from '../../render/links.ts';
 import { decodePercent, describeProblem, filePathOfUrl, resolveImage } from '../../manuscript/inside.ts';
 
