@@ -11,8 +11,8 @@ import { compileBook } from './compile.ts';
 import { checkBook, type Diagnostic } from './check/index.ts';
 import { BuildError } from './errors.ts';
 import { nestingCut } from './markdown/nesting.ts';
-import type { Book } from './model.ts';
-import { formats, type Format, isFormat } from './output/index.ts';
+import type { Book, PrintPage } from './model/index.ts';
+import { formats, type Format, isFormat, type WriteOptions } from './output/index.ts';
 import { bookDate, sourceDateEpoch } from './output/book-date.ts';
 import { checkOutputPlace, claimOutputs } from './output/ownership.ts';
 import type { SeveritySetting } from './config/book-schema.ts';
@@ -52,6 +52,8 @@ export interface BuildOutput {
 export interface BuildResult {
   book: Book;
   outputs: BuildOutput[];
+  /** The PDF's page map, when the PDF was built: each page's folio and the block it begins with. */
+  printPages?: PrintPage[];
   diagnostics: Diagnostic[];
   ms: number;
 }
@@ -106,8 +108,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   for (const format of options.formats ?? []) {
     if (!isFormat(format)) throw new BuildError(`Unknown format \`${String(format)}\`; choose among ${known.join(', ')}`);
   }
-  // Registry order, whatever the order asked: the EPUB takes its page list from the PDF built before it.
+  // Each edition reads the book and changes nothing in it, so their order does not matter, with one
+  // exception: the EPUB takes its page list from the PDF's page map, so it comes after the PDF
+  // when both are asked (the sort is stable: the others keep their order).
   const requested = known.filter((format) => (options.formats ?? known).includes(format));
+  requested.sort((a, b) => Number(a === 'epub') - Number(b === 'epub'));
   sourceDateEpoch(); // a malformed SOURCE_DATE_EPOCH is refused before any work
   const out = path.resolve(options.out ?? 'build');
   await checkOutputPlace(out, options.files?.length ? options.files : [options.manuscript ?? 'manuscript']);
@@ -128,15 +133,18 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
   // One date for every edition that carries one, computed when first asked (not for HTML alone).
   let date: Promise<Date> | undefined;
-  const writeOptions = { draft: options.draft ?? false, pdfTimeout: options.pdfTimeout, date: () => (date ??= bookDate(book, { exclude: [out] })) };
+  const writeOptions: WriteOptions = { draft: options.draft ?? false, pdfTimeout: options.pdfTimeout, date: () => (date ??= bookDate(book, { exclude: [out] })) };
   const staging = await folder.stage();
   const outputs: BuildOutput[] = [];
   try {
     const staged: Array<{ format: Format; name: string; ms: number }> = [];
     for (const format of requested) {
       const writer = formats[format];
-      const { value: names, ms } = await timed(format, options, () => writer.write(book, staging, writeOptions));
-      for (const name of Array.isArray(names) ? names : [names]) {
+      const { value: written, ms } = await timed(format, options, () => writer.write(book, staging, writeOptions));
+      // The PDF's page map goes to the editions written after it (the EPUB).
+      if (written.printPages) writeOptions.printPages = written.printPages;
+      for (const file of written.messages ?? []) if (!book.files.includes(file)) book.files.push(file);
+      for (const name of written.names) {
         if (!writer.outputs.includes(name)) throw new Error(`The ${format} writer wrote \`${name}\`, which it does not declare in its outputs`);
         staged.push({ format, name, ms });
       }
@@ -150,5 +158,5 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   } finally {
     await folder.discard(staging);
   }
-  return { book, outputs, diagnostics, ms: Math.round(performance.now() - started) };
+  return { book, outputs, printPages: writeOptions.printPages, diagnostics, ms: Math.round(performance.now() - started) };
 }

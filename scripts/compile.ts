@@ -22,8 +22,12 @@ import { loadManuscript, type ManuscriptOptions } from './manuscript/load-manusc
 import { readManuscriptFile } from './manuscript/read-text.ts';
 import { maxAliasCount } from './config/load-config.ts';
 import { BuildError } from './errors.ts';
+import { report } from './check/messages.ts';
 import { loadCitations, type CitationStage } from './citations/index.ts';
-import type { Book, BookMeta, Chapter, ChapterSource } from './model.ts';
+import type { Book, BookMeta, Chapter, ChapterSource } from './model/index.ts';
+import { bookOutline } from './model/outline.ts';
+import { typesetMeta } from './model/typeset.ts';
+import { labelsFor } from './i18n/index.ts';
 
 export interface CompileOptions extends ManuscriptOptions {
   /** Keep editorial markers (:::todo) in the editions. Default: when the book is a draft. */
@@ -49,15 +53,11 @@ function readFrontMatter(tree: Root, file: VFile): FrontMatter {
     const front: FrontMatter = {};
     if (typeof title === 'string') front.title = title;
     if (typeof id === 'string' && /^[\p{L}\p{N}_-]+$/u.test(id)) front.id = id;
-    else if (id !== undefined) file.message('Front matter `id` must be letters, digits, `-` or `_`', { place: node.position, ruleId: 'front-matter-invalid', source: 'book' });
+    else if (id !== undefined) report(file, 'front-matter-invalid', 'Front matter `id` must be letters, digits, `-` or `_`', node.position);
     if (typeof lang === 'string') front.lang = lang;
     return front;
   } catch (error) {
-    file.message(`Cannot read the front matter: ${(error as Error).message.split('\n')[0]}`, {
-      place: node.position,
-      ruleId: 'front-matter-invalid',
-      source: 'book',
-    });
+    report(file, 'front-matter-invalid', `Cannot read the front matter: ${(error as Error).message.split('\n')[0]}`, node.position);
     return {};
   }
 }
@@ -149,7 +149,10 @@ export async function compileBook(options: CompileOptions): Promise<Book> {
     compileChapter(file, manuscript.sources[i], manuscript.meta, { showTodos, citations, mdast: trees[i], front: fronts[i], id: claims[i], ids }),
   );
   const generated = citations.bibliographyChapter(chapters.map((chapter) => chapter.id));
-  if (generated) chapters.push(compileChapter(generated.file, generated.source, manuscript.meta, { showTodos, citations, ids }));
+  if (generated) {
+    const { file, source, tree, id } = generated;
+    chapters.push(compileChapter(file, source, manuscript.meta, { showTodos, citations, ids, mdast: tree, front: { id } }));
+  }
   return {
     root: manuscript.root,
     meta: manuscript.meta,
@@ -158,5 +161,9 @@ export async function compileBook(options: CompileOptions): Promise<Book> {
     files: [...manuscript.files, ...citations.bibliography.files, ...files],
     bibliography: citations.bibliography,
     names: manuscript.names,
+    // What every edition shares, computed once here (scripts/model, scripts/i18n).
+    outline: bookOutline(chapters, manuscript.meta),
+    typeset: typesetMeta(manuscript.meta),
+    labels: labelsFor(manuscript.meta.language),
   };
 }

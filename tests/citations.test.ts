@@ -20,7 +20,7 @@ import { BuildError } from '../scripts/errors.ts';
 import { readCslJson } from '../scripts/citations/csl-json.ts';
 import { readBibtex } from '../scripts/citations/bibtex.ts';
 import { findLocale, findStyle } from '../scripts/citations/resources.ts';
-import type { Book } from '../scripts/model.ts';
+import type { Book } from '../scripts/model/index.ts';
 
 const run = promisify(execFile);
 const differential = path.resolve('tests/fixtures/pandoc-differential');
@@ -242,6 +242,9 @@ describe('the bibliography', () => {
     const book = await compileBook({ manuscript: dir });
     const last = book.chapters[book.chapters.length - 1];
     expect(last).toMatchObject({ id: 'bibliographie', title: 'Bibliographie', source: { matter: 'back', generated: 'bibliography' } });
+    // Built as a tree, not as Markdown parsed again: no node claims a line of the bibliography file.
+    expect(JSON.stringify(last.mdast)).not.toContain('"position"');
+    expect(last.mdast.children.map((node) => node.type)).toEqual(['heading', 'leafDirective']);
     const entries = entriesOf(book);
     expect(entries.map((e) => e.properties.id)).toEqual(['ref-dupont-1990', 'ref-mendikulova-2018', 'ref-ivanov-1975']);
     const langs = (entry: Element) => {

@@ -57,6 +57,39 @@ describe('book --help', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--colour/);
   });
+
+  it('prints one command\'s usage and options with `book COMMAND --help`, and only its options', async () => {
+    const result = await book(['build', '--help'], work);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/book build \[--manuscript DIR\] \[--out DIR\] \[--format html,epub,pdf\] \[--draft\]/);
+    expect(result.stdout).toMatch(/-f, --format LIST/);
+    expect(result.stdout).toMatch(/--pdf-timeout S/);
+    expect(result.stdout).not.toMatch(/--port|--rules|book check/);
+    const check = await book(['check', '-h'], work);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toMatch(/book check --rules/);
+    expect(check.stdout).not.toMatch(/--format|--out/);
+  });
+
+  it('lists in the global help every option of every command', async () => {
+    const { stdout } = await book(['--help'], work);
+    for (const option of ['--manuscript DIR', '--out DIR', '--port N', '--format LIST', '--draft', '--reporter NAME', '--bibliography F', '--csl FILE', '--locale LANG', '--pdf-timeout S', '--rules', '--quiet', '--help']) {
+      expect(stdout).toContain(option);
+    }
+  });
+
+  it('refuses an option of another command with exit 2, naming the command that takes it', async () => {
+    const port = await book(['check', '--port', '4001', 'livre'], work);
+    expect(port.code).toBe(2);
+    expect(port.stderr).toMatch(/`--port` is an option of book preview, not of book check/);
+    const short = await book(['build', '-m', 'livre', '-p', '4001'], work);
+    expect(short.code).toBe(2);
+    expect(short.stderr).toMatch(/`-p` is an option of book preview, not of book build/);
+    const timeout = await book(['check', 'livre', '--pdf-timeout', '5'], work);
+    expect(timeout.code).toBe(2);
+    expect(timeout.stderr).toMatch(/`--pdf-timeout` is an option of book build, not of book check/);
+    expect(timeout.stderr).toMatch(/book check --help/);
+  });
 });
 
 describe('book check', () => {

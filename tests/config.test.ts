@@ -74,4 +74,27 @@ contents:
     expect(messages[0]).toMatchObject({ line: 6 });
     expect(messages[0].reason).toMatch(/Invalid ISBN/);
   });
+  it('refuses a rule id that is no rule, at its line, with the nearest id as expected', () => {
+    const file = new VFile({ path: 'book.yaml', value: `${valid}rules:\n  citation-unused-entry: off\n  footnote-unusd: off\n  # a comment\n  pas-une-regle: warning\n` });
+    expect(loadBookConfig(file)).toBeUndefined();
+    expect(file.messages.map((m) => [m.line, m.column, m.ruleId, m.fatal, m.expected, m.actual])).toEqual([
+      [7, 3, 'config-invalid', true, ['footnote-unused'], 'footnote-unusd'],
+      [9, 3, 'config-invalid', true, undefined, 'pas-une-regle'],
+    ]);
+    expect(file.messages[0].reason).toMatch(/`rules\.footnote-unusd` is no rule id.*did you mean `footnote-unused`\?/);
+    expect(file.messages[0].url).toBe('docs/check-rules.md#config-invalid');
+  });
+
+  it('reports a misspelt rule id even when another value is wrong too', () => {
+    const { messages } = validate(`${valid}status: finished\nrules:\n  footnote-unusd: off\n`);
+    expect(messages.map((m) => m.line)).toEqual([5, 7]);
+  });
+
+  it('refuses to lower an id that stops the build or to set a writer\'s id, and accepts their own severity', () => {
+    const { config, messages } = validate(`${valid}rules:\n  config-invalid: error\n  encoding-invalid: off\n  pdf-orphan: error\n  nesting-too-deep: off\n`);
+    expect(config).toBeUndefined();
+    expect(messages.map((m) => m.line)).toEqual([7, 8]);
+    expect(messages[0].reason).toMatch(/`rules\.encoding-invalid` stops the build.*cannot be lowered or turned off/);
+    expect(messages[1].reason).toMatch(/`rules\.pdf-orphan` is reported by the PDF writer.*cannot be set/);
+  });
 });

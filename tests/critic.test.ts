@@ -18,12 +18,12 @@ import { restoreEscapesInTree } from '../scripts/markdown/escapes.ts';
 import { compileBook } from '../scripts/compile.ts';
 import { checkBook } from '../scripts/check/index.ts';
 import { criticUnresolved } from '../scripts/check/rules/critic.ts';
-import { serializeHtml } from '../scripts/output/html.ts';
+import { serializeHtml } from '../scripts/output/html/index.ts';
 import { resolveCriticBytes, resolveCriticMarkup, resolveFiles, type Resolution } from '../scripts/critic/resolve.ts';
 import { BuildError } from '../scripts/errors.ts';
 import { decodeSource, replaceFileAtomically } from '../scripts/critic/source-file.ts';
 import { firstInvalidByte } from '../scripts/manuscript/read-text.ts';
-import { criticKindOf } from '../scripts/critic/syntax.ts';
+import { criticKindOf } from '../scripts/markdown/critic-syntax.ts';
 import { runCli } from './support/cli.ts';
 import { expectFixture, fixtureDirs, showSpaces, treeJson } from './support/fixtures.ts';
 

@@ -1,21 +1,22 @@
 /**
- * Print page numbers in the EPUB: with a page map such as the PDF writer leaves in
- * `book.printPages`, the EPUB carries a page list and page-break markers before the same blocks,
+ * Print page numbers in the EPUB: with a page map such as the PDF writer returns (`printPages`,
+ * which `build()` hands to the EPUB writer), the EPUB carries a page list and page-break markers before the same blocks,
  * still passes EPUBCheck and Ace (which checks that the page list and the markers agree), and says
  * so in its accessibility metadata. The page map here is made up from the real block ids; the real
  * one is tested with a real build when the PDF edition is registered.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import JSZip from 'jszip';
+import { fromXml } from 'xast-util-from-xml';
+import type { Element as XmlElement, Root as XmlRoot } from 'xast';
 import type { Element } from 'hast';
 import { visit } from 'unist-util-visit';
 import { compileBook } from '../scripts/compile.ts';
-import { build } from '../scripts/build.ts';
 import { formats } from '../scripts/output/index.ts';
-import type { Book, PrintPage } from '../scripts/model.ts';
+import type { Book, PrintPage } from '../scripts/model/index.ts';
 import { chapterCopy } from '../scripts/output/epub/content.ts';
 import { writeEpub } from '../scripts/output/epub/index.ts';
 import { ace, epubcheck } from './support/epub-checkers.ts';
@@ -55,9 +56,8 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'epub-pages-'));
   book = await compileBook({ manuscript: 'manuscript', showTodos: true });
   pages = madeUpPages(book);
-  book.printPages = pages;
   file = path.join(dir, 'book.epub');
-  await writeEpub(book, file, path.join(dir, 'work'));
+  await writeEpub(book, file, path.join(dir, 'work'), { printPages: pages });
   zip = await JSZip.loadAsync(await readFile(file));
 });
 
@@ -67,45 +67,88 @@ afterAll(async () => {
 
 const text = (name: string) => zip.file(`OEBPS/${name}`)!.async('string');
 
+/** The EPUB's XHTML and package documents, parsed: tests query elements, not attribute order. */
+const parsed = new Map<string, Promise<XmlRoot>>();
+const xml = (name: string) => {
+  if (!parsed.has(name)) parsed.set(name, text(name).then((source) => fromXml(source)));
+  return parsed.get(name)!;
+};
+/** Every element under `tree`, in document order, with its parent. */
+function elementsOf(tree: XmlRoot | XmlElement): Array<{ node: XmlElement; parent: XmlRoot | XmlElement }> {
+  const found: Array<{ node: XmlElement; parent: XmlRoot | XmlElement }> = [];
+  const walk = (parent: XmlRoot | XmlElement) => {
+    for (const node of parent.children) {
+      if (node.type !== 'element') continue;
+      found.push({ node, parent });
+      walk(node);
+    }
+  };
+  walk(tree);
+  return found;
+}
+const xmlText = (node: XmlElement): string => node.children.map((child) => (child.type === 'text' ? child.value : child.type === 'element' ? xmlText(child) : '')).join('');
+/** The element with this id, and its parent. */
+const byId = async (name: string, id: string) => elementsOf(await xml(name)).find(({ node }) => node.attributes.id === id);
+/** The nodes after `node` among its siblings. */
+const after = (parent: XmlRoot | XmlElement, node: XmlElement) => parent.children.slice(parent.children.indexOf(node) + 1);
+
 describe('EPUB page list from the print page map', () => {
   it('lists every page in print order, each pointing at its marker', async () => {
-    const nav = await text('toc.xhtml');
-    const pageList = /<nav epub:type="page-list" role="doc-pagelist"[^>]*hidden=""[^>]*>([\s\S]*?)<\/nav>/.exec(nav);
-    expect(pageList).not.toBeNull();
-    const entries = [...pageList![1].matchAll(/<a href="([^"#]+)#([^"]+)">([^<]+)<\/a>/g)].map((m) => ({ file: m[1], id: m[2], label: m[3] }));
+    const nav = elementsOf(await xml('toc.xhtml')).find(({ node }) => node.name === 'nav' && node.attributes['epub:type'] === 'page-list')?.node;
+    expect(nav).toBeDefined();
+    expect(nav!.attributes).toMatchObject({ role: 'doc-pagelist', hidden: '' });
+    const links = elementsOf(nav!).filter(({ node }) => node.name === 'a').map(({ node }) => node);
+    for (const link of links) expect(Object.keys(link.attributes)).toEqual(['href']);
+    const entries = links.map((link) => {
+      const [file, id] = String(link.attributes.href).split('#');
+      return { file, id, label: xmlText(link) };
+    });
     expect(entries.map((entry) => entry.label)).toEqual(pages.map((page) => page.label));
     for (const entry of entries) {
-      const document = await text(entry.file);
-      expect(document, `${entry.file}#${entry.id}`).toMatch(new RegExp(`<span epub:type="pagebreak" role="doc-pagebreak" id="${entry.id}" aria-label="${entry.label}"/>`));
+      const marker = await byId(entry.file, entry.id);
+      expect(marker?.node.name, `${entry.file}#${entry.id}`).toBe('span');
+      expect(marker!.node.attributes, `${entry.file}#${entry.id}`).toEqual({ 'epub:type': 'pagebreak', role: 'doc-pagebreak', id: entry.id, 'aria-label': entry.label });
+      expect(marker!.node.children).toEqual([]);
     }
   });
 
   it('puts each marker before the block where its page begins', async () => {
-    const page = pages.find((p) => p.chapterId === '04-le-regiment-de-partisans' && p.blockId !== '04-le-regiment-de-partisans-b1')!;
-    const chapter = await text('04-le-regiment-de-partisans.xhtml');
-    const marker = chapter.indexOf(`id="page-${page.label}"`);
-    expect(marker).toBeGreaterThan(0);
+    // A chapter of a part on which a page begins after its first block.
+    const { id } = book.chapters.find((c) => c.source.part !== undefined && pages.some((p) => p.chapterId === c.id && p.blockId !== `${c.id}-b1`))!;
+    const page = pages.find((p) => p.chapterId === id && p.blockId !== `${id}-b1`)!;
+    const marker = await byId(`${id}.xhtml`, `page-${page.label}`);
+    expect(marker).toBeDefined();
     // The next element after the marker opens the block.
-    expect(chapter.slice(marker).replace(/^[^>]*>\s*/, '')).toMatch(/^<(p|h\d|li|figure|table|aside|blockquote|pre|hr|dl)[\s>]/);
-    // A chapter's first page opens before its title.
-    const first = pages.find((p) => p.blockId === '04-le-regiment-de-partisans-b1')!;
-    expect(chapter).toMatch(new RegExp(`id="page-${first.label}" aria-label="${first.label}"/><h1`));
+    const next = after(marker!.parent, marker!.node).find((node) => node.type !== 'text' || node.value.trim() !== '');
+    expect(next?.type).toBe('element');
+    expect((next as XmlElement).name).toMatch(/^(p|h\d|li|figure|table|aside|blockquote|pre|hr|dl)$/);
+    // A chapter's first page opens right before its title.
+    const first = pages.find((p) => p.blockId === `${id}-b1`)!;
+    const opening = await byId(`${id}.xhtml`, `page-${first.label}`);
+    expect(opening?.node.attributes['aria-label']).toBe(first.label);
+    const title = after(opening!.parent, opening!.node)[0];
+    expect(title?.type === 'element' && title.name).toBe('h1');
   });
 
   it('gives the pages the EPUB has no block for to the next page that has one', async () => {
-    const opening = await text('avant-propos.xhtml');
-    const order = ['page-i', 'page-ii', 'page-1'].map((id) => opening.indexOf(`id="${id}"`));
-    expect(order.every((at) => at > 0)).toBe(true);
+    // The book's first chapter, where page 1 begins.
+    const opening = elementsOf(await xml(`${book.chapters[0].id}.xhtml`)).map(({ node }) => node.attributes.id);
+    const order = ['page-i', 'page-ii', 'page-1'].map((id) => opening.indexOf(id));
+    expect(order.every((at) => at >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
 
   it('says so in its accessibility metadata', async () => {
-    const opf = await text('content.opf');
-    for (const feature of ['pageBreakMarkers', 'printPageNumbers', 'pageNavigation']) {
-      expect(opf).toContain(`<meta property="schema:accessibilityFeature">${feature}</meta>`);
-    }
+    const metadata = elementsOf(await xml('content.opf')).filter(({ parent }) => parent.type === 'element' && parent.name === 'metadata');
+    const features = metadata.filter(({ node }) => node.name === 'meta' && node.attributes.property === 'schema:accessibilityFeature').map(({ node }) => xmlText(node));
+    for (const feature of ['pageBreakMarkers', 'printPageNumbers', 'pageNavigation']) expect(features).toContain(feature);
     // The page source (EPUB 3.2 `source-of pagination`; see package-document.ts for a11y:pageBreakSource).
-    expect(opf).toMatch(/<dc:source id="print-source">[^<]+<\/dc:source>\s*<meta refines="#print-source" property="source-of">pagination<\/meta>/);
+    const at = metadata.findIndex(({ node }) => node.name === 'dc:source' && node.attributes.id === 'print-source');
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(xmlText(metadata[at].node)).toMatch(/^[^<]+$/);
+    expect(metadata[at + 1]?.node.name).toBe('meta');
+    expect(metadata[at + 1].node.attributes).toEqual({ refines: '#print-source', property: 'source-of' });
+    expect(xmlText(metadata[at + 1].node)).toBe('pagination');
   });
 
   it('passes EPUBCheck and Ace by DAISY', async () => {
@@ -114,22 +157,18 @@ describe('EPUB page list from the print page map', () => {
   });
 });
 
-// The real page map: only once the PDF edition is registered in the same build.
+// The real page map, from the shipped manuscript built once for the run, PDF and EPUB together
+// (tests/setup/manuscript.ts).
 describe.runIf('pdf' in formats)('EPUB page list from a real PDF build', () => {
   it('matches the PDF page map', async () => {
-    const out = await mkdtemp(path.join(os.tmpdir(), 'epub-pdf-'));
-    try {
-      const result = await build({ manuscript: 'manuscript', out, formats: ['pdf' as never, 'epub'], draft: true });
-      const printPages = result.book.printPages ?? [];
-      expect(printPages.length).toBeGreaterThan(0);
-      const epub = await JSZip.loadAsync(await readFile(path.join(out, 'book.epub')));
-      const nav = await epub.file('OEBPS/toc.xhtml')!.async('string');
-      const labels = [...(/<nav epub:type="page-list"[\s\S]*?<\/nav>/.exec(nav)?.[0] ?? '').matchAll(/">([^<]+)<\/a>/g)].map((m) => m[1]);
-      expect(labels).toEqual(printPages.map((page) => page.label));
-      expect((await epubcheck(path.join(out, 'book.epub'))).map((m) => `${m.severity} ${m.ID} ${m.message}`)).toEqual([]);
-      expect((await ace(path.join(out, 'book.epub'))).violations).toEqual([]);
-    } finally {
-      await rm(out, { recursive: true, force: true });
-    }
+    const built = inject('manuscriptBuild');
+    const printPages = built.printPages;
+    expect(printPages.length).toBeGreaterThan(0);
+    const epub = await JSZip.loadAsync(await readFile(path.join(built.out, 'book.epub')));
+    const nav = await epub.file('OEBPS/toc.xhtml')!.async('string');
+    const labels = [...(/<nav epub:type="page-list"[\s\S]*?<\/nav>/.exec(nav)?.[0] ?? '').matchAll(/">([^<]+)<\/a>/g)].map((m) => m[1]);
+    expect(labels).toEqual(printPages.map((page) => page.label));
+    expect((await epubcheck(path.join(built.out, 'book.epub'))).map((m) => `${m.severity} ${m.ID} ${m.message}`)).toEqual([]);
+    expect((await ace(path.join(built.out, 'book.epub'))).violations).toEqual([]);
   });
 });

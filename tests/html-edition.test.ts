@@ -3,36 +3,29 @@
  * table of contents, chapters, note links both ways, French spacing, languages, fonts, phone
  * layout, no request outside the folder, and no axe-core violation on any page.
  */
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../scripts/build.ts';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchBrowser } from '../scripts/browser.ts';
 
 const require = createRequire(import.meta.url);
 const axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
-const repo = path.resolve(import.meta.dirname, '..');
+/** The shipped manuscript, built once for the run (tests/setup/manuscript.ts). */
+const html = path.join(inject('manuscriptBuild').out, 'html');
 
-let out: string;
-let html: string;
 let browser: Browser;
 let pages: string[];
 
 beforeAll(async () => {
-  out = await mkdtemp(path.join(os.tmpdir(), 'book-html-'));
-  await build({ manuscript: path.join(repo, 'manuscript'), out, formats: ['html'] });
-  html = path.join(out, 'html');
   pages = (await readdir(html)).filter((name) => name.endsWith('.html')).sort();
   browser = await launchBrowser();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await rm(out, { recursive: true, force: true });
 });
 
 async function open(name: string, viewport = { width: 1280, height: 900 }): Promise<{ page: Page; requests: string[] }> {

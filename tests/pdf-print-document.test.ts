@@ -11,7 +11,7 @@ import type { Element, ElementContent, Root } from 'hast';
 import { h } from 'hastscript';
 import { VFile } from 'vfile';
 import { compileBook } from '../scripts/compile.ts';
-import type { Book } from '../scripts/model.ts';
+import type { Book } from '../scripts/model/index.ts';
 import { loadNamesRegistry, parsePersons, type Person } from '../scripts/manuscript/names.ts';
 import { notesAtCalls } from '../scripts/output/pdf/footnotes.ts';
 import { hyphenate, SOFT_HYPHEN } from '../scripts/output/pdf/hyphenate.ts';

@@ -49,7 +49,7 @@ describe('the print edition of other books', () => {
     expect(pdf.render.problems.filter((p) => p.kind.startsWith('footnote'))).toEqual([]);
     expect(pdf.render.browser).toEqual({ errors: [], failedRequests: [] });
     // Folios: roman up to the first part, then arabic from 1.
-    const labels = book.printPages!.map((page) => page.label);
+    const labels = pdf.printPages.map((page) => page.label);
     const one = labels.indexOf('1');
     expect(labels.slice(0, one).every((label) => /^[ivxlc]+$/.test(label))).toBe(true);
     expect(labels.slice(one)).toEqual(labels.slice(one).map((_, i) => String(i + 1)));
@@ -59,7 +59,7 @@ describe('the print edition of other books', () => {
 
   it('prints every note of the benchmark\'s 300k-word book once, on the page of its call', async () => {
     // The book on which Paged.js 0.4.3 printed two notes twice, at the foot of the page of their
-    // call and of the next one (see layoutNode in scripts/output/pdf/browser/render.js): 1,000 pages.
+    // call and of the next one (see layoutNode in scripts/output/pdf/browser/render.ts): 1,000 pages.
     const { manuscript } = await writeManuscript(generateManuscript({ words: 300_000, seed: defaultSeed }), path.join(dir, 'bench-300k'));
     const book = await compileBook({ manuscript });
     const pdf = await writePdfEdition(book, path.join(dir, 'bench-300k-out'));
@@ -85,7 +85,7 @@ describe('the print edition of other books', () => {
     const book = await compileBook({ manuscript });
     const pdf = await writePdfEdition(book, path.join(dir, 'missing-out'));
     expect(pdf.render.browser.failedRequests).toEqual(['/images/carte-absente.png (no such file in the print folder)']);
-    const messages = book.files.flatMap((file) => file.messages.map((m) => `${m.ruleId}: ${m.reason}`));
+    const messages = [...book.files, ...pdf.messages].flatMap((file) => file.messages.map((m) => `${m.ruleId}: ${m.reason}`));
     expect(messages).toContain('pdf-request-failed: The print document asked for /images/carte-absente.png (no such file in the print folder); it was refused');
     expect(pdf.files).toEqual(['book.pdf', 'book-crop.pdf', 'book-screen.pdf']);
     expect(await ourBrowsers()).toEqual([]);

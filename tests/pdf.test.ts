@@ -1,22 +1,21 @@
 /**
  * The print edition of the shipped manuscript, read back with poppler as a printer or a reader would
  * see it: pdfinfo (sizes, boxes, metadata), pdffonts (embedding), pdftotext (what is on each page).
- * The book is built once, in beforeAll, into a temporary folder.
+ * The book is built once for the whole run, with the other editions (tests/setup/manuscript.ts).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Element, Root, ElementContent } from 'hast';
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFString, PDFHexString } from 'pdf-lib';
-import { build, type BuildResult } from '../scripts/build.ts';
-import type { Chapter } from '../scripts/model.ts';
 
 const run = promisify(execFile);
-let out: string;
-let result: BuildResult;
+/** The shipped manuscript, built once for the run (tests/setup/manuscript.ts). */
+const built = inject('manuscriptBuild');
+const out = built.out;
+type Chapter = (typeof built.chapters)[number];
 const file = (name: string) => path.join(out, name);
 
 /** Text of each page of a PDF (pdftotext -layout, one call per page). */
@@ -123,18 +122,9 @@ function noteCalls(chapters: Chapter[]): NoteCall[] {
   return calls;
 }
 
-beforeAll(async () => {
-  out = await mkdtemp(path.join(os.tmpdir(), 'pdf-test-'));
-  result = await build({ manuscript: 'manuscript', out, formats: ['pdf'], draft: true });
-});
-
-afterAll(async () => {
-  if (out) await rm(out, { recursive: true, force: true });
-});
-
 describe('PDF edition of the manuscript', () => {
   it('writes the three files, with the same pages', async () => {
-    expect(result.outputs.map((o) => path.basename(o.path)).sort()).toEqual(['book-crop.pdf', 'book-screen.pdf', 'book.pdf']);
+    expect(built.outputs.filter((o) => o.format === 'pdf').map((o) => path.basename(o.path)).sort()).toEqual(['book-crop.pdf', 'book-screen.pdf', 'book.pdf']);
     const counts = await Promise.all(['book.pdf', 'book-crop.pdf', 'book-screen.pdf'].map(async (name) => Number(/Pages:\s+(\d+)/.exec((await run('pdfinfo', [file(name)])).stdout)![1])));
     expect(counts[0]).toBeGreaterThan(20);
     expect(counts[1]).toBe(counts[0]);
@@ -218,7 +208,7 @@ describe('PDF edition of the manuscript', () => {
     };
     walk(outlines.lookup(PDFName.of('First'), PDFDict));
     expect(outlines.lookup(PDFName.of('Count'), PDFNumber).asNumber()).toBe(titles.length);
-    for (const chapter of result.book.chapters) expect(titles).toContain(chapter.title);
+    for (const chapter of built.chapters) expect(titles).toContain(chapter.title);
   });
 
   it('links each note call to its note and back, on the same page', async () => {
@@ -233,12 +223,12 @@ describe('PDF edition of the manuscript', () => {
         if (destination instanceof PDFArray && indexOf.get(destination.get(0).toString()) === i) samePage++;
       }
     });
-    expect(samePage).toBeGreaterThanOrEqual(2 * noteCalls(result.book.chapters).length);
+    expect(samePage).toBeGreaterThanOrEqual(2 * noteCalls(built.chapters).length);
   });
 
   it('prints each chapter title on the page the table of contents gives', async () => {
     const pages = await pagesOf('book.pdf');
-    const map = result.book.printPages!;
+    const map = built.printPages;
     const tocPages = pages.filter((_, i) => map[i].chapterId === 'toc');
     expect(tocPages.length).toBeGreaterThan(0);
     expect(tocPages[0]).toMatch(/Table des matières/);
@@ -268,7 +258,7 @@ describe('PDF edition of the manuscript', () => {
       return best < 0 ? -1 : best - (Number(printed[best]) - Number(folio));
     };
     expect(printed.filter(Boolean).length).toBeGreaterThan(pages.length / 2);
-    for (const chapter of result.book.chapters) {
+    for (const chapter of built.chapters) {
       // A part may bear its chapter's title: the chapter's own line is the one with the title alone.
       const entry = entries.find((e) => e.text === normal(chapter.title)) ?? entries.find((e) => e.text.endsWith(normal(chapter.title)));
       expect(entry, `TOC entry for ${chapter.title}`).toBeDefined();
@@ -282,8 +272,8 @@ describe('PDF edition of the manuscript', () => {
     const texts = await pagesOf('book.pdf');
     const pages = texts.map(normal);
     const lines = texts.map((text) => text.split('\n').map(normal).join('\n'));
-    const map = result.book.printPages!;
-    const calls = noteCalls(result.book.chapters);
+    const map = built.printPages;
+    const calls = noteCalls(built.chapters);
     expect(calls.length).toBeGreaterThan(50);
     let checked = 0;
     for (const call of calls) {
@@ -304,7 +294,7 @@ describe('PDF edition of the manuscript', () => {
 
   it('divides words at line ends with hyphens in French paragraphs', async () => {
     const pages = await pagesOf('book.pdf');
-    const source = result.book.chapters.map((chapter) => hastText(chapter.hast)).join(' ');
+    const source = built.chapters.map((chapter) => hastText(chapter.hast)).join(' ');
     const words = new Set(source.match(/[\p{L}’'-]+/gu));
     let divided = 0;
     for (const text of pages) {
@@ -328,20 +318,19 @@ describe('PDF edition of the manuscript', () => {
   });
 
   it('reports no layout problem: notes, widows and orphans, headings at a page foot', () => {
-    const messages = result.book.files.flatMap((f) => f.messages.filter((m) => m.source === 'pdf').map(String));
-    expect(messages).toEqual([]);
+    expect(built.pdfMessages).toEqual([]);
   });
 
   it('fills the page map the EPUB reads, with the folios the pages print', async () => {
     const pages = await pagesOf('book.pdf');
-    const map = result.book.printPages!;
+    const map = built.printPages;
     expect(map).toHaveLength(pages.length);
     pages.forEach((text, i) => {
       const last = text.split('\n').map((line) => line.trim()).filter(Boolean).at(-1) ?? '';
       if (/^([ivxlcdm]+|\d+)$/.test(last)) expect(map[i].label).toBe(last);
     });
     expect(map.filter((page) => page.label === '1')).toHaveLength(1);
-    const chapterIds = new Set(result.book.chapters.map((c) => c.id));
+    const chapterIds = new Set(built.chapters.map((c) => c.id));
     const body = map.filter((page) => chapterIds.has(page.chapterId));
     expect(body.length).toBeGreaterThan(pages.length / 2);
     for (const page of body) expect(page.blockId).toMatch(new RegExp(`^${page.chapterId}-b\\d+$`));

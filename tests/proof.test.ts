@@ -206,10 +206,10 @@ describe('markProof', () => {
         },
       ],
     };
-    const message = (column: number) => ({ line: 3, column, ruleId: 'x', severity: 'warning' as const, reason: `at ${column}` });
+    const message = (column: number) => ({ line: 3, column, ruleId: 'x', severity: 'warning' as const, message: `at ${column}` });
     const { tree: marked, placed, unplaced, paragraphs } = markProof(tree, [message(10), message(45), { ...message(1), line: 9 }], { chapterId: 'c', lineLabel: 'l.' });
     expect(paragraphs).toBe(1); // the note's paragraph is not counted
-    expect(placed.map((m) => m.reason)).toEqual(['at 10', 'at 45']);
+    expect(placed.map((m) => m.message)).toEqual(['at 10', 'at 45']);
     expect(unplaced.map((m) => m.line)).toEqual([9]);
     const body = marked.children[0] as { children: Array<{ properties?: { id?: string } }> };
     expect(body.children[0].properties?.id).toBe('c-msg-1');

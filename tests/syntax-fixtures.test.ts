@@ -10,7 +10,7 @@ import { VFile } from 'vfile';
 import { parseMarkdown } from '../scripts/markdown/parse.ts';
 import { restoreEscapesInTree } from '../scripts/markdown/escapes.ts';
 import { compileBook } from '../scripts/compile.ts';
-import { serializeHtml } from '../scripts/output/html.ts';
+import { serializeHtml } from '../scripts/output/html/index.ts';
 import { expectFixture, fixtureDirs, showSpaces, treeJson } from './support/fixtures.ts';
 
 const root = path.join(import.meta.dirname, 'fixtures', 'syntax');

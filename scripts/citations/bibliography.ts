@@ -5,19 +5,12 @@
  */
 import path from 'node:path';
 import { VFile } from 'vfile';
-import type { Point } from 'unist';
 import { BuildError } from '../errors.ts';
 import { readManuscriptFile, readText } from '../manuscript/read-text.ts';
+import type { BibliographySource } from '../manuscript/citation-sources.ts';
 import type { Bibliography, BibliographyEntry, BibliographyProblem } from './types.ts';
 import { readCslJson, type ReadResult } from './csl-json.ts';
 import { readBibtex } from './bibtex.ts';
-
-export interface BibliographySource {
-  /** Absolute path of the file. */
-  path: string;
-  /** Where the file is named (book.yaml), for a message when it does not exist. */
-  namedIn?: { file: VFile; place: Point };
-}
 
 function readerFor(file: string): ((file: VFile) => ReadResult) | undefined {
   const extension = path.extname(file).toLowerCase();

@@ -1,22 +1,22 @@
 /**
- * The citation stage of the build (see docs/citations.md): the bibliography files read once, the
- * CSL style and locale found (never fetched), one citeproc-js engine for the book with every cited
- * work registered, then each chapter's citations rendered between typography and note numbering.
+ * The citation stage of the build (see docs/citations.md), given what the loaded manuscript names
+ * (scripts/manuscript/citation-sources.ts): the bibliography files read once, the CSL style and
+ * locale found (never fetched), one citeproc-js engine for the book with every cited work
+ * registered, then each chapter's citations rendered between typography and note numbering.
  * With no `::bibliography` in the manuscript, the bibliography becomes a generated back-matter
  * chapter at the end of the book.
  */
-import path from 'node:path';
 import { VFile } from 'vfile';
 import type { Root, Nodes } from 'mdast';
-import type { Point } from 'unist';
 import type { ElementContent, Element } from 'hast';
-import type { BookConfig } from '../config/book-schema.ts';
-import type { ChapterSource } from '../model.ts';
+import type { ChapterSource } from '../model/index.ts';
 import { BuildError } from '../errors.ts';
+import { report } from '../check/messages.ts';
 import { isTodo } from '../transforms/editorial-markers.ts';
-import { labelsFor } from '../render/labels.ts';
+import { labelsFor } from '../i18n/index.ts';
 import { slug } from '../render/chapter-hast.ts';
-import { loadBibliography, type BibliographySource } from './bibliography.ts';
+import type { CitationSetting, CitationSources } from '../manuscript/citation-sources.ts';
+import { loadBibliography } from './bibliography.ts';
 import { findLocale, findStyle, cslTemplateDir, systemCslDir } from './resources.ts';
 import { abbreviatedTerms, createEngine } from './engine.ts';
 import { CitationRenderer } from './render-citations.ts';
@@ -25,55 +25,38 @@ import type { Bibliography, RenderedBibliographyData, CslItem } from './types.ts
 
 export type { Bibliography, BibliographyEntry, BibliographyProblem, RenderedCiteData, RenderedBibliographyData } from './types.ts';
 
-export interface NamedIn {
-  file: VFile;
-  place: Point;
-}
-
-export interface CitationSetting {
-  value: string;
-  /** The folder a relative path is read from: the manuscript's, or the working folder for an option. */
-  base: string;
-  namedIn?: NamedIn;
-}
-
-export interface CitationSources {
-  bibliography: BibliographySource[];
-  csl: CitationSetting;
-  locale: CitationSetting;
-}
-
-/**
- * What book.yaml (or the command line, for a folder without one) names. Paths in book.yaml are
- * relative to the manuscript folder; command-line paths to the working folder, as with pandoc.
- */
-export function citationSourcesOf(
-  config: Pick<BookConfig, 'bibliography' | 'csl' | 'locale'>,
-  base: string,
-  configFile?: { file: VFile; placeOfPath: (path: Array<string | number>) => Point },
-): CitationSources {
-  const files = config.bibliography === undefined ? [] : Array.isArray(config.bibliography) ? config.bibliography : [config.bibliography];
-  const named = (yamlPath: Array<string | number>): NamedIn | undefined =>
-    configFile ? { file: configFile.file, place: configFile.placeOfPath(yamlPath) } : undefined;
-  return {
-    bibliography: files.map((file, i) => ({
-      path: path.resolve(base, file),
-      namedIn: named(Array.isArray(config.bibliography) ? ['bibliography', i] : ['bibliography']),
-    })),
-    csl: { value: config.csl, base, namedIn: named(['csl']) },
-    locale: { value: config.locale, base, namedIn: named(['locale']) },
-  };
-}
-
 export interface CitationStage {
   bibliography: Bibliography;
   /** Render one chapter's citations; call in book order, after typography and before numberNotes. */
   renderChapter(tree: Root, chapterId: string): void;
   /**
-   * After every chapter: when works are cited and no chapter has `::bibliography`, the Markdown of
-   * a generated back-matter chapter that holds the bibliography (compiled like any chapter).
+   * After every chapter: when works are cited and no chapter has `::bibliography`, a generated
+   * back-matter chapter that holds the bibliography (compiled like any chapter).
    */
-  bibliographyChapter(chapterIds: readonly string[]): { file: VFile; source: ChapterSource } | undefined;
+  bibliographyChapter(chapterIds: readonly string[]): GeneratedChapter | undefined;
+}
+
+/**
+ * A chapter the book makes itself, given as the tree the reader would have made of it (no text is
+ * written to be parsed again), without positions: no line of any file is its source.
+ */
+export interface GeneratedChapter {
+  /** The chapter's id, as front matter would give it. */
+  id: string;
+  tree: Root;
+  file: VFile;
+  source: ChapterSource;
+}
+
+/** `# Title` then `::bibliography`: the bibliography chapter as mdast. */
+function bibliographyTree(title: string): Root {
+  return {
+    type: 'root',
+    children: [
+      { type: 'heading', depth: 1, children: [{ type: 'text', value: title }] },
+      { type: 'leafDirective', name: 'bibliography', attributes: {}, children: [] },
+    ],
+  };
 }
 
 /** Cited keys in reading order, each once. Citations in `:::todo` blocks count only in drafts. */
@@ -93,8 +76,7 @@ const alsoPath = (value: string, file: string) => (value === file ? '' : ` (${fi
 
 function settingError(setting: CitationSetting, what: string, reason: string): BuildError {
   const file = setting.namedIn?.file ?? new VFile({ path: setting.value });
-  const message = file.message(reason, { place: setting.namedIn?.place, ruleId: 'config-invalid', source: 'book' });
-  message.fatal = true;
+  report(file, 'config-invalid', reason, setting.namedIn?.place);
   return new BuildError(`The ${what} cannot be used.`, [file]);
 }
 
@@ -184,8 +166,7 @@ export async function loadCitations(sources: CitationSources, trees: Root[], opt
       for (let i = 2; chapterIds.includes(id); i++) id = `${base}-${i}`;
       // The chapter's source is the bibliography file itself: it is what the chapter is made from.
       const sourcePath = bibliography.byId.get(registered[0])!.file.path;
-      const file = new VFile({ path: sourcePath, value: `---\nid: ${id}\n---\n\n# ${title}\n\n::bibliography\n` });
-      return { file, source: { path: sourcePath, matter: 'back', generated: 'bibliography' } };
+      return { id, tree: bibliographyTree(title), file: new VFile({ path: sourcePath }), source: { path: sourcePath, matter: 'back', generated: 'bibliography' } };
     },
   };
 }

@@ -2,7 +2,8 @@
  * Finds the CSL style and locale files a book names. Nothing is fetched: a name is looked up in
  * the repository's templates/csl/ first, then in Debian's citation-style-language packages
  * (installed by the Quick start); a path is read as it is (one named in book.yaml is first
- * confined to the manuscript folder, see scripts/manuscript/load-manuscript.ts). What is read must
+ * confined to the manuscript folder when the manuscript is loaded, see
+ * scripts/manuscript/citation-sources.ts). What is read must
  * look like what it claims to be before citeproc-js sees it: a file that does not is refused with
  * a message that never quotes it.
  */
@@ -10,6 +11,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readText } from '../manuscript/read-text.ts';
+import { isLocalePath, isStylePath } from '../manuscript/citation-sources.ts';
 
 export const cslTemplateDir = fileURLToPath(new URL('../../templates/csl/', import.meta.url));
 export const systemCslDir = '/usr/share/citation-style-language';
@@ -29,13 +31,6 @@ async function readFirst(candidates: string[]): Promise<Found | undefined> {
   }
   return undefined;
 }
-
-const isPath = (value: string, extension: string) => value.includes('/') || value.includes(path.sep) || value.toLowerCase().endsWith(extension);
-
-/** Whether a `csl:` value is a path (read as it is) rather than the name of a shipped style. */
-export const isStylePath = (value: string) => isPath(value, '.csl');
-/** Whether a `locale:` value is a path rather than a tag. */
-export const isLocalePath = (value: string) => isPath(value, '.xml');
 
 /** The root element, after the XML declaration, comments and a doctype (CSL 1.0.2 §Namespacing: the CSL namespace). */
 const rootElement = /^\s*(?:<\?xml[^>]*\?>\s*)?(?:(?:<!--[\s\S]*?-->|<!DOCTYPE[^>]*>)\s*)*<([A-Za-z][\w.-]*(?::[\w.-]+)?)\b([^>]*)>/;

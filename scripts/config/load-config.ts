@@ -2,10 +2,13 @@
  * Reads and validates `book.yaml`. Every problem becomes a vfile message with the line and column
  * of the offending value, so an editor sees where to look and what was expected.
  */
-import { LineCounter, parseDocument, isNode, visit, type Document, type Node as YamlNode } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar, visit, type Document, type Node as YamlNode } from 'yaml';
 import type { VFile } from 'vfile';
 import { bookSchema, type BookConfig } from './book-schema.ts';
 import { isValidIsbn } from './isbn.ts';
+import { report, type ReportExtra } from '../check/messages.ts';
+import type { RuleId } from '../check/catalogue.ts';
+import { fixedBecause, isRuleId, nearestRuleId, ruleInfo } from '../check/catalogue.ts';
 
 export interface Place {
   line: number;
@@ -62,6 +65,41 @@ export function yamlData(document: Document, placeOf: (offset: number) => Place)
   }
 }
 
+/**
+ * What is wrong with the ids of `rules:`: an id that is no rule (it would silently change
+ * nothing), with the nearest known id as `expected`; a fixed id given another severity than its
+ * own (catalogue.ts, `fixedBecause`).
+ */
+function ruleProblems(rules: Record<string, unknown>): Array<{ id: string; reason: string; extra: ReportExtra }> {
+  const problems: Array<{ id: string; reason: string; extra: ReportExtra }> = [];
+  for (const [id, setting] of Object.entries(rules)) {
+    if (!isRuleId(id)) {
+      const nearest = nearestRuleId(id);
+      problems.push({
+        id,
+        reason: `is no rule id, so it would change nothing${nearest ? `: did you mean \`${nearest}\`?` : ''} (\`book check --rules\` lists the ids)`,
+        extra: { actual: id, expected: nearest ? [nearest] : undefined },
+      });
+      continue;
+    }
+    const fixed = fixedBecause(id, String(setting));
+    if (fixed) problems.push({ id, reason: `${fixed}; remove the line`, extra: { actual: String(setting), expected: [ruleInfo(id).severity] } });
+  }
+  return problems;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The place of the key `key` in the map at `path` (where an editor looks for it), if found. */
+function placeOfKey(document: Document, path: string[], key: string, placeOf: (offset: number) => Place): Place | undefined {
+  const map = document.getIn(path, true);
+  if (!isMap(map)) return undefined;
+  for (const pair of map.items) {
+    if (isScalar(pair.key) && String(pair.key.value) === key && pair.key.range) return placeOf(pair.key.range[0]);
+  }
+  return undefined;
+}
+
 function describeExpectation(issue: import('zod').ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
@@ -89,9 +127,8 @@ export function loadBookConfig(file: VFile): BookConfig | undefined {
   const text = String(file.value);
   const { document, placeOf, placeOfPath } = parseYamlWithPlaces(text);
   let failed = false;
-  const fail = (reason: string, place: Place, ruleId: string) => {
-    const message = file.message(reason, { place, ruleId, source: 'book' });
-    message.fatal = true;
+  const fail = (reason: string, place: Place, ruleId: RuleId, extra?: ReportExtra) => {
+    report(file, ruleId, reason, place, extra);
     failed = true;
   };
 
@@ -112,8 +149,13 @@ export function loadBookConfig(file: VFile): BookConfig | undefined {
       const key = issue.path.length ? `\`${issue.path.join('.')}\`: ` : '';
       fail(`Invalid value in book.yaml: ${key}${describeExpectation(issue)}`, placeOfPath(issue.path), 'config-invalid');
     }
-    return undefined;
   }
+  // The ids of `rules:` are checked even when another value is wrong: every problem at once.
+  const rules = isRecord(raw) && isRecord(raw.rules) ? raw.rules : {};
+  for (const problem of ruleProblems(rules)) {
+    fail(`Invalid rule in book.yaml: \`rules.${problem.id}\` ${problem.reason}`, placeOfKey(document, ['rules'], problem.id, placeOf) ?? placeOfPath(['rules', problem.id]), 'config-invalid', problem.extra);
+  }
+  if (!result.success || failed) return undefined;
   const config = result.data;
   const isbn = config.identifiers.isbn;
   if (isbn !== undefined && !isValidIsbn(isbn)) {

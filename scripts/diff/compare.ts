@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type { Nodes } from 'mdast';
-import type { Book, Chapter } from '../model.ts';
+import type { Book, Chapter } from '../model/index.ts';
 import { diffSequences, type Edit } from './sequence.ts';
 import { chapterText, similarity, type Note, type TextBlock, type Token } from './text.ts';
 

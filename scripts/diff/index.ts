@@ -13,12 +13,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileBook } from '../compile.ts';
 import { BuildError } from '../errors.ts';
-import type { Book } from '../model.ts';
-import { serializeHtml, webTemplateDir } from '../output/html.ts';
+import type { Book } from '../model/index.ts';
+import { serializeHtml, webTemplateDir } from '../output/html/index.ts';
 import { installFonts } from '../output/fonts.ts';
 import { checkOutputPlace, claimOutputs } from '../output/ownership.ts';
-import { bookText } from '../../templates/web/pages.ts';
-import { diffChapterPage, diffIndexPage, diffLabels, type DiffPageContext } from '../../templates/proof/diff-pages.ts';
+import { diffChapterPage, diffIndexPage, diffLabels, type DiffPageContext } from './pages.ts';
 import { compareBooks, type BookDiff, type ChapterDiff } from './compare.ts';
 import { exportFolder, gitRoot, resolveRevision } from './git.ts';
 
@@ -76,7 +75,7 @@ export async function diffRevisions(options: DiffOptions): Promise<DiffResult> {
     const labels = diffLabels(after.meta.language);
     const context: DiffPageContext = {
       lang: after.meta.language,
-      bookTitle: bookText(after, after.meta.title),
+      bookTitle: after.typeset.title,
       before: options.from,
       after: options.to ?? labels.workingTree,
     };

@@ -7,9 +7,10 @@
  */
 import { h } from 'hastscript';
 import type { Root, Element, ElementContent } from 'hast';
-import type { Edit } from '../../scripts/diff/sequence.ts';
-import type { BlockChange, BookDiff, ChapterDiff, NoteChange } from '../../scripts/diff/compare.ts';
-import type { TextBlock, Token } from '../../scripts/diff/text.ts';
+import type { Edit } from './sequence.ts';
+import type { BlockChange, BookDiff, ChapterDiff, NoteChange } from './compare.ts';
+import type { TextBlock, Token } from './text.ts';
+import { labelsFor, type DiffLabels } from '../i18n/index.ts';
 
 export interface DiffPageContext {
   lang: string;
@@ -19,52 +20,9 @@ export interface DiffPageContext {
   after: string;
 }
 
-export function diffLabels(lang: string) {
-  const fr = /^fr(-|$)/.test(lang);
-  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 || (fr && n === 0) ? one : many}`;
-  return fr
-    ? {
-        title: 'Différences',
-        between: (a: string, b: string) => `Entre ${a} et ${b}`,
-        workingTree: 'la copie de travail',
-        status: { added: 'ajouté', removed: 'supprimé', modified: 'modifié', unchanged: 'inchangé' },
-        chapter: 'Chapitre',
-        state: 'État',
-        words: 'Mots',
-        notes: 'Notes',
-        citations: 'Citations',
-        unchanged: (n: number) => `${plural(n, 'chapitre inchangé', 'chapitres inchangés')}`,
-        noChange: 'Aucune différence dans le texte rendu.',
-        wordCounts: (i: number, d: number) => `+${i} / −${d}`,
-        noteCounts: (c: ChapterDiff['noteCounts']) =>
-          `${c.before} → ${c.after}${c.added || c.removed || c.modified ? ` (${[c.added && `${c.added} ajoutée${c.added > 1 ? 's' : ''}`, c.removed && `${c.removed} supprimée${c.removed > 1 ? 's' : ''}`, c.modified && `${c.modified} modifiée${c.modified > 1 ? 's' : ''}`].filter(Boolean).join(', ')})` : ''}`,
-        changes: 'Changements',
-        note: 'Note',
-        renumbered: (before: number) => `(avant : ${before})`,
-        summaryLink: 'Résumé des différences',
-        file: 'Fichier',
-      }
-    : {
-        title: 'Differences',
-        between: (a: string, b: string) => `Between ${a} and ${b}`,
-        workingTree: 'the working tree',
-        status: { added: 'added', removed: 'removed', modified: 'modified', unchanged: 'unchanged' },
-        chapter: 'Chapter',
-        state: 'State',
-        words: 'Words',
-        notes: 'Notes',
-        citations: 'Citations',
-        unchanged: (n: number) => `${plural(n, 'chapter unchanged', 'chapters unchanged')}`,
-        noChange: 'No difference in the rendered text.',
-        wordCounts: (i: number, d: number) => `+${i} / −${d}`,
-        noteCounts: (c: ChapterDiff['noteCounts']) =>
-          `${c.before} → ${c.after}${c.added || c.removed || c.modified ? ` (${[c.added && `${c.added} added`, c.removed && `${c.removed} removed`, c.modified && `${c.modified} changed`].filter(Boolean).join(', ')})` : ''}`,
-        changes: 'Changes',
-        note: 'Note',
-        renumbered: (before: number) => `(was ${before})`,
-        summaryLink: 'Summary of the differences',
-        file: 'File',
-      };
+/** The diff's words, in the book's language (scripts/i18n). */
+export function diffLabels(lang: string): DiffLabels {
+  return labelsFor(lang).diff;
 }
 
 function shell(context: DiffPageContext, title: string, body: ElementContent[]): Root {
@@ -153,7 +111,7 @@ function renderBlockChange(change: BlockChange, counter: Counter): Element {
   return blockElement(change.after, editedInline(change.words), { id, className: ['diff-changed', 'diff-block-mod'] });
 }
 
-function renderNote(change: NoteChange, counter: Counter, labels: ReturnType<typeof diffLabels>): Element {
+function renderNote(change: NoteChange, counter: Counter, labels: DiffLabels): Element {
   const number = (n: number, extra?: string) => h('span', { className: ['diff-note-number'] }, `${labels.note} ${n}${extra ? ` ${extra}` : ''}`);
   if (change.type === 'equal') {
     return h('div', { className: ['diff-note'] }, [

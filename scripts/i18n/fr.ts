@@ -1,45 +1,109 @@
-/** The words only the printed book prints, per book language (the shared ones are in scripts/render/labels.ts). */
-export interface PrintLabels {
-  indexOfNames: string;
-  /** `Première partie`, `Part One`. */
-  partLabel: (n: number) => string;
-  typeset: string;
-  draft: string;
-  isbn: string;
-  publishedBy: string;
-  rights: string;
-}
+/** The tool's words in French (`language: fr`, `fr-CA`…), spaced after the Imprimerie nationale. */
+import { romanNumeral, type Labels } from './labels.ts';
 
-const frenchOrdinals = [
+const ordinals = [
   'Première', 'Deuxième', 'Troisième', 'Quatrième', 'Cinquième', 'Sixième', 'Septième', 'Huitième', 'Neuvième', 'Dixième',
   'Onzième', 'Douzième', 'Treizième', 'Quatorzième', 'Quinzième', 'Seizième', 'Dix-septième', 'Dix-huitième', 'Dix-neuvième', 'Vingtième',
 ];
-const englishOrdinals = [
-  'One', 'Two', 'Three', 'Four', 'Five', 'Six', 'Seven', 'Eight', 'Nine', 'Ten',
-  'Eleven', 'Twelve', 'Thirteen', 'Fourteen', 'Fifteen', 'Sixteen', 'Seventeen', 'Eighteen', 'Nineteen', 'Twenty',
-];
 
-const fr: PrintLabels = {
-  indexOfNames: 'Index des noms',
-  partLabel: (n) => (frenchOrdinals[n - 1] ? `${frenchOrdinals[n - 1]} partie` : `Partie ${n}`),
-  // The type is a fact of the build (scripts/output/fonts.ts), not an editorial claim.
-  typeset: 'Composé en EB Garamond (SIL Open Font License).',
-  draft: 'Version de travail : ce texte n’est pas définitif.',
-  isbn: 'ISBN',
-  publishedBy: 'Éditeur',
-  rights: 'Droits',
+/** French counts zero in the singular: « 0 chapitre inchangé ». */
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 || n === 0 ? one : many}`;
+
+export const fr: Labels = {
+  contents: 'Table des matières',
+  notes: 'Notes',
+  noteBacklink: (n) => `Retour à l’appel de la note ${n}`,
+  noteCall: (n) => `Note ${n}`,
+  previous: 'Précédent',
+  next: 'Suivant',
+  testimony: 'Témoignage',
+  document: 'Document',
+  todo: 'À compléter par les éditeurs',
+  originalLanguage: 'langue de l’original',
+  translatedBy: 'traduction',
+  archive: 'archives',
+  shelfmark: 'cote',
+  source: 'source',
+  underTheDirectionOf: 'Sous la direction de',
+  bibliography: 'Bibliographie',
+  chapterNavigation: 'Chapitres précédent et suivant',
+  skipToContent: 'Aller au texte',
+  front: 'Avant le texte',
+  back: 'Après le texte',
+  beforeColon: '\u00a0',
+  workingDraft: 'Version de travail',
+
+  epub: {
+    landmarks: 'Repères',
+    pageList: 'Liste des pages',
+    cover: 'Couverture',
+    titlePage: 'Page de titre',
+    start: 'Début du texte',
+    part: (n) => `Partie ${romanNumeral(n)}`,
+    coverAlt: (title, subtitle, editors) =>
+      [`Couverture : ${title}`, subtitle, editors.length ? `sous la direction de ${editors.join(', ')}` : undefined].filter(Boolean).join(' — '),
+    accessibilitySummary: (paged) =>
+      [
+        'Publication conforme à EPUB Accessibility 1.1 et aux WCAG 2.1 niveau AA.',
+        'Elle offre une table des matières, des repères de navigation, des titres structurés et un ordre de lecture logique ; les notes sont reliées à leurs appels dans les deux sens ; les passages en langue étrangère sont balisés dans leur langue.',
+        paged ? 'Les numéros de page de l’édition imprimée sont repris (liste des pages et marqueurs de saut de page).' : 'Elle ne reprend pas de pagination imprimée.',
+        'Les polices sont intégrées mais le lecteur peut en changer, ainsi que la taille et les couleurs du texte. Aucun risque connu (clignotement, son, mouvement).',
+      ].join(' '),
+    printEdition: 'édition imprimée (PDF) de la même version',
+  },
+
+  print: {
+    indexOfNames: 'Index des noms',
+    partLabel: (n) => (ordinals[n - 1] ? `${ordinals[n - 1]} partie` : `Partie ${n}`),
+    // The type is a fact of the build (scripts/output/fonts.ts), not an editorial claim.
+    typeset: 'Composé en EB Garamond (SIL Open Font License).',
+    draft: 'Version de travail : ce texte n’est pas définitif.',
+    isbn: 'ISBN',
+    publishedBy: 'Éditeur',
+    rights: 'Droits',
+  },
+
+  proof: {
+    watermark: 'ÉPREUVE',
+    proof: 'Épreuve',
+    status: { draft: 'version de travail', release: 'version définitive' },
+    source: 'source',
+    uncommitted: 'modifications non validées',
+    committed: 'sans modification en cours',
+    unversioned: 'hors de git',
+    noCommit: 'aucun commit',
+    line: 'l.',
+    paragraph: '§',
+    messages: 'Messages de la vérification',
+    noMessage: 'La vérification ne signale rien.',
+    unplaced: 'Messages sans place dans le texte rendu',
+    bookMessages: "Messages sur l'ensemble du livre",
+    chapterMessages: (n) => `${n} message${n > 1 ? 's' : ''}`,
+    severity: { error: 'erreur', warning: 'avertissement', info: 'information' },
+    pdf: 'Épreuve PDF',
+    howTo: 'Les numéros en marge gauche (§) numérotent les paragraphes de chaque chapitre : « p. 47, § 3 ». Les drapeaux ⚑ renvoient aux messages en marge droite.',
+    comment: 'Commentaire',
+  },
+
+  diff: {
+    title: 'Différences',
+    between: (a, b) => `Entre ${a} et ${b}`,
+    workingTree: 'la copie de travail',
+    status: { added: 'ajouté', removed: 'supprimé', modified: 'modifié', unchanged: 'inchangé' },
+    chapter: 'Chapitre',
+    state: 'État',
+    words: 'Mots',
+    notes: 'Notes',
+    citations: 'Citations',
+    unchanged: (n) => `${plural(n, 'chapitre inchangé', 'chapitres inchangés')}`,
+    noChange: 'Aucune différence dans le texte rendu.',
+    wordCounts: (i, d) => `+${i} / −${d}`,
+    noteCounts: (c) =>
+      `${c.before} → ${c.after}${c.added || c.removed || c.modified ? ` (${[c.added && `${c.added} ajoutée${c.added > 1 ? 's' : ''}`, c.removed && `${c.removed} supprimée${c.removed > 1 ? 's' : ''}`, c.modified && `${c.modified} modifiée${c.modified > 1 ? 's' : ''}`].filter(Boolean).join(', ')})` : ''}`,
+    changes: 'Changements',
+    note: 'Note',
+    renumbered: (before) => `(avant : ${before})`,
+    summaryLink: 'Résumé des différences',
+    file: 'Fichier',
+  },
 };
-
-const en: PrintLabels = {
-  indexOfNames: 'Index of names',
-  partLabel: (n) => (englishOrdinals[n - 1] ? `Part ${englishOrdinals[n - 1]}` : `Part ${n}`),
-  typeset: 'Set in EB Garamond (SIL Open Font License).',
-  draft: 'Working draft: this text is not final.',
-  isbn: 'ISBN',
-  publishedBy: 'Publisher',
-  rights: 'Rights',
-};
-
-export function printLabelsFor(lang: string): PrintLabels {
-  return /^fr(-|$)/i.test(lang) ? fr : en;
-}

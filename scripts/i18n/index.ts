@@ -1,75 +1,26 @@
-/** The words the editions print around the author's text, per book language. */
-export interface Labels {
-  contents: string;
-  notes: string;
-  noteBacklink: (n: number) => string;
-  noteCall: (n: number) => string;
-  previous: string;
-  next: string;
-  testimony: string;
-  document: string;
-  todo: string;
-  originalLanguage: string;
-  translatedBy: string;
-  archive: string;
-  shelfmark: string;
-  source: string;
-  underTheDirectionOf: string;
-  bibliography: string;
-  chapterNavigation: string;
-  skipToContent: string;
-  front: string;
-  back: string;
+/**
+ * The words the tool prints, in the book's language: one module per language (fr.ts, en.ts), chosen
+ * by the primary subtag of the BCP 47 tag (RFC 5646 §2.1.1: case does not matter, so `fr`, `fr-CA`
+ * and `FR` are French). A language with no module of its own (ru, kk…) gets the English words.
+ * The compiled book carries its labels (`book.labels`, scripts/compile.ts).
+ */
+import type { Labels } from './labels.ts';
+import { fr } from './fr.ts';
+import { en } from './en.ts';
+
+export type { Labels, EpubLabels, PrintLabels, ProofLabels, DiffLabels } from './labels.ts';
+export { romanNumeral } from './labels.ts';
+
+const byLanguage: Record<string, Labels> = { fr, en };
+
+/** The primary language subtag, lower case: `fr` for `fr-CA`. */
+export function primaryLanguage(tag: string): string {
+  return tag.split('-')[0].toLowerCase();
 }
 
-const fr: Labels = {
-  contents: 'Table des matières',
-  notes: 'Notes',
-  noteBacklink: (n) => `Retour à l’appel de la note ${n}`,
-  noteCall: (n) => `Note ${n}`,
-  previous: 'Précédent',
-  next: 'Suivant',
-  testimony: 'Témoignage',
-  document: 'Document',
-  todo: 'À compléter par les éditeurs',
-  originalLanguage: 'langue de l’original',
-  translatedBy: 'traduction',
-  archive: 'archives',
-  shelfmark: 'cote',
-  source: 'source',
-  underTheDirectionOf: 'Sous la direction de',
-  bibliography: 'Bibliographie',
-  chapterNavigation: 'Chapitres précédent et suivant',
-  skipToContent: 'Aller au texte',
-  front: 'Avant le texte',
-  back: 'Après le texte',
-};
-
-const en: Labels = {
-  contents: 'Contents',
-  notes: 'Notes',
-  noteBacklink: (n) => `Back to note call ${n}`,
-  noteCall: (n) => `Note ${n}`,
-  previous: 'Previous',
-  next: 'Next',
-  testimony: 'Testimony',
-  document: 'Document',
-  todo: 'To be completed by the editors',
-  originalLanguage: 'original language',
-  translatedBy: 'translation',
-  archive: 'archive',
-  shelfmark: 'shelf mark',
-  source: 'source',
-  underTheDirectionOf: 'Edited by',
-  bibliography: 'Bibliography',
-  chapterNavigation: 'Previous and next chapters',
-  skipToContent: 'Skip to text',
-  front: 'Front matter',
-  back: 'Back matter',
-};
-
 export function labelsFor(lang: string): Labels {
-  return /^fr(-|$)/i.test(lang) ? fr : en;
+  const primary = primaryLanguage(lang);
+  return Object.hasOwn(byLanguage, primary) ? byLanguage[primary] : en;
 }
 
 /** The name of a language in the book's language (`ru` → « russe »), from the ICU data. */

@@ -8,10 +8,10 @@ import path from 'node:path';
 import { VFile } from 'vfile';
 import { bookSchema, type BookConfig } from '../config/book-schema.ts';
 import { loadBookConfig, parseYamlWithPlaces } from '../config/load-config.ts';
-import type { BookMeta, ChapterSource } from '../model.ts';
+import type { BookMeta, ChapterSource } from '../model/index.ts';
 import { BuildError } from '../errors.ts';
-import { citationSourcesOf, type CitationSources } from '../citations/index.ts';
-import { isLocalePath, isStylePath } from '../citations/resources.ts';
+import { report } from '../check/messages.ts';
+import { citationSourcesOf, isLocalePath, isStylePath, type CitationSources } from './citation-sources.ts';
 import { describeProblem, resolveInside } from './inside.ts';
 import { readManuscriptFile, readText } from './read-text.ts';
 import { readNamesRegistry, type NamesRegistry } from './names.ts';
@@ -33,7 +33,7 @@ export interface Manuscript {
   sources: ChapterSource[];
   configFile?: VFile;
   files: VFile[];
-  /** The bibliography files, CSL style and locale, resolved (scripts/citations). */
+  /** The bibliography files, CSL style and locale, resolved; the citation stage reads them (scripts/citations). */
   citations: CitationSources;
   /** The names registry (`names:`), when book.yaml names one and it is valid. */
   names?: NamesRegistry;
@@ -53,7 +53,7 @@ export async function loadManuscript(options: ManuscriptOptions): Promise<Manusc
   const configPath = path.join(root, 'book.yaml');
   if (!(await exists(root))) {
     const file = new VFile({ path: root });
-    file.message(`Manuscript folder \`${options.manuscript}\` does not exist; give an existing folder with --manuscript`, { ruleId: 'manuscript-missing', source: 'book' }).fatal = true;
+    report(file, 'manuscript-missing', `Manuscript folder \`${options.manuscript}\` does not exist; give an existing folder with --manuscript`);
     throw new BuildError('The manuscript cannot be read.', [file]);
   }
   if (await present(configPath)) return loadBook(root, configPath);
@@ -86,10 +86,7 @@ async function readConfigFile(root: string, configPath: string): Promise<VFile> 
   if (resolved.problem !== undefined) {
     const file = new VFile({ path: configPath });
     const outside = resolved.problem === 'outside';
-    file.message(`book.yaml ${describeProblem(resolved.problem)}${outside ? ` (${root})` : ''}; ${outside ? 'put the book’s own book.yaml in the folder' : 'replace it with the book’s book.yaml'}`, {
-      ruleId: outside ? 'path-outside-manuscript' : 'manuscript-missing',
-      source: 'book',
-    }).fatal = true;
+    report(file, outside ? 'path-outside-manuscript' : 'manuscript-missing', `book.yaml ${describeProblem(resolved.problem)}${outside ? ` (${root})` : ''}; ${outside ? 'put the book’s own book.yaml in the folder' : 'replace it with the book’s book.yaml'}`);
     throw new BuildError('book.yaml cannot be read.', [file]);
   }
   const { file, ok } = await readManuscriptFile(configPath, 'book.yaml');
@@ -120,29 +117,23 @@ async function loadBook(root: string, configPath: string): Promise<Manuscript> {
     const place = placeOfPath(entry.yamlPath);
     const resolved = seen.has(full) ? undefined : resolveInside(root, entry.file);
     if (!resolved) {
-      configFile.message(`Chapter \`${entry.file}\` is listed twice in book.yaml; list each file once`, {
-        place, ruleId: 'config-invalid', source: 'book',
-      }).fatal = true;
+      report(configFile, 'config-invalid', `Chapter \`${entry.file}\` is listed twice in book.yaml; list each file once`, place);
     } else if (resolved.problem === 'outside') {
-      configFile.message(outsideMessage('Chapter file', entry.file, root), { place, ruleId: 'path-outside-manuscript', source: 'book' }).fatal = true;
+      report(configFile, 'path-outside-manuscript', outsideMessage('Chapter file', entry.file, root), place);
     } else if (resolved.problem !== undefined) {
       const where = resolved.problem === 'missing' ? ` in ${root}` : '';
-      configFile.message(`Chapter file \`${entry.file}\` listed in book.yaml ${describeProblem(resolved.problem)}${where}; create it or correct the name`, {
-        place, ruleId: 'config-invalid', source: 'book',
-      }).fatal = true;
+      report(configFile, 'config-invalid', `Chapter file \`${entry.file}\` listed in book.yaml ${describeProblem(resolved.problem)}${where}; create it or correct the name`, place);
     }
     seen.add(full);
     sources.push({ path: full, ...entry.source });
   }
   for (const named of namedFiles(config)) {
     if (resolveInside(root, named.value).problem === 'outside') {
-      configFile.message(outsideMessage(named.what, named.value, root), { place: placeOfPath(named.yamlPath), ruleId: 'path-outside-manuscript', source: 'book' }).fatal = true;
+      report(configFile, 'path-outside-manuscript', outsideMessage(named.what, named.value, root), placeOfPath(named.yamlPath));
     }
   }
   if (sources.length === 0) {
-    configFile.message('book.yaml lists no chapter: add files under `contents`', {
-      place: placeOfPath(['contents']), ruleId: 'config-invalid', source: 'book',
-    }).fatal = true;
+    report(configFile, 'config-invalid', 'book.yaml lists no chapter: add files under `contents`', placeOfPath(['contents']));
   }
   if (configFile.messages.some((m) => m.fatal)) throw new BuildError('book.yaml is not valid.', [configFile]);
 
@@ -172,7 +163,7 @@ async function loadPlainFolder(root: string, options: ManuscriptOptions): Promis
   names.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   if (names.length === 0) {
     const file = new VFile({ path: root });
-    file.message(`No book.yaml and no Markdown file in ${root}; add chapters as .md files or a book.yaml`, { ruleId: 'manuscript-missing', source: 'book' }).fatal = true;
+    report(file, 'manuscript-missing', `No book.yaml and no Markdown file in ${root}; add chapters as .md files or a book.yaml`);
     throw new BuildError('The manuscript is empty.', [file]);
   }
   // The folder's Markdown files are the manuscript's as if listed: a link out of it, broken or looping, is refused.
@@ -182,10 +173,7 @@ async function loadPlainFolder(root: string, options: ManuscriptOptions): Promis
     if (resolved.problem === undefined) continue;
     const file = new VFile({ path: path.join(root, name) });
     const outside = resolved.problem === 'outside';
-    file.message(`\`${name}\` ${describeProblem(resolved.problem)}${outside ? ` (${root})` : ''}; ${outside ? 'copy the file into the folder instead of linking to it' : 'remove it or make it a Markdown file'}`, {
-      ruleId: outside ? 'path-outside-manuscript' : 'manuscript-missing',
-      source: 'book',
-    }).fatal = true;
+    report(file, outside ? 'path-outside-manuscript' : 'manuscript-missing', `\`${name}\` ${describeProblem(resolved.problem)}${outside ? ` (${root})` : ''}; ${outside ? 'copy the file into the folder instead of linking to it' : 'remove it or make it a Markdown file'}`);
     refused.push(file);
   }
   if (refused.length > 0) throw new BuildError('A file of the manuscript folder cannot be read.', refused);
@@ -197,7 +185,7 @@ async function loadPlainFiles(paths: string[], options: ManuscriptOptions): Prom
   for (const file of paths) {
     if (!(await exists(file))) {
       const missing = new VFile({ path: file });
-      missing.message(`File \`${file}\` does not exist`, { ruleId: 'manuscript-missing', source: 'book' }).fatal = true;
+      report(missing, 'manuscript-missing', `File \`${file}\` does not exist`);
       throw new BuildError('A Markdown file cannot be found.', [missing]);
     }
   }

@@ -8,8 +8,9 @@ import path from 'node:path';
 import { VFile } from 'vfile';
 import { z } from 'zod';
 import { parseYamlWithPlaces, yamlData, type Place } from '../config/load-config.ts';
-import type { Book } from '../model.ts';
+import type { Book } from '../model/index.ts';
 import { BuildError } from '../errors.ts';
+import { report } from '../check/messages.ts';
 import { readManuscriptFile, readText } from './read-text.ts';
 
 const languageTag = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a BCP 47 language tag such as fr, kk or ru');
@@ -56,7 +57,7 @@ export function parsePersons(file: VFile): Person[] | undefined {
   const { document, placeOf, placeOfPath } = parseYamlWithPlaces(String(file.value));
   let failed = false;
   const fail = (reason: string, place: { line: number; column: number }) => {
-    file.message(reason, { place, ruleId: 'names-invalid', source: 'book' }).fatal = true;
+    report(file, 'names-invalid', reason, place);
     failed = true;
   };
   for (const error of document.errors) fail(`Cannot read the names registry as YAML: ${error.message.split('\n')[0]}`, placeOf(error.pos[0]));
@@ -99,7 +100,7 @@ export async function readNamesRegistry(
   const read = await readText(registryPath);
   if (read.problem === 'unreadable') {
     const reason = read.reason === 'does not exist' ? `does not exist in ${root}; create it or remove \`names:\`` : `${read.reason}; correct it or remove \`names:\``;
-    config.file.message(`The names registry \`${name}\` named in book.yaml ${reason}`, { place: config.place, ruleId: 'names-invalid', source: 'book' }).fatal = true;
+    report(config.file, 'names-invalid', `The names registry \`${name}\` named in book.yaml ${reason}`, config.place);
     return { files: [] };
   }
   if (read.problem === 'encoding') {

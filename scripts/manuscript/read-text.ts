@@ -8,6 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { VFile } from 'vfile';
+import { report } from '../check/messages.ts';
 
 export type TextRead =
   | { text: string; problem?: undefined }
@@ -101,12 +102,14 @@ export async function readManuscriptFile(file: string, what = 'This file'): Prom
   if (read.problem === undefined) return { file: new VFile({ path: file, value: read.text }), ok: true };
   const vfile = new VFile({ path: file });
   if (read.problem === 'encoding') {
-    vfile.message(
+    report(
+      vfile,
+      'encoding-invalid',
       `${what} is not valid UTF-8: byte 0x${read.byte.toString(16).toUpperCase().padStart(2, '0')} cannot be read; save the file as UTF-8 (in most editors: « Save with encoding » or « Reopen with encoding », then UTF-8)`,
-      { place: { line: read.line, column: read.column }, ruleId: 'encoding-invalid', source: 'book' },
-    ).fatal = true;
+      { line: read.line, column: read.column },
+    );
   } else {
-    vfile.message(`${what} ${read.reason}`, { ruleId: 'manuscript-missing', source: 'book' }).fatal = true;
+    report(vfile, 'manuscript-missing', `${what} ${read.reason}`);
   }
   return { file: vfile, ok: false };
 }

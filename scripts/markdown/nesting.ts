@@ -20,6 +20,7 @@
 import type { Root, Nodes, Parents } from 'mdast';
 import type { Point } from 'unist';
 import type { VFile } from 'vfile';
+import { report } from '../check/messages.ts';
 
 /** The deepest a container may sit: top-level blocks are at level 1. */
 export const nestingLimit = 100;
@@ -212,8 +213,10 @@ export function reportDeepPlaces(file: VFile): void {
   (file.data as { nestingCut?: boolean }).nestingCut = true;
   places.sort((a, b) => a.line - b.line || a.column - b.column);
   const others = places.length - 1;
-  file.message(
+  report(
+    file,
+    'nesting-too-deep',
     `Nested more than ${nestingLimit} levels deep (blockquotes, lists, \`:::\` blocks, notes, emphasis, links or spans)${others > 0 ? `, here and in ${others} other place${others > 1 ? 's' : ''}` : ''}; what lies deeper is left out and the chapter cannot be built: flatten it`,
-    { place: places[0], ruleId: 'nesting-too-deep', source: 'book' },
+    places[0],
   );
 }

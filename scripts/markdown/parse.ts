@@ -13,7 +13,7 @@ import type { Root } from 'mdast';
 import { VFile } from 'vfile';
 import { protectEscapesFromMarkdown } from './escapes.ts';
 import { remarkPandocInline } from './pandoc-inline.ts';
-import { remarkCriticMarkup } from '../critic/syntax.ts';
+import { remarkCriticMarkup } from './critic-syntax.ts';
 import { cutDeepNodes, maskDeepLines, noteDeepPlaces, reportDeepPlaces, restoreOffsets } from './nesting.ts';
 import './types.ts';
 

@@ -1,13 +1,16 @@
 /**
- * The shared document model: what every edition is made from. Built once by `compileBook`.
+ * The shared document model: what every edition is made from. Built once by `compileBook`, with
+ * what every edition shares computed there once (scripts/model/): the outline, the metadata as
+ * printed, the words of the book's language. Editions read the `Book`; none changes it.
  */
 import type { Root as MdastRoot } from 'mdast';
 import type { Root as HastRoot } from 'hast';
 import type { VFile } from 'vfile';
-import type { BookConfig } from './config/book-schema.ts';
-import type { Bibliography } from './citations/types.ts';
-import type { ChapterIdClaim, ChapterIds } from './render/ids.ts';
-import type { NamesRegistry } from './manuscript/names.ts';
+import type { BookConfig } from '../config/book-schema.ts';
+import type { Bibliography } from '../citations/types.ts';
+import type { ChapterIdClaim, ChapterIds } from '../render/ids.ts';
+import type { NamesRegistry } from '../manuscript/names.ts';
+import type { Labels } from '../i18n/labels.ts';
 
 export type Matter = 'front' | 'body' | 'back';
 
@@ -78,14 +81,43 @@ export interface Book {
    * undefined when it names none or when the registry has errors (reported on its file).
    */
   names?: NamesRegistry;
-  /**
-   * Set by the print edition when it is built in the same run: the pages of the PDF in order, each
-   * with its printed folio and the block (see render/blocks.ts) at whose start or inside which the
-   * page begins. The EPUB uses it for its page list and page-break markers.
-   */
-  printPages?: PrintPage[];
+  /** Front matter, parts with their chapters, back matter, in book order (scripts/model/outline.ts). */
+  outline: OutlineEntry[];
+  /** The book's metadata as the editions print it (scripts/model/typeset.ts). */
+  typeset: TypesetMeta;
+  /** The words the editions print, in the book's language (scripts/i18n). */
+  labels: Labels;
 }
 
+/**
+ * One line of the outline: a chapter outside any part (front and back matter, or a body chapter
+ * with no part), or a part with its chapters. Chapters are indices into `Book.chapters`, which the
+ * live preview replaces one by one.
+ */
+export type OutlineEntry = { type: 'chapter'; chapter: number } | OutlinePart;
+
+export interface OutlinePart {
+  type: 'part';
+  /** Index into `BookMeta.parts`. */
+  part: number;
+  id: string;
+  /** Typeset like the book's metadata (scripts/model/typeset.ts). */
+  title: string;
+  chapters: number[];
+}
+
+/** Metadata as printed: the typography of the book's language applied once (title, subtitle, rights). */
+export interface TypesetMeta {
+  title: string;
+  subtitle?: string;
+  rights?: string;
+}
+
+/**
+ * A page of the PDF, in order, with its printed folio and the block (see render/blocks.ts) at whose
+ * start or inside which the page begins: the print edition returns them (its page map) and `build()`
+ * gives them to the EPUB for its page list and page-break markers.
+ */
 export interface PrintPage {
   /** The folio as printed (`47`, `xi`), or the page's position for unnumbered pages. */
   label: string;

@@ -15,7 +15,7 @@ import { execFile } from 'node:child_process';
 import { lstat, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Book } from '../model.ts';
+import type { Book } from '../model/index.ts';
 import { UsageError } from '../errors.ts';
 import { manifestName } from './ownership.ts';
 

@@ -1,10 +1,12 @@
 /**
- * One module per edition. Each writer gets the compiled book and a staging folder and returns the
- * name of what it wrote there (a file or a folder), which `build()` then moves into place.
+ * One module per edition, each a folder: html/, pdf/, epub/. Each writer gets the compiled book
+ * (which it reads, never changes) and a staging folder and returns the names of what it wrote there
+ * (a file or a folder), which `build()` then moves into place.
  */
 import path from 'node:path';
-import type { Book } from '../model.ts';
-import { writeHtmlEdition } from './html.ts';
+import type { VFile } from 'vfile';
+import type { Book, PrintPage } from '../model/index.ts';
+import { writeHtmlEdition } from './html/index.ts';
 // The PDF and EPUB writers (Chromium, pdf-lib, fonts) are loaded when their edition is built, so
 // that `book check` and an HTML build do not pay for them at start-up.
 
@@ -14,6 +16,17 @@ export interface WriteOptions {
   date?: () => Promise<Date>;
   /** Time limit of the PDF layout, in seconds. */
   pdfTimeout?: number;
+  /** The page map of the PDF built in the same run, for the EPUB's page list (`build()` passes it on). */
+  printPages?: PrintPage[];
+}
+
+export interface WrittenEdition {
+  /** The names of what it wrote in the staging folder. */
+  names: string[];
+  /** The print edition's page map (the PDF writer alone returns one). */
+  printPages?: PrintPage[];
+  /** Files of the edition's own messages (the PDF's layout), which `build()` adds to the book's. */
+  messages?: VFile[];
 }
 
 export interface EditionWriter {
@@ -21,8 +34,7 @@ export interface EditionWriter {
   description: string;
   /** The names it may write in the output folder, claimed before any work (scripts/output/ownership.ts). */
   outputs: string[];
-  /** Returns the name of what it wrote, or the names when it writes several files (the PDFs). */
-  write(book: Book, staging: string, options: WriteOptions): Promise<string | string[]>;
+  write(book: Book, staging: string, options: WriteOptions): Promise<WrittenEdition>;
 }
 
 export type Format = 'html' | 'pdf' | 'epub';
@@ -33,7 +45,7 @@ export const formats: Record<Format, EditionWriter> = {
     outputs: ['html'],
     async write(book, staging) {
       await writeHtmlEdition(book, path.join(staging, 'html'));
-      return 'html';
+      return { names: ['html'] };
     },
   },
   pdf: {
@@ -41,17 +53,17 @@ export const formats: Record<Format, EditionWriter> = {
     outputs: ['book.pdf', 'book-crop.pdf', 'book-screen.pdf'],
     async write(book, staging, { pdfTimeout, date }) {
       const { writePdfEdition } = await import('./pdf/index.ts');
-      return (await writePdfEdition(book, staging, { timeoutMs: pdfTimeout === undefined ? undefined : pdfTimeout * 1000, date: await date?.() })).files;
+      const edition = await writePdfEdition(book, staging, { timeoutMs: pdfTimeout === undefined ? undefined : pdfTimeout * 1000, date: await date?.() });
+      return { names: edition.files, printPages: edition.printPages, messages: edition.messages };
     },
   },
-  // After the PDF (registry order is build order): it reads the PDF's page map, book.printPages.
   epub: {
     description: 'EPUB 3 edition: build/book.epub',
     outputs: ['book.epub'],
-    async write(book, staging, { date }) {
+    async write(book, staging, { date, printPages }) {
       const { epubFileName, writeEpub } = await import('./epub/index.ts');
-      await writeEpub(book, path.join(staging, epubFileName), path.join(staging, '.epub-work'), { date: await date?.() });
-      return epubFileName;
+      await writeEpub(book, path.join(staging, epubFileName), path.join(staging, '.epub-work'), { date: await date?.(), printPages });
+      return { names: [epubFileName] };
     },
   },
 };

@@ -23,19 +23,14 @@ import { loadManuscript } from '../manuscript/load-manuscript.ts';
 import { readManuscriptFile, readText } from '../manuscript/read-text.ts';
 import { loadCitations, type CitationStage } from '../citations/index.ts';
 import { parseMarkdown } from '../markdown/parse.ts';
-import { writeHtmlEdition, writeChapterPage, writeIndexPage } from '../output/html.ts';
-import { chapterHref } from '../../templates/web/pages.ts';
+import { writeHtmlEdition, writeChapterPage, writeIndexPage } from '../output/html/index.ts';
+import { chapterHref } from '../model/outline.ts';
 import { BuildError } from '../errors.ts';
 import { diagnosticsOf } from '../check/index.ts';
-import type { Book, Chapter } from '../model.ts';
+import type { Book, Chapter } from '../model/index.ts';
 
-export interface PreviewMessage {
-  file: string;
-  line: number;
-  column: number;
-  ruleId: string;
-  message: string;
-}
+/** A message that keeps a page at its last good version: the one `Diagnostic` (scripts/check/messages.ts), its file relative to the manuscript. */
+export type PreviewMessage = Diagnostic;
 
 /** The page names a rebuild rewrote, and the messages that keep a page from being updated. */
 export interface RebuildResult {
@@ -63,7 +58,7 @@ const chapterRules = allRules.filter((rule) => rule.scope === 'chapter');
 function toMessages(diagnostics: Diagnostic[], root: string): PreviewMessage[] {
   return diagnostics
     .filter((d) => d.severity === 'error' && !draftStates.has(d.ruleId))
-    .map((d) => ({ file: path.relative(root, d.file) || d.file, line: d.line, column: d.column, ruleId: d.ruleId, message: d.message }));
+    .map((d) => ({ ...d, file: path.relative(root, d.file) || d.file }));
 }
 
 function failureMessages(error: unknown, file: string, root: string): PreviewMessage[] {
@@ -72,7 +67,7 @@ function failureMessages(error: unknown, file: string, root: string): PreviewMes
     if (messages.length) return messages;
   }
   const reason = error instanceof Error ? error.message : String(error);
-  return [{ file: path.relative(root, file) || file, line: 1, column: 1, ruleId: 'build', message: reason }];
+  return [{ file: path.relative(root, file) || file, line: 1, column: 1, ruleId: 'build', severity: 'error', message: reason }];
 }
 
 function citedKeys(tree: Root): string[] {

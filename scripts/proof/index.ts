@@ -6,7 +6,7 @@
  * markers and CriticMarkup corrections made visible, and wide margins for handwritten marks.
  *
  * The book is compiled as a draft (`:::todo` kept, errors do not stop it); the chapter trees are
- * marked (marks.ts) on copies; the pages are the HTML edition's, decorated (templates/proof). As
+ * marked (marks.ts) on copies; the pages are the HTML edition's, decorated (pages.ts). As
  * with `build()`, `proof/` is claimed before any work (scripts/output/ownership.ts: it replaces only
  * proofs it wrote) and everything is written into a staging folder first: a failure leaves the
  * previous proofs untouched.
@@ -16,14 +16,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Element, Root } from 'hast';
 import type { VFile } from 'vfile';
-import type { Position, Point } from 'unist';
 import { compileAndCheck } from '../build.ts';
 import { checkOutputPlace, claimOutputs } from '../output/ownership.ts';
 import { sourceDateEpoch } from '../output/book-date.ts';
-import { severityOf } from '../check/index.ts';
-import type { Book, Chapter } from '../model.ts';
-import { writeHtmlEdition } from '../output/html.ts';
-import { chapterHref } from '../../templates/web/pages.ts';
+import { diagnosticOf } from '../check/messages.ts';
+import type { Book, Chapter } from '../model/index.ts';
+import { writeHtmlEdition } from '../output/html/index.ts';
+import { chapterHref } from '../model/outline.ts';
 import { sourceVersion } from '../diff/git.ts';
 import {
   decorateProofPage,
@@ -33,12 +32,12 @@ import {
   type ChapterMessages,
   type MessageEntry,
   type ProofInfo,
-} from '../../templates/proof/proof-pages.ts';
+} from './pages.ts';
 import { markProof, type PlacedMessage, type ProofMessage } from './marks.ts';
 import { PROOF_PDF, writeProofPdf, type ProofPdf } from './pdf.ts';
 
 export { markProof, type ProofMessage, type PlacedMessage, type ProofMarkResult } from './marks.ts';
-export { proofLine, type ProofInfo } from '../../templates/proof/proof-pages.ts';
+export { proofLine, type ProofInfo } from './pages.ts';
 
 export const proofTemplateDir = fileURLToPath(new URL('../../templates/proof/', import.meta.url));
 
@@ -82,16 +81,9 @@ function proofMessages(file: VFile): ProofMessage[] {
   return file.messages
     .filter((message) => !shownOtherwise.has(message.ruleId ?? ''))
     .map((message) => {
-      const place = message.place as Position | Point | undefined;
-      const endLine = place && 'end' in place ? place.end.line : undefined;
-      return {
-        line: message.line ?? 1,
-        column: message.column ?? 1,
-        ...(endLine !== undefined && endLine !== message.line ? { endLine } : {}),
-        ruleId: message.ruleId ?? 'unknown',
-        severity: severityOf(message),
-        reason: message.reason,
-      };
+      // A range that ends on its first line is placed as a point (marks.ts reads `endLine` as a block range).
+      const { endLine, endColumn, ...diagnostic } = diagnosticOf(file, message);
+      return endLine !== undefined && endLine !== diagnostic.line ? { ...diagnostic, endLine, endColumn } : diagnostic;
     });
 }
 
@@ -99,7 +91,7 @@ function proofMessages(file: VFile): ProofMessage[] {
 const shown = (book: Book, file: string) => path.relative(path.dirname(book.root), file) || file;
 
 function entry(file: string, message: ProofMessage, href?: string): MessageEntry {
-  return { file, line: message.line, column: message.column, ruleId: message.ruleId, severity: message.severity, reason: message.reason, href };
+  return { ...message, file, href };
 }
 
 function mainOf(page: Root): Element | undefined {

@@ -13,17 +13,14 @@
  */
 import { h } from 'hastscript';
 import type { Root, Element, ElementContent, Parents } from 'hast';
-import type { Severity } from '../check/catalogue.ts';
+import type { Diagnostic } from '../check/messages.ts';
 
-export interface ProofMessage {
-  line: number;
-  column: number;
-  /** Where a message about a range ends (a whole `:::todo` block). */
-  endLine?: number;
-  ruleId: string;
-  severity: Severity;
-  reason: string;
-}
+/**
+ * A message as the proofs place it: the one `Diagnostic` of scripts/check/messages.ts, whose
+ * `endLine` (set only when it differs from `line`) marks a message about a range (a whole
+ * `:::todo` block); the file goes without saying, the chapter being marked.
+ */
+export type ProofMessage = Omit<Diagnostic, 'file'> & { file?: string };
 
 export interface PlacedMessage extends ProofMessage {
   /** The flag's id in the chapter page. */
@@ -174,7 +171,7 @@ export function markProof(hast: Root, messages: ProofMessage[], options: ProofMa
       h('span', { className: ['proof-flag-sign'], ariaHidden: 'true' }, `⚑${n}`),
       h('span', { className: ['proof-message'] }, [
         h('span', { className: ['proof-flag-number'] }, `⚑${n} `),
-        message.reason,
+        message.message,
         ' ',
         h('span', { className: ['proof-rule'] }, `[${message.ruleId}, ${options.lineLabel} ${message.line}]`),
       ]),

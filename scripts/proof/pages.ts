@@ -2,12 +2,14 @@
  * What proofs add to the pages of the HTML edition, as hast trees: the proof line (status, date,
  * source version) at the top and foot of every page, the « ÉPREUVE » watermark, and on the index
  * the check messages of the whole book. The chapter pages themselves are the web edition's
- * (templates/web/pages.ts), marked by scripts/proof/marks.ts.
+ * (scripts/output/html/pages.ts), marked by scripts/proof/marks.ts. Their styles are in
+ * templates/proof/.
  */
 import { h } from 'hastscript';
 import type { Element, ElementContent, Root } from 'hast';
-import type { Severity } from '../../scripts/check/catalogue.ts';
-import type { SourceVersion } from '../../scripts/diff/git.ts';
+import type { Diagnostic } from '../check/messages.ts';
+import type { SourceVersion } from '../diff/git.ts';
+import { labelsFor, type ProofLabels } from '../i18n/index.ts';
 
 export interface ProofInfo {
   lang: string;
@@ -17,54 +19,10 @@ export interface ProofInfo {
   version: SourceVersion;
 }
 
-export function proofLabels(lang: string) {
-  const fr = /^fr(-|$)/.test(lang);
-  return fr
-    ? {
-        watermark: 'ÉPREUVE',
-        proof: 'Épreuve',
-        status: { draft: 'version de travail', release: 'version définitive' },
-        source: 'source',
-        uncommitted: 'modifications non validées',
-        committed: 'sans modification en cours',
-        unversioned: 'hors de git',
-        noCommit: 'aucun commit',
-        line: 'l.',
-        paragraph: '§',
-        messages: 'Messages de la vérification',
-        noMessage: 'La vérification ne signale rien.',
-        unplaced: 'Messages sans place dans le texte rendu',
-        bookMessages: "Messages sur l'ensemble du livre",
-        chapterMessages: (n: number) => `${n} message${n > 1 ? 's' : ''}`,
-        severity: { error: 'erreur', warning: 'avertissement', info: 'information' } as Record<Severity, string>,
-        pdf: 'Épreuve PDF',
-        howTo: 'Les numéros en marge gauche (§) numérotent les paragraphes de chaque chapitre : « p. 47, § 3 ». Les drapeaux ⚑ renvoient aux messages en marge droite.',
-        comment: 'Commentaire',
-      }
-    : {
-        watermark: 'PROOF',
-        proof: 'Proof',
-        status: { draft: 'working draft', release: 'final version' },
-        source: 'source',
-        uncommitted: 'uncommitted changes',
-        committed: 'no uncommitted change',
-        unversioned: 'not under git',
-        noCommit: 'no commit',
-        line: 'l.',
-        paragraph: '§',
-        messages: 'Check messages',
-        noMessage: 'The checks report nothing.',
-        unplaced: 'Messages with no place in the rendered text',
-        bookMessages: 'Messages on the whole book',
-        chapterMessages: (n: number) => `${n} message${n > 1 ? 's' : ''}`,
-        severity: { error: 'error', warning: 'warning', info: 'info' } as Record<Severity, string>,
-        pdf: 'PDF proof',
-        howTo: 'Numbers in the left margin (§) number the paragraphs of each chapter: "p. 47, § 3". Flags ⚑ point to the messages in the right margin.',
-        comment: 'Comment',
-      };
+/** The proofs' words, in the book's language (scripts/i18n). */
+export function proofLabels(lang: string): ProofLabels {
+  return labelsFor(lang).proof;
 }
-
-export type ProofLabels = ReturnType<typeof proofLabels>;
 
 /** `Épreuve · version de travail · 23 novembre 2025 · source a1b2c3d, modifications non validées` */
 export function proofLine(info: ProofInfo): string {
@@ -99,13 +57,8 @@ export function decorateProofPage(page: Root, info: ProofInfo): void {
   body.children.push(h('p', { className: ['proof-line', 'proof-line-foot'], ariaHidden: 'true' }, line));
 }
 
-export interface MessageEntry {
-  file: string;
-  line: number;
-  column: number;
-  ruleId: string;
-  severity: Severity;
-  reason: string;
+/** A message in a proof's list: the one `Diagnostic` (scripts/check/messages.ts), and its flag. */
+export interface MessageEntry extends Diagnostic {
   /** The flag in a chapter page, when the message was placed there. */
   href?: string;
 }
@@ -123,7 +76,7 @@ function messageItem(entry: MessageEntry, labels: ProofLabels): Element {
     ' ',
     entry.href ? h('a', { href: entry.href }, where) : h('span', { className: ['proof-where'] }, where),
     ' ',
-    entry.reason,
+    entry.message,
     ' ',
     h('span', { className: ['proof-rule'] }, `[${entry.ruleId}]`),
   ]);

@@ -9,9 +9,9 @@ import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Book } from '../model.ts';
+import type { Book } from '../model/index.ts';
 import { PDF_FILES, writePdfEdition, type PdfEdition } from '../output/pdf/index.ts';
-import { proofLabels, proofLine, type ProofInfo } from '../../templates/proof/proof-pages.ts';
+import { proofLabels, proofLine, type ProofInfo } from './pages.ts';
 
 const proofTemplateDir = fileURLToPath(new URL('../../templates/proof/', import.meta.url));
 
@@ -34,9 +34,7 @@ export async function writeProofPdf(book: Book, file: string, info: ProofInfo, o
   try {
     const variables = path.join(work, 'proof-variables.css');
     await writeFile(variables, `:root {\n  --proof-line: ${cssString(proofLine(info))};\n  --proof-watermark: ${cssString(proofLabels(info.lang).watermark)};\n}\n`);
-    // A book of its own: the print edition records its page map and layout messages on the book it gets.
-    const proofBook: Book = { ...book, files: [...book.files], printPages: undefined };
-    const edition = await writePdfEdition(proofBook, work, {
+    const edition = await writePdfEdition(book, work, {
       stylesheets: [path.join(proofTemplateDir, 'proof-print.css'), variables],
       date: info.date,
       timeoutMs: options.timeoutMs,

@@ -14,11 +14,12 @@ import type { VFile } from 'vfile';
 import type { ContainerDirective, LeafDirective } from 'mdast-util-directive';
 import type { NoteCallData, NotesNode, NoteNode } from '../transforms/number-notes.ts';
 import type { Cite, Span } from '../markdown/types.ts';
-import { labelsFor, languageName, type Labels } from './labels.ts';
+import { labelsFor, languageName, type Labels } from '../i18n/index.ts';
 import type { RenderedBibliographyData, RenderedCiteData } from '../citations/types.ts';
 import { imageStandIn, sanitizeChapter, type UnsafeReport } from './sanitize.ts';
 import { assignIds, BookIds, type ChapterIds } from './ids.ts';
 import { isExternalUrl } from '../manuscript/inside.ts';
+import { report as reportMessage } from '../check/messages.ts';
 
 export interface ChapterRenderOptions {
   chapterId: string;
@@ -44,7 +45,7 @@ function apparatus(node: ContainerDirective, labels: Labels, bookLang: string): 
   const add = (className: string, content: string, label?: string) => {
     if (parts.length > 0) parts.push({ type: 'text', value: ' · ' });
     parts.push(
-      h('span', { className: [className] }, label ? [h('span', { className: ['label'] }, `${label}${/^fr/.test(bookLang) ? '\u00a0' : ''}: `), content] : [content]),
+      h('span', { className: [className] }, label ? [h('span', { className: ['label'] }, `${label}${labels.beforeColon}: `), content] : [content]),
     );
   };
   if (a.who) add('who', a.role ? `${a.who}, ${a.role}` : a.who);
@@ -259,7 +260,7 @@ export function chapterToHast(tree: Root, options: ChapterRenderOptions): HastRo
   const places = new WeakMap<Element, Position>();
   const { file } = options;
   const report: UnsafeReport = (reason, place, ruleId) => {
-    file?.message(reason, { place, ruleId, source: 'book' });
+    if (file) reportMessage(file, ruleId, reason, place);
   };
   const hast = toHast(tree, { handlers: handlers(options, places, report), allowDangerousHtml: false }) as HastRoot;
   return sanitizeChapter(hast, { report, placeOf: (element) => places.get(element) });

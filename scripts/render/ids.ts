@@ -60,7 +60,7 @@ export function pageName(text: string): string {
 const generatedShapes = [/^(.+)-notes$/, /^(.+)-fn-\d+$/, /^(.+)-fnref-\d+$/, /^(.+)-fnref-\d+-\d+$/];
 /** Names to which `-2`, `-3`… would always give a generated shape (`a-fn` → `a-fn-2`). */
 const numberedStems = [/^(.+)-fn$/, /^(.+)-fnref$/, /^(.+)-fnref-\d+$/];
-/** The print division of each chapter (templates/print/pages.ts `chapterSectionId`). */
+/** The print division of each chapter (scripts/output/pdf/pages.ts `chapterSectionId`). */
 const printDivision = 'chapter-';
 
 export type ChapterIdReason = 'reserved' | 'duplicate' | 'generated';
@@ -112,7 +112,7 @@ export class BookIds {
   constructor(options: { parts?: readonly string[]; citationKeys?: Iterable<string> } = {}) {
     for (const name of reservedNames) this.reserve(name, true);
     for (const part of options.parts ?? []) {
-      // templates/epub/pages.ts, templates/print/pages.ts, templates/web/pages.ts
+      // scripts/output/{epub,pdf,html}/pages.ts
       this.reserve(part, true);
       this.reserve(`${part}-title`, false);
       this.reserve(`toc-${part}`, false);
@@ -282,7 +282,7 @@ export function assignIds(tree: Root, chapterId: string, ids: BookIds): ChapterI
   }
 
   // The first level-1 heading carries the chapter id, whatever comes before it: the pages name
-  // their section by it (templates/web/pages.ts, scripts/output/epub/content.ts).
+  // their section by it (scripts/output/html/pages.ts, scripts/output/epub/content.ts).
   const title = headings.findIndex((heading) => heading.depth === 1);
   if (title > 0) headings.unshift(...headings.splice(title, 1));
   for (const heading of headings) {

@@ -10,7 +10,7 @@
 import path from 'node:path';
 import type { Root, Element } from 'hast';
 import { visit } from '../tree/visit.ts';
-import type { Book, Chapter } from '../model.ts';
+import type { Book, Chapter } from '../model/index.ts';
 import { decodePercent, filePathOfUrl, isExternalUrl } from '../manuscript/inside.ts';
 
 interface ChapterFiles {

@@ -18,7 +18,7 @@ import { visit } from '../../tree/visit.ts';
 import { visitParents } from '../../tree/visit.ts';
 import type { Position } from 'unist';
 import path from 'node:path';
-import type { Book, Chapter } from '../../model.ts';
+import type { Book, Chapter } from '../../model/index.ts';
 import { numberBlocks } from '../../render/blocks.ts';
 import { decodePercent, filePathOfUrl, isExternalUrl } from '../../manuscript/inside.ts';
 

@@ -1,21 +1,18 @@
 /**
  * The cover art: an HTML page of exactly the cover's size that the headless browser renders to the
- * EPUB's cover image (scripts/output/epub/cover.ts). A plain typographic design of our own: the
- * title, the subtitle and the editors in EB Garamond on a dark ground, between two thin rules.
- * Built as a hast tree like every generated page; its styles are in cover.css beside it.
+ * EPUB's cover image (cover.ts). A plain typographic design of our own: the title, the subtitle and
+ * the editors in EB Garamond on a dark ground, between two thin rules. Built as a hast tree like
+ * every generated page; its styles are in templates/epub/cover.css.
  */
 import { h } from 'hastscript';
 import type { Root } from 'hast';
-import type { Book } from '../../scripts/model.ts';
-import { bookText } from '../web/pages.ts';
-import { labelsFor } from '../../scripts/render/labels.ts';
+import type { Book } from '../../model/index.ts';
 
 /** The cover image's size in pixels: the 1:1.6 ratio retailers ask for, at least 1600 × 2560. */
 export const coverSize = { width: 1600, height: 2560 } as const;
 
 export function coverArt(book: Book, stylesheets: string[]): Root {
-  const { meta } = book;
-  const labels = labelsFor(meta.language);
+  const { meta, typeset, labels } = book;
   return {
     type: 'root',
     children: [
@@ -23,7 +20,7 @@ export function coverArt(book: Book, stylesheets: string[]): Root {
       h('html', { lang: meta.language }, [
         h('head', [
           h('meta', { charSet: 'utf-8' }),
-          h('title', bookText(book, meta.title)),
+          h('title', typeset.title),
           ...stylesheets.map((href) => h('link', { rel: 'stylesheet', href })),
         ]),
         h('body', [
@@ -38,8 +35,8 @@ export function coverArt(book: Book, stylesheets: string[]): Root {
               ),
               h('div', { className: ['titles'] }, [
                 h('hr', { className: ['rule'] }),
-                h('h1', { className: ['title'] }, bookText(book, meta.title)),
-                ...(meta.subtitle ? [h('p', { className: ['subtitle'] }, bookText(book, meta.subtitle))] : []),
+                h('h1', { className: ['title'] }, typeset.title),
+                ...(typeset.subtitle ? [h('p', { className: ['subtitle'] }, typeset.subtitle)] : []),
                 h('hr', { className: ['rule'] }),
               ]),
               h('p', { className: ['imprint'] }, [meta.publisher, meta.date].filter(Boolean).join(' · ')),

@@ -1,5 +1,5 @@
 /**
- * The cover image: templates/epub/cover.ts rendered by Debian's Chromium (scripts/browser.ts) and
+ * The cover image: cover-art.ts rendered by Debian's Chromium (scripts/browser.ts) and
  * captured as a PNG of exactly `coverSize`. The page is written to a work folder with its fonts so
  * that nothing is fetched from outside; rendering waits for the fonts to be loaded (an explicit
  * signal, with a time limit), never for a fixed delay.
@@ -14,12 +14,12 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Book } from '../../model.ts';
+import type { Book } from '../../model/index.ts';
 import { chromiumPath, withBrowser, watchPage } from '../../browser.ts';
 import { BuildError } from '../../errors.ts';
 import { installFonts, fontFamily } from '../fonts.ts';
-import { serializeHtml } from '../html.ts';
-import { coverArt, coverSize } from '../../../templates/epub/cover.ts';
+import { serializeHtml } from '../html/index.ts';
+import { coverArt, coverSize } from './cover-art.ts';
 
 export const epubTemplateDir = fileURLToPath(new URL('../../../templates/epub/', import.meta.url));
 

@@ -11,6 +11,7 @@ import type { VFile } from 'vfile';
 import type { Position } from 'unist';
 import { bookFontFaces, fontFamily, type FontFace } from '../fonts.ts';
 import { BuildError } from '../../errors.ts';
+import { report } from '../../check/messages.ts';
 import { inRanges, parseUnicodeRange, woffCodePoints } from './font-cmap.ts';
 
 /** The faces the EPUB style sheet asks for: text, italics, headings and bold, bold italics. */
@@ -119,8 +120,7 @@ function missingGlyphsError(missing: Map<number, string[]>, characters: Map<numb
     const hex = `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
     const reason = `Character « ${String.fromCodePoint(c)} » (${hex}) is not in the book's font ${fontFamily} (${faces.join(', ')}): the EPUB cannot show it. Replace it (a look-alike from the font, or a description), or choose a font that has it in scripts/output/fonts.ts`;
     if (place.file) {
-      const message = place.file.message(reason, { place: place.position, ruleId: 'epub-font-coverage', source: 'epub' });
-      message.fatal = true;
+      report(place.file, 'epub-font-coverage', reason, place.position);
       if (!files.includes(place.file)) files.push(place.file);
     }
     lines.push(`  ${hex} « ${String.fromCodePoint(c)} » first in ${place.where}`);

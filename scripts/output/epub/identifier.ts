@@ -6,7 +6,7 @@
  * systems keep the reader's place and notes across updates.
  */
 import { createHash } from 'node:crypto';
-import type { BookMeta } from '../../model.ts';
+import type { BookMeta } from '../../model/index.ts';
 import { normaliseIsbn } from '../../config/isbn.ts';
 
 export interface BookIdentifier {

@@ -11,10 +11,10 @@ import { pathToFileURL } from 'node:url';
 import type { Root, Element } from 'hast';
 import { visit } from '../../tree/visit.ts';
 import { EPub, type Options, type Chapter as EpubChapter } from 'epub-gen-memory';
-import type { Book, Chapter } from '../../model.ts';
+import type { Book, Chapter, PrintPage } from '../../model/index.ts';
 import { BuildError } from '../../errors.ts';
-import { bookText } from '../../../templates/web/pages.ts';
-import { coverPage, epubLabels, navigationDocument, partPage, titlePage } from '../../../templates/epub/pages.ts';
+import { report } from '../../check/messages.ts';
+import { coverPage, navigationDocument, partPage, titlePage } from './pages.ts';
 import { addEpubSemantics, chapterBody, chapterCopy, imagesWithoutAlt, resolveLinks, substituteCharacters, visibleText } from './content.ts';
 import { insertPageBreaks, type PagedDocument, type PageListEntry } from './page-breaks.ts';
 import { serializeXhtmlDocument, serializeXhtmlFragment } from './xhtml.ts';
@@ -22,7 +22,8 @@ import { bookIdentifier, type BookIdentifier } from './identifier.ts';
 import { bookDate, w3cDateTime } from '../book-date.ts';
 import { characterSubstitutes, fontsForText, type CharacterPlace } from './fonts.ts';
 import { renderCover, epubTemplateDir } from './cover.ts';
-import { fixPackageDocument, manifestItems, type AccessibilityFacts, type PackageFacts } from './package-document.ts';
+import { fixPackageDocument, type AccessibilityFacts, type PackageFacts } from './package-document.ts';
+import { imageHref, nameImages, type PackageImage } from './images.ts';
 import { readZip, writeReproducibleZip } from './zip.ts';
 import { localImages } from '../local-images.ts';
 import { isExternalUrl } from '../../manuscript/inside.ts';
@@ -37,12 +38,31 @@ const coverPageHref = 'cover.xhtml';
 const coverImageHref = 'cover.png';
 const titlePageHref = 'titlepage.xhtml';
 
-/** epub-gen-memory with the book's identifier instead of a random one (it also goes into toc.ncx). */
-class BookEpub extends EPub {
-  constructor(options: Options, content: EpubChapter[], identifier: string) {
-    super(options, content);
-    this.uuid = identifier;
+/**
+ * epub-gen-memory with the book's identifier instead of a random one (it also goes into toc.ncx),
+ * and with the images named by the book (images.ts). Its constructor reads the chapters and gives
+ * every `<img>` a random name, with no option to do otherwise, but looks each `src` up in its image
+ * list first: that list is ours from the start (the constructor assigns it, hence an accessor), so
+ * it finds every image already named and keeps the name. The files are read, not fetched.
+ */
+function bookEpub(options: Options, content: EpubChapter[], identifier: string, images: PackageImage[]): EPub {
+  // epub-gen-memory's image record (its type is not exported): found by `url`, written `images/${id}.${extension}`.
+  const listed = images.map((image) => ({ url: imageHref(image), id: image.id, extension: image.extension, mediaType: image.mediaType }));
+  class BookEpub extends EPub {
+    constructor() {
+      super(options, content);
+      this.uuid = identifier;
+    }
+
+    protected override async downloadAllImages(): Promise<void> {
+      if (listed.length > images.length) throw new Error(`epub-gen-memory found an image not named by the book: ${listed[images.length].url}`);
+      if (images.length === 0) return;
+      const folder = this.zip.folder('OEBPS')!.folder('images')!;
+      for (const image of images) folder.file(`${image.id}.${image.extension}`, await readFile(image.file));
+    }
   }
+  Object.defineProperty(BookEpub.prototype, 'images', { get: () => listed, set: () => undefined });
+  return new BookEpub();
 }
 
 /** A content document of the spine, before serialisation. */
@@ -68,19 +88,24 @@ function fileNamer() {
   };
 }
 
+/** The reading order: the title page, then the book's outline, each part opening on a page of its own. */
 function spineDocuments(book: Book): SpineDocument[] {
   const name = fileNamer();
   const documents: SpineDocument[] = [
-    { key: 'titlepage', href: titlePageHref, title: bookText(book, book.meta.title), tree: titlePage(book), beforeToc: true },
+    { key: 'titlepage', href: titlePageHref, title: book.typeset.title, tree: titlePage(book), beforeToc: true },
   ];
-  book.chapters.forEach((chapter, index) => {
-    const part = chapter.source.part;
-    if (part !== undefined && book.chapters[index - 1]?.source.part !== part) {
-      const meta = book.meta.parts[part];
-      documents.push({ key: meta.id, href: name(meta.id, `part-${part + 1}`), title: bookText(book, meta.title), tree: partPage(book, part), beforeToc: false });
-    }
+  const addChapter = (index: number) => {
+    const chapter = book.chapters[index];
     documents.push({ key: chapter.id, href: name(chapter.id, `chapter-${index + 1}`), title: chapter.title, tree: chapterCopy(chapter), chapter, beforeToc: false });
-  });
+  };
+  for (const line of book.outline) {
+    if (line.type === 'chapter') {
+      addChapter(line.chapter);
+      continue;
+    }
+    documents.push({ key: line.id, href: name(line.id, `part-${line.part + 1}`), title: line.title, tree: partPage(book, line), beforeToc: false });
+    line.chapters.forEach(addChapter);
+  }
   return documents;
 }
 
@@ -104,7 +129,7 @@ function resolveImages(document: SpineDocument, root: string): void {
     return;
   }
   for (const { node, reason } of problems) {
-    chapter.file.message(reason, { place: node.position, ruleId: 'epub-image', source: 'epub' }).fatal = true;
+    report(chapter.file, 'epub-image', reason, node.position);
   }
   throw new BuildError(`The EPUB cannot be made: ${problems.length} image problem${problems.length > 1 ? 's' : ''} in ${path.basename(chapter.source.path)}`, [chapter.file]);
 }
@@ -121,25 +146,13 @@ function collectCharacters(into: Map<number, CharacterPlace>, tree: Root, where:
 }
 
 function accessibility(book: Book, pageList: PageListEntry[], hasImages: boolean): AccessibilityFacts {
-  const fr = /^fr(-|$)/i.test(book.meta.language);
+  const labels = book.labels.epub;
   const paged = pageList.length > 0;
   const features = ['structuralNavigation', 'tableOfContents', 'readingOrder', 'displayTransformability'];
   if (hasImages) features.push('alternativeText');
   if (paged) features.push('pageBreakMarkers', 'printPageNumbers', 'pageNavigation');
-  const summary = fr
-    ? [
-        'Publication conforme à EPUB Accessibility 1.1 et aux WCAG 2.1 niveau AA.',
-        'Elle offre une table des matières, des repères de navigation, des titres structurés et un ordre de lecture logique ; les notes sont reliées à leurs appels dans les deux sens ; les passages en langue étrangère sont balisés dans leur langue.',
-        paged ? 'Les numéros de page de l’édition imprimée sont repris (liste des pages et marqueurs de saut de page).' : 'Elle ne reprend pas de pagination imprimée.',
-        'Les polices sont intégrées mais le lecteur peut en changer, ainsi que la taille et les couleurs du texte. Aucun risque connu (clignotement, son, mouvement).',
-      ].join(' ')
-    : [
-        'This publication meets EPUB Accessibility 1.1 and WCAG 2.1 Level AA.',
-        'It has a table of contents, landmarks, structured headings and a logical reading order; notes link to and from their calls; passages in other languages are marked with their language.',
-        paged ? 'The page numbers of the print edition are included (page list and page-break markers).' : 'It carries no print pagination.',
-        'Fonts are embedded but readers may change them, as well as text size and colours. No known hazards (flashing, sound, motion).',
-      ].join(' ');
-  const printSource = [bookText(book, book.meta.title), book.meta.publisher, book.meta.date].filter(Boolean).join(', ');
+  const summary = labels.accessibilitySummary(paged);
+  const printSource = [book.typeset.title, book.meta.publisher, book.meta.date].filter(Boolean).join(', ');
   return {
     accessModes: hasImages ? ['textual', 'visual'] : ['textual'],
     accessModesSufficient: ['textual'],
@@ -147,18 +160,17 @@ function accessibility(book: Book, pageList: PageListEntry[], hasImages: boolean
     hazards: ['none'],
     summary,
     conformsTo: 'EPUB Accessibility 1.1 - WCAG 2.1 Level AA',
-    pageBreakSource: paged ? `${printSource} — ${fr ? 'édition imprimée (PDF) de la même version' : 'print edition (PDF) of the same version'}` : undefined,
+    pageBreakSource: paged ? `${printSource} — ${labels.printEdition}` : undefined,
   };
 }
 
-function packageFacts(book: Book, identifier: BookIdentifier, modified: Date, pageList: PageListEntry[], hasImages: boolean, firstBodyHref: string, renamed: Map<string, string>): PackageFacts {
-  const { meta } = book;
-  const labels = epubLabels(book);
+function packageFacts(book: Book, identifier: BookIdentifier, modified: Date, pageList: PageListEntry[], hasImages: boolean, firstBodyHref: string): PackageFacts {
+  const { meta, typeset, labels } = book;
   return {
     language: meta.language,
     identifier,
-    title: bookText(book, meta.title),
-    subtitle: meta.subtitle ? bookText(book, meta.subtitle) : undefined,
+    title: typeset.title,
+    subtitle: typeset.subtitle || undefined,
     creators: [...meta.authors.map((name) => ({ name, role: 'aut' as const })), ...meta.editors.map((name) => ({ name, role: 'edt' as const }))],
     contributors: meta.translators.map((name) => ({ name, role: 'trl' as const })),
     publisher: meta.publisher,
@@ -168,12 +180,11 @@ function packageFacts(book: Book, identifier: BookIdentifier, modified: Date, pa
     accessibility: accessibility(book, pageList, hasImages),
     coverImage: coverImageHref,
     addedDocuments: [{ id: 'cover-page', href: coverPageHref, spine: true }],
-    renamedFiles: renamed,
     guide: [
-      { type: 'cover', title: labels.cover, href: coverPageHref },
-      { type: 'title-page', title: labels.titlePage, href: titlePageHref },
+      { type: 'cover', title: labels.epub.cover, href: coverPageHref },
+      { type: 'title-page', title: labels.epub.titlePage, href: titlePageHref },
       { type: 'toc', title: labels.contents, href: navHref },
-      { type: 'text', title: labels.start, href: firstBodyHref },
+      { type: 'text', title: labels.epub.start, href: firstBodyHref },
     ],
   };
 }
@@ -183,13 +194,17 @@ export interface EpubResult {
   pageList: PageListEntry[];
 }
 
-/**
- * Write the EPUB to `file`. `workDir` is a scratch folder for the cover rendering. `date`: the
- * book's date (scripts/output/book-date.ts), which `build()` gives; computed here when left out.
- */
-export async function writeEpub(book: Book, file: string, workDir: string, { date }: { date?: Date } = {}): Promise<EpubResult> {
+export interface EpubOptions {
+  /** The book's date (scripts/output/book-date.ts), which `build()` gives; computed here when left out. */
+  date?: Date;
+  /** The print edition's page map, when the PDF was built in the same run (`build()` gives it). */
+  printPages?: PrintPage[];
+}
+
+/** Write the EPUB to `file`. `workDir` is a scratch folder for the cover rendering. */
+export async function writeEpub(book: Book, file: string, workDir: string, { date, printPages }: EpubOptions = {}): Promise<EpubResult> {
   if (book.chapters.length === 0) throw new BuildError('The book has no chapter: there is nothing to put in the EPUB');
-  const labels = epubLabels(book);
+  const { labels } = book;
   const documents = spineDocuments(book);
   for (const document of documents) resolveImages(document, book.root);
   // `chapitre.md#id` becomes that chapter's file (render/links.ts).
@@ -197,7 +212,7 @@ export async function writeEpub(book: Book, file: string, workDir: string, { dat
   for (const document of documents) {
     if (document.chapter) rewriteInternalLinks(document.tree, book, document.chapter, { page: (chapter) => fileOf.get(chapter) ?? '' });
   }
-  const pageList = book.printPages?.length ? insertPageBreaks(documents, book.printPages) : [];
+  const pageList = printPages?.length ? insertPageBreaks(documents, printPages) : [];
   for (const document of documents) {
     document.tree = document.chapter ? chapterBody(book, document.chapter, document.tree) : addEpubSemantics(document.tree);
   }
@@ -208,7 +223,7 @@ export async function writeEpub(book: Book, file: string, workDir: string, { dat
   const opening = documents[firstBodyIndex - 1]?.key === book.meta.parts[firstBody.chapter?.source.part ?? -1]?.id ? documents[firstBodyIndex - 1] : firstBody;
   const navigation = navigationDocument(book, {
     chapterHref: (chapter) => documents.find((d) => d.chapter === chapter)!.href,
-    partHref: (index) => documents.find((d) => d.key === book.meta.parts[index].id)!.href,
+    partHref: (part) => documents.find((d) => d.key === part.id)!.href,
     coverHref: coverPageHref,
     titlePageHref,
     pageList,
@@ -226,9 +241,11 @@ export async function writeEpub(book: Book, file: string, workDir: string, { dat
   const coverImage = await renderCover(book, workDir);
   const warnings: string[] = [];
   const identifier = bookIdentifier(book.meta);
-  const generator = new BookEpub(
+  // Named last, on the trees about to be written: in reading order, as a reader meets them.
+  const images = nameImages(documents.map((document) => document.tree));
+  const generator = bookEpub(
     {
-      title: bookText(book, book.meta.title),
+      title: book.typeset.title,
       author: [...book.meta.authors, ...book.meta.editors],
       lang: book.meta.language,
       tocTitle: labels.contents,
@@ -251,6 +268,7 @@ export async function writeEpub(book: Book, file: string, workDir: string, { dat
       beforeToc: document.beforeToc,
     })),
     identifier.value,
+    images,
   );
   const generated = await generator.genEpub();
   if (warnings.length > 0) {
@@ -261,28 +279,8 @@ export async function writeEpub(book: Book, file: string, workDir: string, { dat
   const files = new Map<string, Uint8Array | string>(await readZip(generated));
   const opfName = `${oebps}content.opf`;
   const opf = Buffer.from(files.get(opfName)!).toString('utf8');
-  // epub-gen-memory names images with random UUIDs: name them by their order instead.
-  const renamed = new Map<string, string>();
-  for (const item of manifestItems(opf)) {
-    const match = /^image_(\d+)$/.exec(item.id);
-    if (match) renamed.set(item.href, `images/image-${Number(match[1]) + 1}${path.extname(item.href)}`);
-  }
-  for (const [from, to] of renamed) {
-    files.set(oebps + to, files.get(oebps + from)!);
-    files.delete(oebps + from);
-  }
-  if (renamed.size > 0) {
-    for (const [name, data] of files) {
-      if (!name.endsWith('.xhtml')) continue;
-      let text = Buffer.from(data).toString('utf8');
-      for (const [from, to] of renamed) text = text.split(from).join(to);
-      files.set(name, text);
-    }
-  }
-
-  const hasImages = renamed.size > 0;
   const modified = date ?? (await bookDate(book));
-  files.set(opfName, fixPackageDocument(opf, packageFacts(book, identifier, modified, pageList, hasImages, opening.href, renamed)));
+  files.set(opfName, fixPackageDocument(opf, packageFacts(book, identifier, modified, pageList, images.length > 0, opening.href)));
   files.set(oebps + navHref, serializeXhtmlDocument(navigation));
   files.set(oebps + coverPageHref, serializeXhtmlDocument(cover));
 

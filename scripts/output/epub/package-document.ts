@@ -49,8 +49,6 @@ export interface PackageFacts {
   coverImage?: string;
   /** Documents we add to the package, in the order they open the spine. */
   addedDocuments: Array<{ id: string; href: string; spine: boolean }>;
-  /** Image files to rename (epub-gen-memory names them with random UUIDs). */
-  renamedFiles: Map<string, string>;
   /** The EPUB 2 guide, for the reading systems that still read it. */
   guide: Array<{ type: string; title: string; href: string }>;
 }
@@ -132,8 +130,6 @@ export function fixPackageDocument(opf: string, facts: PackageFacts): string {
   const items = manifest.children.filter((node): node is Element => isElement(node, 'item'));
   for (const item of items) {
     const href = String(item.attributes.href);
-    const renamed = facts.renamedFiles.get(href);
-    if (renamed) item.attributes.href = renamed;
     if (facts.coverImage && href === facts.coverImage) item.attributes.properties = 'cover-image';
   }
   const added = facts.addedDocuments.map((doc) => x('item', { id: doc.id, href: doc.href, 'media-type': 'application/xhtml+xml' }));
@@ -148,12 +144,4 @@ export function fixPackageDocument(opf: string, facts: PackageFacts): string {
   if (guide) guide.children = lines(facts.guide.map((ref) => x('reference', ref)), 8);
 
   return toXml(tree, { closeEmptyElements: true });
-}
-
-/** The manifest's items, as epub-gen-memory wrote them. */
-export function manifestItems(opf: string): Array<{ id: string; href: string }> {
-  const manifest = child(child(fromXml(opf), 'package'), 'manifest');
-  return manifest.children
-    .filter((node): node is Element => isElement(node, 'item'))
-    .map((item) => ({ id: String(item.attributes.id), href: String(item.attributes.href) }));
 }

@@ -11,7 +11,7 @@
 import type { Root, Element, Parents } from 'hast';
 import { h } from 'hastscript';
 import { visitParents } from '../../tree/visit.ts';
-import type { PrintPage } from '../../model.ts';
+import type { PrintPage } from '../../model/index.ts';
 
 export interface PagedDocument {
   /** The chapter id for chapters; the page id for generated pages (part pages, title page). */

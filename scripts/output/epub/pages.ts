@@ -5,73 +5,31 @@
  */
 import { h } from 'hastscript';
 import type { Root, Element, ElementContent } from 'hast';
-import type { Book, Chapter } from '../../scripts/model.ts';
-import { labelsFor } from '../../scripts/render/labels.ts';
-import { bookText } from '../web/pages.ts';
-
-const isFrench = (book: Book) => /^fr(-|$)/i.test(book.meta.language);
-
-/** Words of the EPUB's own pages, in the book's language. */
-export function epubLabels(book: Book) {
-  const fr = isFrench(book);
-  return {
-    ...labelsFor(book.meta.language),
-    landmarks: fr ? 'Repères' : 'Landmarks',
-    pageList: fr ? 'Liste des pages' : 'Page list',
-    cover: fr ? 'Couverture' : 'Cover',
-    titlePage: fr ? 'Page de titre' : 'Title page',
-    start: fr ? 'Début du texte' : 'Start of text',
-    part: (n: number) => (fr ? `Partie ${romanNumeral(n)}` : `Part ${romanNumeral(n)}`),
-    draft: fr ? 'Version de travail' : 'Working draft',
-    coverAlt: (title: string, subtitle: string | undefined, editors: string[]) =>
-      [
-        `${fr ? 'Couverture' : 'Cover'} : ${title}`,
-        subtitle,
-        editors.length ? `${fr ? 'sous la direction de' : 'edited by'} ${editors.join(', ')}` : undefined,
-      ]
-        .filter(Boolean)
-        .join(fr ? ' — ' : ' — '),
-  };
-}
-
-export function romanNumeral(n: number): string {
-  const table: Array<[number, string]> = [[1000, 'M'], [900, 'CM'], [500, 'D'], [400, 'CD'], [100, 'C'], [90, 'XC'], [50, 'L'], [40, 'XL'], [10, 'X'], [9, 'IX'], [5, 'V'], [4, 'IV'], [1, 'I']];
-  let rest = n;
-  let out = '';
-  for (const [value, letters] of table) {
-    while (rest >= value) {
-      out += letters;
-      rest -= value;
-    }
-  }
-  return out;
-}
+import type { Book, Chapter, OutlinePart } from '../../model/index.ts';
+import { partOf } from '../../model/outline.ts';
 
 /** The title page (`titlepage`, EPUB SSV): title, subtitle, editors, imprint. */
 export function titlePage(book: Book): Root {
-  const labels = epubLabels(book);
-  const { meta } = book;
-  const lines: ElementContent[] = [h('h1', { className: ['book-title'], id: 'book-title' }, bookText(book, meta.title))];
-  if (meta.subtitle) lines.push(h('p', { className: ['book-subtitle'] }, bookText(book, meta.subtitle)));
+  const { meta, typeset, labels } = book;
+  const lines: ElementContent[] = [h('h1', { className: ['book-title'], id: 'book-title' }, typeset.title)];
+  if (typeset.subtitle) lines.push(h('p', { className: ['book-subtitle'] }, typeset.subtitle));
   if (meta.editors.length) lines.push(h('p', { className: ['book-editors'] }, `${labels.underTheDirectionOf} ${meta.editors.join(', ')}`));
   if (meta.authors.length) lines.push(h('p', { className: ['book-authors'] }, meta.authors.join(', ')));
   if (meta.translators.length) lines.push(h('p', { className: ['book-translators'] }, `${labels.translatedBy} : ${meta.translators.join(', ')}`));
   const imprint = [meta.publisher, meta.date].filter(Boolean).join(', ');
   if (imprint) lines.push(h('p', { className: ['book-imprint'] }, imprint));
-  if (meta.status === 'draft') lines.push(h('p', { className: ['book-status'] }, labels.draft));
+  if (meta.status === 'draft') lines.push(h('p', { className: ['book-status'] }, labels.workingDraft));
   return { type: 'root', children: [h('section', { className: ['titlepage'], 'epub:type': 'titlepage', ariaLabelledBy: 'book-title' }, lines)] };
 }
 
 /** A part's opening page (`part`, DPUB-ARIA `doc-part`). */
-export function partPage(book: Book, index: number): Root {
-  const labels = epubLabels(book);
-  const part = book.meta.parts[index];
+export function partPage(book: Book, part: OutlinePart): Root {
   return {
     type: 'root',
     children: [
       h('section', { className: ['part'], 'epub:type': 'part', role: 'doc-part', ariaLabelledBy: part.id }, [
-        h('p', { className: ['part-number'] }, labels.part(index + 1)),
-        h('h1', { id: part.id }, bookText(book, part.title)),
+        h('p', { className: ['part-number'] }, book.labels.epub.part(part.part + 1)),
+        h('h1', { id: part.id }, part.title),
       ]),
     ],
   };
@@ -80,7 +38,7 @@ export function partPage(book: Book, index: number): Root {
 export interface NavigationInput {
   /** Package-relative file of each chapter, in book order. */
   chapterHref: (chapter: Chapter) => string;
-  partHref: (index: number) => string;
+  partHref: (part: OutlinePart) => string;
   coverHref?: string;
   titlePageHref: string;
   /** The page list, when the print edition was built in the same run. */
@@ -105,44 +63,34 @@ function xhtmlShell(book: Book, title: string, body: Element, options: { stylesh
   };
 }
 
-/** The navigation document (EPUB 3.3 §7.4): table of contents, landmarks, page list. */
+/** The navigation document (EPUB 3.3 §7.4): table of contents (the book's outline), landmarks, page list. */
 export function navigationDocument(book: Book, input: NavigationInput): Root {
-  const labels = epubLabels(book);
-  const entry = (chapter: Chapter) => h('li', [h('a', { href: input.chapterHref(chapter) }, chapter.title)]);
-  const items: Element[] = [];
-  let part: { index: number; list: Element } | undefined;
-  for (const chapter of book.chapters) {
-    const index = chapter.source.part;
-    if (index === undefined) {
-      part = undefined;
-      items.push(entry(chapter));
-      continue;
-    }
-    if (part?.index !== index) {
-      part = { index, list: h('ol', []) };
-      items.push(h('li', [h('a', { href: input.partHref(index) }, bookText(book, book.meta.parts[index].title)), part.list]));
-    }
-    part.list.children.push(entry(chapter));
-  }
-  const firstBody = book.chapters.find((chapter) => chapter.source.matter === 'body') ?? book.chapters[0];
+  const { labels } = book;
+  const entry = (index: number) => h('li', [h('a', { href: input.chapterHref(book.chapters[index]) }, book.chapters[index].title)]);
+  const items = book.outline.map((line) =>
+    line.type === 'chapter' ? entry(line.chapter) : h('li', [h('a', { href: input.partHref(line) }, line.title), h('ol', line.chapters.map(entry))]),
+  );
+  const firstBody = book.chapters.findIndex((chapter) => chapter.source.matter === 'body');
+  const first = firstBody >= 0 ? firstBody : book.chapters.length > 0 ? 0 : undefined;
   const landmarks: Element[] = [];
-  if (input.coverHref) landmarks.push(h('li', [h('a', { 'epub:type': 'cover', href: input.coverHref }, labels.cover)]));
-  landmarks.push(h('li', [h('a', { 'epub:type': 'titlepage', href: input.titlePageHref }, labels.titlePage)]));
+  if (input.coverHref) landmarks.push(h('li', [h('a', { 'epub:type': 'cover', href: input.coverHref }, labels.epub.cover)]));
+  landmarks.push(h('li', [h('a', { 'epub:type': 'titlepage', href: input.titlePageHref }, labels.epub.titlePage)]));
   landmarks.push(h('li', [h('a', { 'epub:type': 'toc', href: 'toc.xhtml#toc' }, labels.contents)]));
-  if (firstBody) {
-    const partIndex = firstBody.source.part;
-    const firstPartOpens = partIndex !== undefined && book.chapters.find((c) => c.source.part === partIndex) === firstBody;
-    landmarks.push(h('li', [h('a', { 'epub:type': 'bodymatter', href: firstPartOpens ? input.partHref(partIndex) : input.chapterHref(firstBody) }, labels.start)]));
+  if (first !== undefined) {
+    // The text starts at its part's opening page when the first body chapter opens a part.
+    const part = partOf(book.outline, first);
+    const href = part?.chapters[0] === first ? input.partHref(part) : input.chapterHref(book.chapters[first]);
+    landmarks.push(h('li', [h('a', { 'epub:type': 'bodymatter', href }, labels.epub.start)]));
   }
 
   const navs: Element[] = [
     h('nav', { 'epub:type': 'toc', role: 'doc-toc', id: 'toc', ariaLabelledBy: 'toc-title' }, [h('h1', { id: 'toc-title' }, labels.contents), h('ol', items)]),
-    h('nav', { 'epub:type': 'landmarks', id: 'landmarks', ariaLabelledBy: 'landmarks-title', hidden: true }, [h('h2', { id: 'landmarks-title' }, labels.landmarks), h('ol', landmarks)]),
+    h('nav', { 'epub:type': 'landmarks', id: 'landmarks', ariaLabelledBy: 'landmarks-title', hidden: true }, [h('h2', { id: 'landmarks-title' }, labels.epub.landmarks), h('ol', landmarks)]),
   ];
   if (input.pageList.length > 0) {
     navs.push(
       h('nav', { 'epub:type': 'page-list', role: 'doc-pagelist', id: 'page-list', ariaLabelledBy: 'page-list-title', hidden: true }, [
-        h('h2', { id: 'page-list-title' }, labels.pageList),
+        h('h2', { id: 'page-list-title' }, labels.epub.pageList),
         h('ol', input.pageList.map((page) => h('li', [h('a', { href: page.href }, page.label)]))),
       ]),
     );
@@ -152,8 +100,8 @@ export function navigationDocument(book: Book, input: NavigationInput): Root {
 
 /** The cover page: the cover image, described for those who cannot see it. */
 export function coverPage(book: Book, imageHref: string): Root {
-  const labels = epubLabels(book);
-  const alt = labels.coverAlt(bookText(book, book.meta.title), book.meta.subtitle && bookText(book, book.meta.subtitle), book.meta.editors);
+  const labels = book.labels.epub;
+  const alt = labels.coverAlt(book.typeset.title, book.typeset.subtitle || undefined, book.meta.editors);
   return xhtmlShell(
     book,
     labels.cover,

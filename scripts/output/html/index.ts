@@ -8,12 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { unified } from 'unified';
 import rehypeStringify from 'rehype-stringify';
 import type { Root } from 'hast';
-import type { Book } from '../model.ts';
-import { chapterHref, chapterPage, indexPage } from '../../templates/web/pages.ts';
-import { installFonts } from './fonts.ts';
-import { localImages } from './local-images.ts';
+import type { Book } from '../../model/index.ts';
+import { chapterHref } from '../../model/outline.ts';
+import { chapterPage, indexPage } from './pages.ts';
+import { installFonts } from '../fonts.ts';
+import { localImages } from '../local-images.ts';
 
-export const webTemplateDir = fileURLToPath(new URL('../../templates/web/', import.meta.url));
+export const webTemplateDir = fileURLToPath(new URL('../../../templates/web/', import.meta.url));
 
 const serializer = unified().use(rehypeStringify, { characterReferences: { useNamedReferences: false } });
 

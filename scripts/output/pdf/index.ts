@@ -2,26 +2,25 @@
  * The print edition: `book.pdf` (print on demand: 3 mm bleed, TrimBox and BleedBox), `book-crop.pdf`
  * (the same with crop marks, for an offset printer) and `book-screen.pdf` (trim size, for reading).
  * Stages: print document (hast) → Paged.js layout in Chromium → Chromium prints → pdf-lib
- * post-processing. Fills `book.printPages`, the page map the EPUB uses. See docs/pdf.md.
+ * post-processing. Returns the page map (`printPages`), which `build()` gives the EPUB. See docs/pdf.md.
  */
 import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VFile } from 'vfile';
-import type { Book, PrintPage } from '../../model.ts';
+import type { Book, PrintPage } from '../../model/index.ts';
 import { BuildError } from '../../errors.ts';
-import { serializeHtml } from '../html.ts';
+import { report } from '../../check/messages.ts';
+import { serializeHtml } from '../html/index.ts';
 import { bookFontFaces, installFonts } from '../fonts.ts';
-import { bookText } from '../../../templates/web/pages.ts';
-import { printLabelsFor } from '../../../templates/print/labels.ts';
 import { buildPrintDocument, type PrintDocument } from './print-document.ts';
 import { renderPdf, type RenderResult, type RenderedPage } from './render.ts';
+import { browserScript } from './browser/index.ts';
 import { MM, postprocessPdf, type OutlineItem } from './postprocess.ts';
 import { bookDate } from '../book-date.ts';
 
 export const printTemplateDir = fileURLToPath(new URL('../../../templates/print/', import.meta.url));
-const browserDir = fileURLToPath(new URL('./browser/', import.meta.url));
 const require = createRequire(import.meta.url);
 // The package exports no path to its browser bundle; it sits beside lib/ (pagedjs 0.4.x).
 const pagedEsm = path.join(path.dirname(require.resolve('pagedjs')), '..', 'dist', 'paged.esm.js');
@@ -46,6 +45,13 @@ export interface PdfOptions {
 export interface PdfEdition {
   files: string[];
   pages: number;
+  /** The page map: each page's folio and the block it begins with (for the EPUB's page list). */
+  printPages: PrintPage[];
+  /**
+   * The PDF's own file when the layout reported problems that belong to no chapter (browser errors,
+   * refused requests), for the caller to report; the others are on their chapter's file.
+   */
+  messages: VFile[];
   notes: number;
   /** Milliseconds per stage: print document, browser (start, layout, print), layout alone, print alone, pdf-lib. */
   timings: { documentMs: number; browserMs: number; layoutMs: number; printMs: number; postprocessMs: number };
@@ -69,7 +75,7 @@ function trimOf(book: Book): { width: number; height: number } {
   if (w === undefined || h === undefined) {
     const config = book.files.find((file) => path.basename(file.path) === 'book.yaml');
     const message = `Invalid trim size \`${width} × ${height}\` in book.yaml: give \`trim: { width: 156mm, height: 234mm }\` with mm, cm, in or pt, between 50 mm and 1 m`;
-    if (config) config.message(message, { ruleId: 'config-invalid', source: 'book' }).fatal = true;
+    if (config) report(config, 'config-invalid', message);
     throw new BuildError(message, config ? [config] : []);
   }
   return { width: w, height: h };
@@ -106,32 +112,29 @@ function firstPages(pages: RenderedPage[]): Map<string, number> {
   return first;
 }
 
+/** The PDF's bookmarks: the table of contents, then the book's outline, then the index of names. */
 function outlineOf(book: Book, pages: RenderedPage[], hasIndex: boolean): OutlineItem[] {
   const first = firstPages(pages);
+  const { labels } = book;
   const items: OutlineItem[] = [];
-  const labels = printLabelsFor(book.meta.language);
   const toc = first.get('toc');
-  if (toc !== undefined) items.push({ title: /^fr/.test(book.meta.language) ? 'Table des matières' : 'Contents', pageIndex: toc });
-  let part: { index: number; item: OutlineItem } | undefined;
-  for (const chapter of book.chapters) {
+  if (toc !== undefined) items.push({ title: labels.contents, pageIndex: toc });
+  const itemOf = (index: number): OutlineItem[] => {
+    const chapter = book.chapters[index];
     const pageIndex = first.get(chapter.id);
-    if (pageIndex === undefined) continue;
-    const item = { title: chapter.title, pageIndex };
-    const p = chapter.source.part;
-    if (p === undefined) {
-      part = undefined;
-      items.push(item);
+    return pageIndex === undefined ? [] : [{ title: chapter.title, pageIndex }];
+  };
+  for (const line of book.outline) {
+    if (line.type === 'chapter') {
+      items.push(...itemOf(line.chapter));
       continue;
     }
-    if (part?.index !== p) {
-      const meta = book.meta.parts[p];
-      part = { index: p, item: { title: `${labels.partLabel(p + 1)} — ${bookText(book, meta.title)}`, pageIndex: first.get(meta.id) ?? pageIndex, children: [] } };
-      items.push(part.item);
-    }
-    part.item.children!.push(item);
+    const children = line.chapters.flatMap(itemOf);
+    if (children.length === 0) continue;
+    items.push({ title: `${labels.print.partLabel(line.part + 1)} — ${line.title}`, pageIndex: first.get(line.id) ?? children[0].pageIndex, children });
   }
   const index = first.get('index-of-names');
-  if (hasIndex && index !== undefined) items.push({ title: labels.indexOfNames, pageIndex: index });
+  if (hasIndex && index !== undefined) items.push({ title: labels.print.indexOfNames, pageIndex: index });
   return items;
 }
 
@@ -149,24 +152,18 @@ export function printPagesOf(pages: RenderedPage[]): PrintPage[] {
 }
 
 /** Layout problems become build messages at the place in the manuscript of the block concerned. */
-function reportProblems(book: Book, document: PrintDocument, render: RenderResult, pdfFile: VFile): void {
+function reportProblems(document: PrintDocument, render: RenderResult, pdfFile: VFile): void {
   for (const problem of render.problems) {
     const source = document.blocks.get(problem.block);
     const file = source?.chapter.file ?? pdfFile;
-    const message = file.message(`${problem.message} of the PDF; rewrite or move text near it, or report the layout bug`, {
-      place: source?.position,
-      ruleId: `pdf-${problem.kind}`,
-      source: 'pdf',
-    });
-    message.fatal = false;
+    report(file, `pdf-${problem.kind}`, `${problem.message} of the PDF; rewrite or move text near it, or report the layout bug`, source?.position);
   }
   for (const error of render.browser.errors) {
-    pdfFile.message(`The browser reported an error while laying out the PDF: ${error}`, { ruleId: 'pdf-browser-error', source: 'pdf' }).fatal = false;
+    report(pdfFile, 'pdf-browser-error', `The browser reported an error while laying out the PDF: ${error}`);
   }
   for (const request of render.browser.failedRequests) {
-    pdfFile.message(`The print document asked for ${request}; it was refused`, { ruleId: 'pdf-request-failed', source: 'pdf' }).fatal = false;
+    report(pdfFile, 'pdf-request-failed', `The print document asked for ${request}; it was refused`);
   }
-  if (pdfFile.messages.length && !book.files.includes(pdfFile)) book.files.push(pdfFile);
 }
 
 export async function writePdfEdition(book: Book, dir: string, options: PdfOptions = {}): Promise<PdfEdition> {
@@ -187,7 +184,7 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
     await writeFile(path.join(work, 'fonts.css'), `${await installFonts(path.join(work, 'fonts'), 'fonts/')}${await thinSpaceCss()}`);
     await writeFile(path.join(work, 'page.css'), pageSizeCss(trim));
     await copyFile(path.join(printTemplateDir, 'print.css'), path.join(work, 'print.css'));
-    await copyFile(path.join(browserDir, 'render.js'), path.join(work, 'render.js'));
+    await writeFile(path.join(work, 'render.js'), await browserScript());
     const document = buildPrintDocument(book, { persons: registry?.persons, stylesheets, script: 'render.js' });
     await writeFile(path.join(work, 'print.html'), serializeHtml(document.tree));
     const documentDone = performance.now();
@@ -203,14 +200,14 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
     });
     const browserDone = performance.now();
     const pdfFile = new VFile({ path: PDF_FILES.print });
-    reportProblems(book, document, render, pdfFile);
+    reportProblems(document, render, pdfFile);
 
-    const { meta } = book;
+    const { meta, typeset } = book;
     await postprocessPdf(await readFile(raw), {
       bleed: BLEED_MM * MM,
       metadata: {
-        title: bookText(book, meta.title),
-        subtitle: meta.subtitle ? bookText(book, meta.subtitle) : undefined,
+        title: typeset.title,
+        subtitle: typeset.subtitle || undefined,
         authors: meta.authors.length ? meta.authors : meta.editors,
         language: meta.language,
       },
@@ -224,7 +221,6 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
       },
     });
     const postprocessDone = performance.now();
-    book.printPages = printPagesOf(render.pages);
     if (options.keepPrintHtml) {
       await rm(path.join(dir, 'print'), { recursive: true, force: true });
       await cp(work, path.join(dir, 'print'), { recursive: true });
@@ -233,6 +229,8 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
     return {
       files: Object.values(PDF_FILES),
       pages: render.pages.length,
+      printPages: printPagesOf(render.pages),
+      messages: pdfFile.messages.length ? [pdfFile] : [],
       notes: render.notes,
       timings: {
         documentMs: Math.round(documentDone - started),

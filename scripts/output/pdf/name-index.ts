@@ -9,7 +9,7 @@
 import type { Root, Element, ElementContent, Text } from 'hast';
 import type { Person } from '../../manuscript/names.ts';
 import { sortKeyOf, surnameOf } from '../../manuscript/names.ts';
-import type { IndexEntry } from '../../../templates/print/pages.ts';
+import type { IndexEntry } from './pages.ts';
 
 const skippedTags = new Set(['h1', 'code', 'pre', 'script', 'style', 'svg', 'math']);
 const skippedClasses = new Set(['citation', 'noteref', 'page-ref', 'note-number', 'name-occurrence']);

@@ -4,7 +4,7 @@
  * themselves come from the shared chapter rendering (scripts/render), prepared for print by
  * scripts/output/pdf/print-document.ts.
  *
- * Conventions read by the page handler in the browser (scripts/output/pdf/browser/render.js):
+ * Conventions read by the page handler in the browser (scripts/output/pdf/browser/):
  *   data-section="id"        a top-level division; its id names the division in the page map
  *   data-page-target         an element whose page number another element prints
  *   data-page-ref="id"       an element whose text becomes the folio of the page of `#id`
@@ -14,10 +14,8 @@
  */
 import { h, type Child } from 'hastscript';
 import type { Element, ElementContent } from 'hast';
-import type { Book, Chapter } from '../../scripts/model.ts';
-import { labelsFor } from '../../scripts/render/labels.ts';
-import { bookText } from '../web/pages.ts';
-import { printLabelsFor } from './labels.ts';
+import type { Book, Chapter, OutlinePart } from '../../model/index.ts';
+import { bookText } from '../../model/typeset.ts';
 
 /** The id of a chapter's division in the print document (its `h1` already has the chapter id). */
 export const chapterSectionId = (chapter: Chapter) => `chapter-${chapter.id}`;
@@ -28,37 +26,36 @@ export function pageRef(targetId: string, tagName: 'span' | 'a' = 'span'): Eleme
 }
 
 export function halfTitle(book: Book): Element {
-  const title = bookText(book, book.meta.title);
+  const title = book.typeset.title;
   return h('section', { className: ['half-title'], id: 'half-title', dataSection: 'half-title', dataBookTitle: title }, [
     h('p', { className: ['half-title-text'] }, title),
   ]);
 }
 
 export function titlePage(book: Book): Element {
-  const labels = labelsFor(book.meta.language);
-  const printLabels = printLabelsFor(book.meta.language);
-  const { meta } = book;
+  const { meta, typeset, labels } = book;
   const lines: ElementContent[] = [];
   if (meta.authors.length) lines.push(h('p', { className: ['book-authors'] }, meta.authors.join(', ')));
-  lines.push(h('h1', { className: ['book-title'] }, bookText(book, meta.title)));
-  if (meta.subtitle) lines.push(h('p', { className: ['book-subtitle'] }, bookText(book, meta.subtitle)));
+  lines.push(h('h1', { className: ['book-title'] }, typeset.title));
+  if (typeset.subtitle) lines.push(h('p', { className: ['book-subtitle'] }, typeset.subtitle));
   if (meta.editors.length) {
     lines.push(h('p', { className: ['book-editors'] }, [h('span', { className: ['label'] }, labels.underTheDirectionOf), h('br'), meta.editors.join(', ')]));
   }
   if (meta.translators.length) lines.push(h('p', { className: ['book-translators'] }, meta.translators.join(', ')));
   const imprint = [meta.publisher, meta.date].filter(Boolean).join(' · ');
-  if (imprint) lines.push(h('p', { className: ['book-imprint'] }, bookText(book, imprint)));
-  if (meta.status === 'draft') lines.push(h('p', { className: ['book-status'] }, printLabels.draft));
+  // Typeset as one line: a quotation mark may open in the publisher's name and close after it.
+  if (imprint) lines.push(h('p', { className: ['book-imprint'] }, bookText(meta, imprint)));
+  if (meta.status === 'draft') lines.push(h('p', { className: ['book-status'] }, labels.print.draft));
   return h('section', { className: ['title-page'], id: 'title-page', dataSection: 'title-page', role: 'doc-titlepage' }, lines);
 }
 
 /** Only what book.yaml says, plus the typeface, which is a fact of the build. */
 export function copyrightPage(book: Book): Element {
-  const printLabels = printLabelsFor(book.meta.language);
-  const { meta } = book;
+  const { meta, typeset, labels } = book;
+  const printLabels = labels.print;
   const lines: ElementContent[] = [];
-  if (meta.rights) lines.push(h('p', { className: ['rights'] }, bookText(book, meta.rights)));
-  if (meta.publisher) lines.push(h('p', { className: ['publisher'] }, `${printLabels.publishedBy}${/^fr/.test(meta.language) ? '\u00a0' : ''}: ${meta.publisher}`));
+  if (typeset.rights) lines.push(h('p', { className: ['rights'] }, typeset.rights));
+  if (meta.publisher) lines.push(h('p', { className: ['publisher'] }, `${printLabels.publishedBy}${labels.beforeColon}: ${meta.publisher}`));
   if (meta.identifiers.isbn) lines.push(h('p', { className: ['isbn'] }, `${printLabels.isbn} ${meta.identifiers.isbn}`));
   if (meta.date) lines.push(h('p', { className: ['date'] }, meta.date));
   lines.push(h('p', { className: ['typeset'] }, printLabels.typeset));
@@ -78,33 +75,23 @@ export interface TocExtra {
   back: Array<{ id: string; title: string }>;
 }
 
-/** The table of contents: front matter, parts with their chapters, back matter, with page numbers. */
+/** The table of contents: the book's outline with page numbers, then the divisions after the last chapter. */
 export function tableOfContents(book: Book, extra: TocExtra): Element {
-  const labels = labelsFor(book.meta.language);
-  const printLabels = printLabelsFor(book.meta.language);
-  const items: Element[] = [];
-  let currentPart: { index: number; list: Element } | undefined;
-  for (const chapter of book.chapters) {
-    const part = chapter.source.part;
-    const entry = tocLine(chapterSectionId(chapter), [chapter.title], `toc-${chapter.source.matter}`);
-    if (part === undefined) {
-      currentPart = undefined;
-      items.push(entry);
-      continue;
-    }
-    if (currentPart?.index !== part) {
-      const partMeta = book.meta.parts[part];
-      currentPart = { index: part, list: h('ol', []) };
-      const line = tocLine(
-        partMeta.id,
-        [h('span', { className: ['toc-part-label'] }, printLabels.partLabel(part + 1)), ' ', h('span', { className: ['toc-part-title'] }, bookText(book, partMeta.title))],
-        'toc-part',
-      );
-      line.children.push(currentPart.list);
-      items.push(line);
-    }
-    currentPart.list.children.push(entry);
-  }
+  const { labels } = book;
+  const entry = (index: number) => {
+    const chapter = book.chapters[index];
+    return tocLine(chapterSectionId(chapter), [chapter.title], `toc-${chapter.source.matter}`);
+  };
+  const items = book.outline.map((line) => {
+    if (line.type === 'chapter') return entry(line.chapter);
+    const partLine = tocLine(
+      line.id,
+      [h('span', { className: ['toc-part-label'] }, labels.print.partLabel(line.part + 1)), ' ', h('span', { className: ['toc-part-title'] }, line.title)],
+      'toc-part',
+    );
+    partLine.children.push(h('ol', line.chapters.map(entry)));
+    return partLine;
+  });
   for (const division of extra.back) items.push(tocLine(division.id, [division.title], 'toc-back'));
   return h('nav', { className: ['toc'], id: 'toc', dataSection: 'toc', role: 'doc-toc', ariaLabelledBy: 'toc-title', dataRunningHead: labels.contents }, [
     h('h1', { id: 'toc-title' }, labels.contents),
@@ -112,9 +99,7 @@ export function tableOfContents(book: Book, extra: TocExtra): Element {
   ]);
 }
 
-export function partPage(book: Book, index: number, options: { folioRestart: boolean }): Element {
-  const part = book.meta.parts[index];
-  const printLabels = printLabelsFor(book.meta.language);
+export function partPage(book: Book, part: OutlinePart, options: { folioRestart: boolean }): Element {
   return h(
     'section',
     {
@@ -126,7 +111,7 @@ export function partPage(book: Book, index: number, options: { folioRestart: boo
       ariaLabelledBy: `${part.id}-title`,
       ...(options.folioRestart ? { dataFolioRestart: '' } : {}),
     },
-    [h('p', { className: ['part-label'] }, printLabels.partLabel(index + 1)), h('h1', { className: ['part-title'], id: `${part.id}-title` }, bookText(book, part.title))],
+    [h('p', { className: ['part-label'] }, book.labels.print.partLabel(part.part + 1)), h('h1', { className: ['part-title'], id: `${part.id}-title` }, part.title)],
   );
 }
 
@@ -143,7 +128,7 @@ export interface IndexEntry {
 
 /** The index of names: one line per person, page numbers filled in by the page handler. */
 export function indexOfNames(book: Book, entries: IndexEntry[]): Element {
-  const printLabels = printLabelsFor(book.meta.language);
+  const printLabels = book.labels.print;
   const items = entries.map((entry) => {
     const children: Child[] = [h('span', { className: ['index-heading'], lang: entry.headingLang }, entry.heading)];
     if (entry.forms.length) {

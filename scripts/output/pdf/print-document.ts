@@ -13,11 +13,10 @@ import { h } from 'hastscript';
 import type { Root, Element, ElementContent } from 'hast';
 import type { Position } from 'unist';
 import { visit } from '../../tree/visit.ts';
-import type { Book, Chapter } from '../../model.ts';
+import type { Book, Chapter } from '../../model/index.ts';
 import type { Person } from '../../manuscript/names.ts';
 import { numberBlocks } from '../../render/blocks.ts';
 import { rewriteInternalLinks } from '../../render/links.ts';
-import { bookText } from '../../../templates/web/pages.ts';
 import {
   chapterSectionId,
   copyrightPage,
@@ -27,8 +26,7 @@ import {
   tableOfContents,
   titlePage,
   type IndexEntry,
-} from '../../../templates/print/pages.ts';
-import { printLabelsFor } from '../../../templates/print/labels.ts';
+} from './pages.ts';
 import { notesAtCalls } from './footnotes.ts';
 import { hyphenate } from './hyphenate.ts';
 import { printableGlyphs } from './glyphs.ts';
@@ -91,21 +89,16 @@ export function buildPrintDocument(book: Book, options: PrintDocumentOptions): P
   }
   for (const { tree, lang } of prepared) hyphenate(tree, { lang });
 
-  const printLabels = printLabelsFor(meta.language);
-  const back = entries.length ? [{ id: 'index-of-names', title: printLabels.indexOfNames }] : [];
+  const back = entries.length ? [{ id: 'index-of-names', title: book.labels.print.indexOfNames }] : [];
 
   // Folios restart at 1 on the first division of the main matter.
   const firstMain = book.chapters.find((c) => c.source.matter === 'body') ?? book.chapters.find((c) => c.source.matter === 'back');
   const body: ElementContent[] = [halfTitle(book), titlePage(book), copyrightPage(book), tableOfContents(book, { back })];
-  let previousPart: number | undefined;
-  for (const { chapter, tree } of prepared) {
-    const part = chapter.source.part;
+  const addChapter = (index: number) => {
+    const { chapter, tree } = prepared[index];
     const restart = chapter === firstMain;
-    if (part !== undefined && part !== previousPart) {
-      body.push(partPage(book, part, { folioRestart: restart }));
-    }
-    previousPart = part;
-    const opensPart = part !== undefined && restart;
+    // A part's page restarts the folios when its first chapter would.
+    const opensPart = chapter.source.part !== undefined && restart;
     const h1 = tree.children.find((node): node is Element => node.type === 'element' && node.tagName === 'h1');
     body.push(
       h(
@@ -124,6 +117,14 @@ export function buildPrintDocument(book: Book, options: PrintDocumentOptions): P
         tree.children as ElementContent[],
       ),
     );
+  };
+  for (const line of book.outline) {
+    if (line.type === 'chapter') {
+      addChapter(line.chapter);
+      continue;
+    }
+    body.push(partPage(book, line, { folioRestart: book.chapters[line.chapters[0]] === firstMain }));
+    line.chapters.forEach(addChapter);
   }
   if (entries.length) body.push(indexOfNames(book, entries));
 
@@ -137,7 +138,7 @@ export function buildPrintDocument(book: Book, options: PrintDocumentOptions): P
       h('html', { lang: meta.language }, [
         h('head', [
           h('meta', { charSet: 'utf-8' }),
-          h('title', bookText(book, meta.title)),
+          h('title', book.typeset.title),
           ...(authors.length ? [h('meta', { name: 'author', content: authors.join(', ') })] : []),
           h('meta', { name: 'generator', content: 'book (unified, rehype, Paged.js)' }),
           // Not applied by the browser (media never matches): Paged.js reads and applies them.

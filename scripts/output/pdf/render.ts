@@ -141,7 +141,7 @@ function withTimeLimit<T>(work: Promise<T>, ms: number, limit: number, what: str
   return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }
 
-interface PageResult {
+export interface PageResult {
   pages: RenderedPage[];
   problems: LayoutProblem[];
   notes: number;

@@ -1,0 +1,133 @@
+/**
+ * The words the tool prints around the author's text, in one language: one object per language
+ * (fr.ts, en.ts), chosen by the book's language tag (index.ts). Every edition, the proofs and the
+ * diff take their words from here; none tests the language itself.
+ */
+
+/** The words every edition prints: the chapter rendering, the web pages, the EPUB and the print pages. */
+export interface Labels {
+  contents: string;
+  notes: string;
+  noteBacklink: (n: number) => string;
+  noteCall: (n: number) => string;
+  previous: string;
+  next: string;
+  testimony: string;
+  document: string;
+  todo: string;
+  originalLanguage: string;
+  translatedBy: string;
+  archive: string;
+  shelfmark: string;
+  source: string;
+  underTheDirectionOf: string;
+  bibliography: string;
+  chapterNavigation: string;
+  skipToContent: string;
+  front: string;
+  back: string;
+  /** What goes before a colon: a no-break space in French (Imprimerie nationale), nothing in English. */
+  beforeColon: string;
+  /** The status line of a draft's title page (web, EPUB). */
+  workingDraft: string;
+  epub: EpubLabels;
+  print: PrintLabels;
+  proof: ProofLabels;
+  diff: DiffLabels;
+}
+
+/** The words of the EPUB's own pages and package. */
+export interface EpubLabels {
+  landmarks: string;
+  pageList: string;
+  cover: string;
+  titlePage: string;
+  start: string;
+  /** `Partie IV`, `Part IV`. */
+  part: (n: number) => string;
+  /** The cover image's text alternative. */
+  coverAlt: (title: string, subtitle: string | undefined, editors: string[]) => string;
+  /** The accessibility summary (EPUB Accessibility 1.1 §5), with or without the print edition's page numbers. */
+  accessibilitySummary: (paged: boolean) => string;
+  /** What the page-break source is, after the book's title, publisher and date. */
+  printEdition: string;
+}
+
+/** The words only the printed book prints. */
+export interface PrintLabels {
+  indexOfNames: string;
+  /** `Première partie`, `Part One`. */
+  partLabel: (n: number) => string;
+  typeset: string;
+  draft: string;
+  isbn: string;
+  publishedBy: string;
+  rights: string;
+}
+
+/** The words of the proofs (scripts/proof). */
+export interface ProofLabels {
+  watermark: string;
+  proof: string;
+  status: { draft: string; release: string };
+  source: string;
+  uncommitted: string;
+  committed: string;
+  unversioned: string;
+  noCommit: string;
+  line: string;
+  paragraph: string;
+  messages: string;
+  noMessage: string;
+  unplaced: string;
+  bookMessages: string;
+  chapterMessages: (n: number) => string;
+  severity: Record<'error' | 'warning' | 'info', string>;
+  pdf: string;
+  howTo: string;
+  comment: string;
+}
+
+export interface NoteCounts {
+  before: number;
+  after: number;
+  added: number;
+  removed: number;
+  modified: number;
+}
+
+/** The words of `book diff` (scripts/diff). */
+export interface DiffLabels {
+  title: string;
+  between: (a: string, b: string) => string;
+  workingTree: string;
+  status: { added: string; removed: string; modified: string; unchanged: string };
+  chapter: string;
+  state: string;
+  words: string;
+  notes: string;
+  citations: string;
+  unchanged: (n: number) => string;
+  noChange: string;
+  wordCounts: (inserted: number, deleted: number) => string;
+  noteCounts: (counts: NoteCounts) => string;
+  changes: string;
+  note: string;
+  renumbered: (before: number) => string;
+  summaryLink: string;
+  file: string;
+}
+
+/** `IV` for 4: the numbering of the EPUB's part pages. */
+export function romanNumeral(n: number): string {
+  const table: Array<[number, string]> = [[1000, 'M'], [900, 'CM'], [500, 'D'], [400, 'CD'], [100, 'C'], [90, 'XC'], [50, 'L'], [40, 'XL'], [10, 'X'], [9, 'IX'], [5, 'V'], [4, 'IV'], [1, 'I']];
+  let rest = n;
+  let out = '';
+  for (const [value, letters] of table) {
+    while (rest >= value) {
+      out += letters;
+      rest -= value;
+    }
+  }
+  return out;
+}
