@@ -7,8 +7,7 @@ import {
   draftOption,
   formatBytes,
   formatMs,
-  isFolder,
-  manuscriptOf,
+  manuscriptOptions,
   manuscriptOption,
   outOption,
   printMessages,
@@ -50,12 +49,7 @@ export default defineCommand({
       return 2;
     }
     const result = await build({
-      manuscript: manuscriptOf(values, positionals),
-      files: positionals.filter((p) => !isFolder(p)),
-      bibliography: values.bibliography,
-      csl: values.csl,
-      locale: values.locale,
-      draft: values.draft ?? false,
+      ...manuscriptOptions(values, positionals),
       pdfTimeout,
       onProgress: progressPrinter(io, quiet || reporterName === 'json'),
       out: values.out,

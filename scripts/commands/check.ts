@@ -1,7 +1,7 @@
 /** `book check`: the checks alone, no edition written; `--rules` lists the catalogue. */
 import { compileAndCheck } from '../build.ts';
 import { rulesList } from '../check/reporters.ts';
-import { defineCommand, draftOption, isFolder, manuscriptOf, manuscriptOption, printMessages, reporterOption, sourceOptions } from './command.ts';
+import { defineCommand, draftOption, manuscriptOption, manuscriptOptions, printMessages, reporterOption, sourceOptions } from './command.ts';
 
 export default defineCommand({
   names: ['check'],
@@ -22,14 +22,7 @@ export default defineCommand({
     const quiet = values.quiet ?? false;
     const reporterName = values.reporter ?? reporterOption.default;
     const { book, diagnostics } = await compileAndCheck(
-      {
-        manuscript: manuscriptOf(values, positionals),
-        files: positionals.filter((p) => !isFolder(p)),
-        bibliography: values.bibliography,
-        csl: values.csl,
-        locale: values.locale,
-        draft: values.draft ?? false,
-      },
+      manuscriptOptions(values, positionals),
       { renderCitations: false },
     );
     printMessages(book.files, io, reporterName, quiet);

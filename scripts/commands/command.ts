@@ -110,6 +110,21 @@ export function manuscriptOf(values: { manuscript?: string }, positionals: strin
   return values.manuscript ?? positionals.find(isFolder) ?? manuscriptOption.default;
 }
 
+/** What `build` and `check` read: the manuscript folder or files, and the citation options for a folder without book.yaml. */
+export function manuscriptOptions(
+  values: { manuscript?: string; bibliography?: string[]; csl?: string; locale?: string; draft?: boolean },
+  positionals: string[],
+) {
+  return {
+    manuscript: manuscriptOf(values, positionals),
+    files: positionals.filter((p) => !isFolder(p)),
+    bibliography: values.bibliography,
+    csl: values.csl,
+    locale: values.locale,
+    draft: values.draft ?? false,
+  };
+}
+
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
