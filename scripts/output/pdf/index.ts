@@ -39,10 +39,17 @@ export interface PdfOptions {
   date?: Date;
   /** More stylesheets (file paths), applied after the print design: proofs bring theirs (scripts/proof). */
   stylesheets?: string[];
+  /**
+   * Lay out and check, print nothing: the page map, the notes and the layout's messages as a full
+   * build reports them, no file written (`files` is empty). For callers that need the layout alone,
+   * such as the 300k-word test (tests/pdf-render.test.ts), where printing and pdf-lib cost half the time.
+   */
+  layoutOnly?: boolean;
   onProgress?: (event: { stage: string; pages?: number }) => void;
 }
 
 export interface PdfEdition {
+  /** The files written in `dir`: the three PDFs, or none with `layoutOnly`. */
   files: string[];
   pages: number;
   /** The page map: each page's folio and the block it begins with (for the EPUB's page list). */
@@ -194,7 +201,7 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
       workDir: work,
       assetsDir: book.root,
       aliases: { 'paged.esm.js': pagedEsm },
-      pdfPath: raw,
+      pdfPath: options.layoutOnly ? undefined : raw,
       timeoutMs: options.timeoutMs,
       onProgress: options.onProgress,
     });
@@ -202,24 +209,26 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
     const pdfFile = new VFile({ path: PDF_FILES.print });
     reportProblems(document, render, pdfFile);
 
-    const { meta, typeset } = book;
-    await postprocessPdf(await readFile(raw), {
-      bleed: BLEED_MM * MM,
-      metadata: {
-        title: typeset.title,
-        subtitle: typeset.subtitle || undefined,
-        authors: meta.authors.length ? meta.authors : meta.editors,
-        language: meta.language,
-      },
-      outline: outlineOf(book, render.pages, document.indexEntries > 0),
-      links: render.links,
-      date: options.date ?? (await bookDate(book)),
-      files: {
-        print: path.join(dir, PDF_FILES.print),
-        screen: path.join(dir, PDF_FILES.screen),
-        crop: path.join(dir, PDF_FILES.crop),
-      },
-    });
+    if (!options.layoutOnly) {
+      const { meta, typeset } = book;
+      await postprocessPdf(await readFile(raw), {
+        bleed: BLEED_MM * MM,
+        metadata: {
+          title: typeset.title,
+          subtitle: typeset.subtitle || undefined,
+          authors: meta.authors.length ? meta.authors : meta.editors,
+          language: meta.language,
+        },
+        outline: outlineOf(book, render.pages, document.indexEntries > 0),
+        links: render.links,
+        date: options.date ?? (await bookDate(book)),
+        files: {
+          print: path.join(dir, PDF_FILES.print),
+          screen: path.join(dir, PDF_FILES.screen),
+          crop: path.join(dir, PDF_FILES.crop),
+        },
+      });
+    }
     const postprocessDone = performance.now();
     if (options.keepPrintHtml) {
       await rm(path.join(dir, 'print'), { recursive: true, force: true });
@@ -227,7 +236,7 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
       await copyFile(pagedEsm, path.join(dir, 'print', 'paged.esm.js'));
     }
     return {
-      files: Object.values(PDF_FILES),
+      files: options.layoutOnly ? [] : Object.values(PDF_FILES),
       pages: render.pages.length,
       printPages: printPagesOf(render.pages),
       messages: pdfFile.messages.length ? [pdfFile] : [],

@@ -77,8 +77,8 @@ export interface RenderOptions {
   assetsDir?: string;
   /** Files served at a fixed path whatever folder they live in (paged.esm.js from node_modules). */
   aliases?: Record<string, string>;
-  /** Where to write the PDF Chromium prints. */
-  pdfPath: string;
+  /** Where to write the PDF Chromium prints; without it, the browser step ends with the layout (`printMs` is 0). */
+  pdfPath?: string;
   /** Time limit for the layout, in milliseconds. */
   timeoutMs?: number;
   /** Called as the layout goes, for progress display. */
@@ -152,7 +152,7 @@ export interface PageResult {
   links: BookLink[];
 }
 
-/** Lay the print document out and print it to `options.pdfPath`. */
+/** Lay the print document out and print it to `options.pdfPath`, if given. */
 export async function renderPdf(options: RenderOptions): Promise<RenderResult> {
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs();
   return withBrowser(async (browser) => {
@@ -185,20 +185,23 @@ export async function renderPdf(options: RenderOptions): Promise<RenderResult> {
     if (problems.errors.length > 0 && result.pages.length === 0) {
       throw new BuildError(`The page layout produced no page: ${problems.errors[0]}`);
     }
-    // The layout's garbage (the book's source DOM, released by render.js) goes before printing,
-    // which needs as much memory again.
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('HeapProfiler.collectGarbage');
-    await cdp.detach();
-    options.onProgress?.({ stage: 'print', pages: result.pages.length });
-    const printStarted = performance.now();
-    await withTimeLimit(
-      page.pdf({ path: options.pdfPath, preferCSSPageSize: true, printBackground: true, tagged: true, outline: false }),
-      left(),
-      timeoutMs,
-      'Printing the PDF',
-    );
-    const printMs = Math.round(performance.now() - printStarted);
+    let printMs = 0;
+    if (options.pdfPath !== undefined) {
+      // The layout's garbage (the book's source DOM, released by render.js) goes before printing,
+      // which needs as much memory again.
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('HeapProfiler.collectGarbage');
+      await cdp.detach();
+      options.onProgress?.({ stage: 'print', pages: result.pages.length });
+      const printStarted = performance.now();
+      await withTimeLimit(
+        page.pdf({ path: options.pdfPath, preferCSSPageSize: true, printBackground: true, tagged: true, outline: false }),
+        left(),
+        timeoutMs,
+        'Printing the PDF',
+      );
+      printMs = Math.round(performance.now() - printStarted);
+    }
     await context.close();
     return {
       printMs,
