@@ -21,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../errors.ts';
+import { isInside } from '../manuscript/inside.ts';
 
 export const manifestName = 'book-manifest.json';
 
@@ -43,11 +44,6 @@ function shown(target: string): string {
   if (relative === '') return '.';
   return relative.startsWith('..') || path.isAbsolute(relative) ? target : relative;
 }
-
-const inside = (child: string, parent: string) => {
-  const relative = path.relative(parent, child);
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
-};
 
 const code = (error: unknown) => (error as NodeJS.ErrnoException).code;
 
@@ -102,7 +98,7 @@ async function guardFolder(dir: string): Promise<string> {
     throw new UsageError(`The output folder \`${shown(dir)}\` is the root of the file system; give a folder of its own, such as build, with --out`);
   }
   const home = await realOf(os.homedir());
-  if (real === home || inside(home, real)) {
+  if (isInside(real, home)) {
     throw new UsageError(
       `The output folder \`${shown(dir)}\` ${real === home ? 'is' : 'holds'} your home folder; give a folder of its own, such as build, with --out`,
     );
@@ -124,7 +120,7 @@ export async function checkOutputPlace(folder: string, sources: string[]): Promi
     if (realSource === real) {
       throw new UsageError(`The output folder \`${shown(dir)}\` is the manuscript; give a folder outside it, such as build, with --out`);
     }
-    if (inside(realSource, real)) {
+    if (isInside(real, realSource)) {
       throw new UsageError(
         `The output folder \`${shown(dir)}\` holds the manuscript \`${shown(path.resolve(source))}\`, which outputs written there could replace; give a folder beside it or inside it with --out`,
       );
