@@ -5,7 +5,7 @@
  * build/bench/results.json, report.md and time-vs-size.svg.
  *
  *   npm run bench                      # 20k, 100k, 300k words, 3 runs each
- *   npm run bench -- --quick           # 20k words, 1 run (what the test suite runs)
+ *   npm run bench -- --quick           # 20k words, 1 run (the test suite runs it at 5k: --quick --sizes 5k)
  *   npm run bench -- --sizes 20k,100k --runs 5 --note "machine shared with CI"
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -94,7 +94,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
   const before = loadAverage();
   const machine = describeMachine();
   const notes = [...options.notes];
-  if (options.quick) notes.push('Quick mode: one run at 20k words, to keep the benchmark working; its timings say little.');
+  if (options.quick) notes.push(`Quick mode: one run at ${options.sizes.map(sizeLabel).join(', ')} words, to keep the benchmark working; its timings say little.`);
   if (before[0] > machine.cores * 0.5) {
     notes.push(`The machine was busy when the run began (load average ${before[0].toFixed(2)} on ${machine.cores} cores): other work competed for the CPU, so these timings are indicative only.`);
   }
@@ -205,7 +205,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
 
 const help = `npm run bench -- [options]
 
-  --quick            20k words, one run (what the test suite runs)
+  --quick            20k words, one run (--sizes to change the size)
   --sizes LIST       word counts, e.g. 20k,100k,300k (default: all three)
   --runs N           runs per tool and size, median taken (default 3; quick: 1)
   --out DIR          where to write report.md, results.json, the chart (default build/bench)
