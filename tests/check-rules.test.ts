@@ -12,7 +12,8 @@
  * - `{"resolve": "accept", "readOnly": ["chapitre.md"]}`: copy the fixture to a temporary folder,
  *   make those files read-only, and run `book accept` over it: the ids of accept/reject.
  *
- * The PDF's layout checks are the only ids without a fixture: see `producedElsewhere`.
+ * The PDF's layout checks and the preview's own failure are the only ids without a fixture: see
+ * `producedElsewhere`.
  */
 import { chmod, cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
@@ -35,8 +36,8 @@ const rules = (Object.keys(catalogue) as RuleId[]).filter((id) => !(catalogue[id
 /**
  * Ids no fixture can show honestly: the PDF writer's checks of its own layout are guards against
  * Paged.js bugs (a note printed twice or nowhere, a widow the CSS forbids) and against script
- * errors in the browser, which no manuscript brings about on purpose. Each says where it is
- * guarded, or why it cannot be produced.
+ * errors in the browser, and the preview's `preview-failed` against its own errors, which no
+ * manuscript brings about on purpose. Each says where it is guarded, or why it cannot be produced.
  */
 const producedElsewhere: Partial<Record<RuleId, string>> = {
   'pdf-footnote-doubled': 'tests/pdf-render.test.ts guards it on the 300k-word book (no note printed twice): a Paged.js bug, not an input',
@@ -46,6 +47,7 @@ const producedElsewhere: Partial<Record<RuleId, string>> = {
   'pdf-widow': 'print.css sets `widows: 2`; the check guards the layout engine, no input brings it about on purpose',
   'pdf-heading-at-foot': 'print.css keeps headings with what follows; the check guards the layout engine',
   'pdf-browser-error': 'a script error of Paged.js in Chromium: a bug, no input brings it about on purpose',
+  'preview-failed': 'tests/preview.test.ts checks its message (failureMessages): the preview failing for a reason no message of the manuscript gives is a bug, no input brings it about on purpose',
 };
 
 interface FixtureOptions extends BuildOptions {
@@ -97,8 +99,9 @@ async function reportOf(ruleId: RuleId, renderCitations = true): Promise<JsonDia
 describe('check rules, one fixture each', () => {
   it('has a fixture folder for every rule of the catalogue', () => {
     expect(rules.filter((id) => !existsSync(path.join(root, id)) && !producedElsewhere[id])).toEqual([]);
-    // Only ids an edition's writer alone reports may do without, and only when one is missing.
-    expect(Object.keys(producedElsewhere).filter((id) => (catalogue[id as RuleId] as RuleInfo).stage !== 'build' || existsSync(path.join(root, id)))).toEqual([]);
+    // Only ids an edition's writer or the preview alone reports may do without, and only when one is missing.
+    const withoutFixture = new Set<RuleInfo['stage']>(['build', 'preview']);
+    expect(Object.keys(producedElsewhere).filter((id) => !withoutFixture.has((catalogue[id as RuleId] as RuleInfo).stage) || existsSync(path.join(root, id)))).toEqual([]);
   });
 
   for (const ruleId of rules.filter((id) => !producedElsewhere[id])) {

@@ -1,5 +1,6 @@
 /**
- * `book preview` through a browser: a chapter is loaded, its file changed, and the change appears
+ * `book preview` of a copy of a small fixture book (tests/fixtures/proof-book/: invented sample
+ * text) through a browser: a chapter is loaded, its file changed, and the change appears
  * in the open page without a reload; a save that breaks the chapter shows its error while the last
  * good version stays; nothing outside the preview folder is served (raw `/../` requests); Ctrl-C
  * stops the command cleanly.
@@ -10,12 +11,19 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { VFile } from 'vfile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../scripts/browser.ts';
 import { startPreview, type PreviewServer } from '../scripts/preview/index.ts';
+import { failureMessages } from '../scripts/preview/site.ts';
+import { catalogue } from '../scripts/check/catalogue.ts';
+import { report } from '../scripts/check/messages.ts';
+import { BuildError } from '../scripts/errors.ts';
 
 const repo = path.resolve(import.meta.dirname, '..');
-const chapterFile = '03-zhumaniyazov-et-bisengaliev.md';
+const fixture = path.join(import.meta.dirname, 'fixtures', 'proof-book');
+/** A clean chapter that has a chapter before it (its title shows in that one's links). */
+const chapterFile = '02-la-riviere-d-exemple.md';
 
 let tmp: string;
 let manuscript: string;
@@ -25,7 +33,7 @@ let browser: Browser;
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'book-preview-'));
   manuscript = path.join(tmp, 'manuscript');
-  await cp(path.join(repo, 'manuscript'), manuscript, { recursive: true });
+  await cp(fixture, manuscript, { recursive: true });
   server = await startPreview({ manuscript, out: path.join(tmp, 'out'), port: 0 });
   browser = await launchBrowser();
 });
@@ -162,5 +170,46 @@ describe('book preview', () => {
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     await expect(fetch(url)).rejects.toThrow();
+  });
+});
+
+describe('why a rebuild failed (failureMessages)', () => {
+  const root = path.join(os.tmpdir(), 'livre');
+  const chapter = path.join(root, chapterFile);
+
+  it("gives the manuscript's own messages when a BuildError carries them, as errors", () => {
+    const file = new VFile({ path: chapter });
+    report(file, 'footnote-undefined', 'Note absente', { line: 3, column: 5 });
+    report(file, 'footnote-call-after-punctuation', 'Appel après le point', { line: 4, column: 2 });
+    const messages = failureMessages(new BuildError('The chapter cannot be built.', [file]), chapter, root);
+    expect(messages.map((m) => [m.file, m.line, m.ruleId, m.severity])).toEqual([
+      [chapterFile, 3, 'footnote-undefined', 'error'],
+      [chapterFile, 4, 'footnote-call-after-punctuation', 'error'],
+    ]);
+  });
+
+  it('gives one preview-failed message, from the catalogue, when nothing of the manuscript says why', () => {
+    const draftOnly = new VFile({ path: chapter });
+    report(draftOnly, 'todo-marker', 'À faire', { line: 2, column: 1 });
+    const cases: Array<[unknown, string, string]> = [
+      [new TypeError("Cannot read properties of undefined (reading 'children')"), chapter, "Cannot read properties of undefined (reading 'children')"],
+      [new BuildError('The layout stopped.'), chapter, 'The layout stopped'],
+      [new BuildError('Only draft states.', [draftOnly]), chapter, 'Only draft states'],
+      ['a thrown string', path.join(root, 'book.yaml'), 'a thrown string'],
+    ];
+    for (const [error, file, reason] of cases) {
+      const messages = failureMessages(error, file, root);
+      expect(messages).toHaveLength(1);
+      expect(messages[0]).toMatchObject({
+        file: path.basename(file),
+        line: 1,
+        column: 1,
+        ruleId: 'preview-failed',
+        severity: catalogue['preview-failed'].severity,
+        url: 'docs/check-rules.md#preview-failed',
+      });
+      expect(messages[0].message).toContain(`could not rebuild this ${file.endsWith('book.yaml') ? 'book' : 'chapter'}: ${reason}.`);
+      expect(messages[0].message).toContain('keeps its last good version');
+    }
   });
 });

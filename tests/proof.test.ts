@@ -1,14 +1,15 @@
 /**
- * `book proof` on a copy of the manuscript in a git repository made here, with corrections
- * (CriticMarkup), a broken note call and bad front matter left uncommitted: the proof HTML must carry
- * the proof line (status, date, commit, uncommitted changes) and the watermark on every page,
- * paragraph numbers in the margin, each check message at its place, editorial markers, and
- * corrections told apart by colour and by a cue that survives black and white. Opened in Chromium.
- * The proof PDF (the print edition's rendering with the proof stylesheet) is read with poppler.
+ * `book proof` on a copy of a small fixture book (tests/fixtures/proof-book/: invented sample text)
+ * in a git repository made here, its chapter with corrections (CriticMarkup), a broken note call,
+ * bad front matter and an editorial marker left uncommitted: the proof HTML must carry the proof
+ * line (status, date, commit, uncommitted changes) and the watermark on every page, paragraph
+ * numbers in the margin, each check message at its place, editorial markers, and corrections told
+ * apart by colour and by a cue that survives black and white. Opened in Chromium. The proof PDF (the
+ * print edition's rendering with the proof stylesheet) is read with poppler.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,8 +20,11 @@ import { launchBrowser } from '../scripts/browser.ts';
 import { buildProof, type ProofResult } from '../scripts/proof/index.ts';
 import { markProof } from '../scripts/proof/marks.ts';
 
-const repo = path.resolve(import.meta.dirname, '..');
-const chapter = '03-zhumaniyazov-et-bisengaliev.md';
+const fixture = path.join(import.meta.dirname, 'fixtures', 'proof-book');
+/** The chapter with corrections, a note call with no definition, bad front matter and a `:::todo`. */
+const chapter = '03-le-carnet-du-relieur.md';
+/** A clean chapter of several paragraphs. */
+const plain = '01-le-jardin-d-essai.md';
 const date = new Date('2025-11-23T12:00:00Z');
 
 let tmp: string;
@@ -31,22 +35,14 @@ let commit: string;
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'book-proof-'));
   const manuscript = path.join(tmp, 'manuscript');
-  await cp(path.join(repo, 'manuscript'), manuscript, { recursive: true });
+  await cp(fixture, manuscript, { recursive: true });
   const git = (...args: string[]) =>
     execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.org', '-c', 'commit.gpgsign=false', ...args], { cwd: tmp, encoding: 'utf8' });
   git('init', '-q');
-  git('add', '.');
+  // Everything but the chapter under correction is committed: its corrections are uncommitted changes.
+  git('add', '--', '.', `:!manuscript/${chapter}`);
   git('commit', '-q', '-m', 'manuscript');
   commit = git('rev-parse', '--short', 'HEAD').trim();
-
-  const file = path.join(manuscript, chapter);
-  let text = await readFile(file, 'utf8');
-  text = `---\nid: "pas un id"\n---\n\n${text}`;
-  text = text.replace('comme une autre figure essentielle', 'comme une {--autre--} figure {++tout à fait++} essentielle');
-  text = text.replace("il parlait couramment l'allemand", "il parlait {~~couramment~>parfaitement~~} l'allemand");
-  text = text.replace('Uteule Bisengaliev, professeur de mathématiques', '{==Uteule Bisengaliev, professeur de mathématiques==}{>>Mathématiques ou physique ?<<}');
-  text = text.replace('avait servi dans la cavalerie soviétique.', 'avait servi dans la cavalerie soviétique[^absente].');
-  await writeFile(file, text);
 
   result = await buildProof({ manuscript, out: path.join(tmp, 'build'), date });
   browser = await launchBrowser();
@@ -62,6 +58,13 @@ async function open(name: string): Promise<Page> {
   await page.goto(pathToFileURL(path.join(result.dir, name)).href);
   await page.evaluate(() => document.fonts.ready);
   return page;
+}
+
+/** The proof of the chapter read from `file` (a file name of the fixture). */
+function proofOf(file: string): ProofResult['chapters'][number] {
+  const index = result.book.chapters.findIndex((c) => path.basename(c.source.path) === file);
+  expect(index, file).toBeGreaterThan(-1);
+  return result.chapters[index];
 }
 
 describe('proof HTML edition', () => {
@@ -84,10 +87,11 @@ describe('proof HTML edition', () => {
   });
 
   it('numbers the paragraphs of each chapter in the margin', async () => {
-    const page = await open(`${result.chapters[2].id}.html`);
+    const numbered = proofOf(plain);
+    const page = await open(numbered.page);
     const numbers = await page.locator('[data-proof-para]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-proof-para')));
     expect(numbers).toEqual(numbers.map((_, i) => String(i + 1)));
-    expect(numbers.length).toBe(result.chapters[2].paragraphs);
+    expect(numbers.length).toBe(numbered.paragraphs);
     const third = page.locator('[data-proof-para="3"]');
     expect(await third.evaluate((el) => getComputedStyle(el, '::before').content)).toMatch(/^"§\u00a03"$/);
     // In the margin: left of the text.
@@ -101,12 +105,12 @@ describe('proof HTML edition', () => {
   });
 
   it('shows each check message at its place, beside the text', async () => {
-    const marked = result.chapters.find((c) => c.page.startsWith('03-'))!;
+    const marked = proofOf(chapter);
     const flag = marked.placed.find((m) => m.ruleId === 'footnote-undefined');
     expect(flag).toBeDefined();
     const page = await open(marked.page);
     const paragraph = page.locator(`p:has([id="${flag!.id}"])`);
-    expect(await paragraph.textContent()).toContain('cavalerie soviétique');
+    expect(await paragraph.textContent()).toContain('réparait aussi les bicyclettes');
     expect(await page.locator(`[id="${flag!.id}"] .proof-message`).textContent()).toMatch(/\[\^absente\].*\[footnote-undefined, l\. \d+\]/);
     const text = await page.locator('main').boundingBox();
     const message = await page.locator(`[id="${flag!.id}"] .proof-message`).boundingBox();
@@ -121,7 +125,7 @@ describe('proof HTML edition', () => {
   });
 
   it('shows corrections with colour and a cue that survives black and white', async () => {
-    const page = await open(result.chapters.find((c) => c.page.startsWith('03-'))!.page);
+    const page = await open(proofOf(chapter).page);
     const style = (selector: string) =>
       page.locator(selector).first().evaluate((el) => {
         const s = getComputedStyle(el);
@@ -163,7 +167,11 @@ describe('proof PDF', () => {
     const info = execFileSync('pdfinfo', [path.join(result.dir, 'book-proof.pdf')], { encoding: 'utf8' });
     expect(info).toMatch(/Page size:\s+59[45]\.\d+ x 84[12]\.\d+ pts \(A4\)/);
     const pages = pdftotext().split('\f').filter((page) => page.trim() !== '');
-    expect(pages.length).toBeGreaterThan(10);
+    // The fixture gives about 11 pages: half title, title, colophon and contents with the blank
+    // pages between them (6), the first chapter on two pages (a chapter opening and a page with a
+    // running head), a blank, the second and the third chapter on one page each. The bound leaves
+    // the print stylesheet free to move a page break.
+    expect(pages.length).toBeGreaterThanOrEqual(10);
     expect(pages.length).toBe(result.pdf!.pages);
     const line = `Épreuve · version de travail · 23 novembre 2025 · source ${commit}, modifications non validées`;
     for (const [i, page] of pages.entries()) expect(flat(page), `page ${i + 1}`).toContain(line);
@@ -171,7 +179,7 @@ describe('proof PDF', () => {
 
   it('puts paragraph numbers in the left margin and messages in the wide right margin', () => {
     const pages = pdftotext().split('\f');
-    const index = pages.findIndex((page) => flat(page).includes('soviétique[^absente]'));
+    const index = pages.findIndex((page) => flat(page).includes('bicyclettes[^absente]'));
     expect(index).toBeGreaterThan(-1);
     const n = String(index + 1);
     // A4 in points: the text block starts 27 mm (76.5 pt) from the left and is 119 mm (337 pt) wide.

@@ -14,10 +14,11 @@ export interface RuleInfo {
   description: string;
   /**
    * `build`: reported only while an edition is written (`book build`), never by `book check`;
-   * `resolve`: only by `book accept` and `book reject`. Absent: reported by `book check` (by a
-   * rule, or while the manuscript is loaded) and by every command that reads the manuscript.
+   * `resolve`: only by `book accept` and `book reject`; `preview`: only by `book preview`. Absent:
+   * reported by `book check` (by a rule, or while the manuscript is loaded) and by every command
+   * that reads the manuscript.
    */
-  stage?: 'build' | 'resolve';
+  stage?: 'build' | 'resolve' | 'preview';
   /** The edition whose writer reports it (the message's `source`); absent: `book`. */
   edition?: 'pdf' | 'epub';
   /**
@@ -88,6 +89,8 @@ export const catalogue = {
   'pdf-heading-at-foot': { severity: 'warning', stage: 'build', edition: 'pdf', fixed: true, description: 'A heading alone at the foot of a page.' },
   'pdf-browser-error': { severity: 'warning', stage: 'build', edition: 'pdf', fixed: true, description: 'Chromium reported a script error while Paged.js laid out the book.' },
   'pdf-request-failed': { severity: 'warning', stage: 'build', edition: 'pdf', fixed: true, description: 'The print document asked for a file that was refused (all must come from the build folder).' },
+  // `book preview` (scripts/preview/site.ts): the page keeps its last good version
+  'preview-failed': { severity: 'error', stage: 'preview', fixed: true, description: 'The preview could not rebuild a chapter (or the book) for a reason no message of the manuscript gives, an error of the tool: the page keeps its last good version.' },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleId = keyof typeof catalogue;
@@ -107,6 +110,7 @@ export function ruleInfo(id: RuleId): RuleInfo {
 export function fixedBecause(id: RuleId, setting: string): string | undefined {
   const info = ruleInfo(id);
   if (!info.fixed || setting === info.severity) return undefined;
+  if (info.stage === 'preview') return `is reported by the preview when it cannot rebuild a page: its severity (${info.severity}) cannot be set in book.yaml`;
   return info.stage === 'build'
     ? `is reported by the ${info.edition === 'pdf' ? 'PDF' : 'EPUB'} writer, after the checks: its severity (${info.severity}) cannot be set in book.yaml`
     : `stops the build when it is reported: its severity (${info.severity}) cannot be lowered or turned off in book.yaml`;

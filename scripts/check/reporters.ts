@@ -38,16 +38,20 @@ export function humanReport(files: VFile[], { quiet = false, color = false }: { 
   return reporter(withMessages, { quiet: true, color });
 }
 
+/** The tag of the ids only one command reports, in `book check --rules`. */
+const stageTags: Record<NonNullable<RuleInfo['stage']>, string> = { build: 'build', resolve: 'accept/reject', preview: 'preview' };
+
 /**
  * `book check --rules`: one line per id — id, default severity, then `[build]` for the ids only a
  * build reports (an edition's writer), `[accept/reject]` for those only these commands report,
- * `[fixed]` for those book.yaml cannot set, and what it guards.
+ * `[preview]` for those only `book preview` reports, `[fixed]` for those book.yaml cannot set, and
+ * what it guards.
  */
 export function rulesList(): string {
   return (Object.entries(catalogue) as Array<[string, RuleInfo]>)
     .filter(([, info]) => !info.retired)
     .map(([id, info]) => {
-      const tags = `${info.stage ? `[${info.stage === 'build' ? 'build' : 'accept/reject'}] ` : ''}${info.fixed ? '[fixed] ' : ''}`;
+      const tags = `${info.stage ? `[${stageTags[info.stage]}] ` : ''}${info.fixed ? '[fixed] ' : ''}`;
       return `${id.padEnd(34)} ${info.severity.padEnd(8)} ${tags}${info.description}\n`;
     })
     .join('');

@@ -26,7 +26,7 @@ import { parseMarkdown } from '../markdown/parse.ts';
 import { writeHtmlEdition, writeChapterPage, writeIndexPage } from '../output/html/index.ts';
 import { chapterHref } from '../model/outline.ts';
 import { BuildError } from '../errors.ts';
-import { diagnosticsOf } from '../check/index.ts';
+import { diagnosticsOf, report } from '../check/index.ts';
 import type { Book, Chapter } from '../model/index.ts';
 
 /** A message that keeps a page at its last good version: the one `Diagnostic` (scripts/check/messages.ts), its file relative to the manuscript. */
@@ -61,13 +61,25 @@ function toMessages(diagnostics: Diagnostic[], root: string): PreviewMessage[] {
     .map((d) => ({ ...d, file: path.relative(root, d.file) || d.file }));
 }
 
-function failureMessages(error: unknown, file: string, root: string): PreviewMessage[] {
+/**
+ * Why a rebuild of `file` (a chapter, or book.yaml for the whole book) failed: the messages of the
+ * files a BuildError carries, or, when nothing of the manuscript says why (an error of the tool),
+ * one `preview-failed` message at the top of the file.
+ */
+export function failureMessages(error: unknown, file: string, root: string): PreviewMessage[] {
   if (error instanceof BuildError && error.files.length) {
     const messages = toMessages(diagnosticsOf(error.files).map((d) => ({ ...d, severity: 'error' })), root);
     if (messages.length) return messages;
   }
   const reason = error instanceof Error ? error.message : String(error);
-  return [{ file: path.relative(root, file) || file, line: 1, column: 1, ruleId: 'build', severity: 'error', message: reason }];
+  const failed = new VFile({ path: file });
+  report(
+    failed,
+    'preview-failed',
+    `The preview could not rebuild this ${path.basename(file) === 'book.yaml' ? 'book' : 'chapter'}: ${reason.trim().replace(/\.$/, '') || 'no reason given'}. The page keeps its last good version; save the file again or restart \`book preview\`, and if this message stays, report it: it is an error of the tool, not of the manuscript.`,
+    { line: 1, column: 1 },
+  );
+  return toMessages(diagnosticsOf([failed]), root);
 }
 
 function citedKeys(tree: Root): string[] {
