@@ -160,6 +160,7 @@ export async function compileBook(options: CompileOptions): Promise<Book> {
     // The generated bibliography chapter carries no message of its own: its file is not listed.
     files: [...manuscript.files, ...citations.bibliography.files, ...files],
     bibliography: citations.bibliography,
+    locatorTerms: citations.locatorTerms,
     names: manuscript.names,
     // What every edition shares, computed once here (scripts/model, scripts/i18n).
     outline: bookOutline(chapters, manuscript.meta),

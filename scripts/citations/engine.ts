@@ -75,8 +75,7 @@ export function createEngine(options: EngineOptions): Engine {
  * that ends with one keeps its period when pandoc's rules drop the layout's final period.
  */
 export function abbreviatedTerms(engine: Engine): string[] {
-  // terms[name][form] is a string or [singular, plural] (citeproc-js's parsed locale).
-  const terms = (engine as unknown as { locale: Record<string, { terms: Record<string, Record<string, unknown>> }> }).locale[engine.opt.lang]?.terms ?? {};
+  const terms = localeTerms(engine);
   const found = new Set<string>(['et al.', 'etc.']);
   for (const forms of Object.values(terms)) {
     for (const value of Object.values(forms ?? {})) {
@@ -84,4 +83,12 @@ export function abbreviatedTerms(engine: Engine): string[] {
     }
   }
   return [...found];
+}
+
+/**
+ * The terms of the engine's locale, the style's `<locale>` overrides merged in: `terms[name][form]`
+ * is a string or `[singular, plural]` (citeproc-js's parsed locale).
+ */
+export function localeTerms(engine: Engine): Record<string, Record<string, unknown> | undefined> {
+  return (engine as unknown as { locale: Record<string, { terms: Record<string, Record<string, unknown>> }> }).locale[engine.opt.lang]?.terms ?? {};
 }

@@ -18,7 +18,8 @@ import { slug } from '../render/chapter-hast.ts';
 import type { CitationSetting, CitationSources } from '../manuscript/citation-sources.ts';
 import { loadBibliography } from './bibliography.ts';
 import { findLocale, findStyle, cslTemplateDir, systemCslDir } from './resources.ts';
-import { abbreviatedTerms, createEngine } from './engine.ts';
+import { abbreviatedTerms, createEngine, localeTerms } from './engine.ts';
+import { locatorTermsOf, type LocatorTerms } from './locator.ts';
 import { CitationRenderer } from './render-citations.ts';
 import { htmlToHast } from './citeproc-hast.ts';
 import type { Bibliography, RenderedBibliographyData, CslItem } from './types.ts';
@@ -27,6 +28,8 @@ export type { Bibliography, BibliographyEntry, BibliographyProblem, RenderedCite
 
 export interface CitationStage {
   bibliography: Bibliography;
+  /** The locator terms of the book's CSL locale, the style's own included (locator.ts). */
+  locatorTerms: LocatorTerms;
   /** Render one chapter's citations; call in book order, after typography and before numberNotes. */
   renderChapter(tree: Root, chapterId: string): void;
   /**
@@ -114,18 +117,20 @@ export async function loadCitations(sources: CitationSources, trees: Root[], opt
   const locales = new Map<string, string>([[locale.tag, locale.text]]);
   if (fallback?.problem === undefined && fallback) locales.set('en-US', fallback.text);
 
-  if (options.render === false) {
-    return { bibliography, renderChapter: () => undefined, bibliographyChapter: () => undefined };
-  }
-
   const registered = citedKeys(trees, options.skipTodos).filter((key) => bibliography.byId.has(key));
   const items = new Map<string, CslItem>(registered.map((key) => [key, bibliography.byId.get(key)!.item]));
   let engine: ReturnType<typeof createEngine>;
   try {
+    // Made for the checks too: the locale's locator terms (with the style's own) tell a locator from a suffix.
     engine = createEngine({ style: style.text, locales, lang: locale.tag, items, bookLang: options.bookLang });
   } catch {
     // citeproc-js's own message may quote the file: it is not repeated.
     throw settingError(sources.csl, 'CSL style', `CSL style \`${sources.csl.value}\`${alsoPath(sources.csl.value, style.path)} or locale \`${sources.locale.value}\` cannot be read by citeproc-js: it is not valid CSL 1.0; check it against the CSL schema or choose a shipped style`);
+  }
+  const locatorTerms = locatorTermsOf(localeTerms(engine));
+
+  if (options.render === false) {
+    return { bibliography, locatorTerms, renderChapter: () => undefined, bibliographyChapter: () => undefined };
   }
   if (registered.length) engine.updateItems(registered);
 
@@ -153,10 +158,12 @@ export async function loadCitations(sources: CitationSources, trees: Root[], opt
     bibliography: renderBibliography,
     abbreviations: abbreviatedTerms(engine),
     leadingTerms: ['ibid', 'op-cit', 'loc-cit'].map((term) => engine.getTerm(term)).filter(Boolean),
+    locatorTerms,
   });
 
   return {
     bibliography,
+    locatorTerms,
     renderChapter: (tree, chapterId) => renderer.renderChapter(tree, chapterId),
     bibliographyChapter(chapterIds) {
       if (renderer.bibliographyPlaced || registered.length === 0) return undefined;

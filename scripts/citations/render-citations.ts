@@ -27,6 +27,7 @@ import { visit } from '../tree/visit.ts';
 import { normaliseLabel } from '../transforms/number-notes.ts';
 import { restoreEscapes } from '../markdown/escapes.ts';
 import type { RenderedBibliographyData, RenderedCiteData } from './types.ts';
+import { splitLocator, type LocatorTerms } from './locator.ts';
 import { capitalizeFirst, endsWithPeriod, lowercaseLeadingTerm, removeFinalPeriod } from './citeproc-hast.ts';
 
 export interface CitationRendererOptions {
@@ -41,6 +42,8 @@ export interface CitationRendererOptions {
   abbreviations: readonly string[];
   /** Terms citeproc-js capitalises when they open a citation (`ibid.`, `op. cit.`). */
   leadingTerms: readonly string[];
+  /** The locator terms of the locale (locator.ts). */
+  locatorTerms: LocatorTerms;
 }
 
 interface Occurrence {
@@ -71,18 +74,21 @@ export class CitationRenderer {
     this.noteStyle = options.engine.opt.xclass === 'note';
   }
 
-  private itemOf(citation: CitationItem, authorInText: boolean, last: boolean): CslCitationItem {
+  private itemOf(citation: CitationItem, last: boolean): CslCitationItem {
     const item: CslCitationItem = { id: citation.key };
-    if (citation.locator) {
-      item.locator = restoreEscapes(citation.locator);
-      item.label = citation.label ?? 'page';
+    // The locator is read out of the suffix with the locale's terms, as pandoc does (locator.ts).
+    const { locator, suffix } = splitLocator(restoreEscapes(citation.suffix), this.options.locatorTerms);
+    if (locator) {
+      item.locator = locator.locator;
+      item.label = locator.label;
     }
     if (citation.prefix) item.prefix = restoreEscapes(citation.prefix);
-    if (citation.suffix) item.suffix = restoreEscapes(citation.suffix);
+    if (suffix) item.suffix = suffix;
     // citeproc-js lets a suffix's final period swallow the `;` before the next work
     // (`21 et suiv. Smith`); a case-protected span keeps both, as pandoc prints them.
     if (item.suffix && !last && item.suffix.endsWith('.')) item.suffix = `${item.suffix.slice(0, -1)}<span class="nocase">.</span>`;
-    if (citation.suppressAuthor || authorInText) item['suppress-author'] = true;
+    // `@a [-@b; @c]`: the author in the text is `a`'s; `b` is suppressed as asked, `c` keeps its own.
+    if (citation.suppressAuthor || citation.authorInText) item['suppress-author'] = true;
     return item;
   }
 
@@ -141,8 +147,7 @@ export class CitationRenderer {
     const pre: Array<[string, number]> = [];
     const byIndex: Occurrence[] = [];
     occurrences.forEach((occurrence, i) => {
-      const authorInText = isAuthorInText(occurrence.cite);
-      const items = occurrence.cite.citations.filter((c) => known.has(c.key)).map((c, i, all) => this.itemOf(c, authorInText, i === all.length - 1));
+      const items = occurrence.cite.citations.filter((c) => known.has(c.key)).map((c, i, all) => this.itemOf(c, i === all.length - 1));
       if (items.length === 0) return;
       const citation: Citation = {
         citationID: `${this.chapters}:${chapterId}:${i}`,
