@@ -114,7 +114,7 @@ export function compileChapter(
   frenchTypography(tree, lang);
   if (!options.showTodos) removeTodos(tree);
   // Citations before numbering: in a note style they become notes numbered with the author's.
-  options.citations?.renderChapter(tree, id);
+  options.citations?.renderChapter(tree, id, lang);
   numberNotes(tree);
   const heading = firstHeading(tree);
   restoreEscapesInTree(tree);

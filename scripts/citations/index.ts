@@ -31,7 +31,7 @@ export interface CitationStage {
   /** The locator terms of the book's CSL locale, the style's own included (locator.ts). */
   locatorTerms: LocatorTerms;
   /** Render one chapter's citations; call in book order, after typography and before numberNotes. */
-  renderChapter(tree: Root, chapterId: string): void;
+  renderChapter(tree: Root, chapterId: string, lang?: string): void;
   /**
    * After every chapter: when works are cited and no chapter has `::bibliography`, a generated
    * back-matter chapter that holds the bibliography (compiled like any chapter).
@@ -94,6 +94,8 @@ export interface CitationOptions {
    * checks read the parsed chapters and the bibliography, never the rendered notes.
    */
   render?: boolean;
+  /** book.yaml `notes-after-punctuation` (pandoc's metadata): overrides the language's custom. */
+  notesAfterPunctuation?: boolean;
 }
 
 export async function loadCitations(sources: CitationSources, trees: Root[], options: CitationOptions): Promise<CitationStage> {
@@ -164,7 +166,9 @@ export async function loadCitations(sources: CitationSources, trees: Root[], opt
   return {
     bibliography,
     locatorTerms,
-    renderChapter: (tree, chapterId) => renderer.renderChapter(tree, chapterId),
+    // The note calls follow the language of the chapter, unless book.yaml says for the whole book.
+    renderChapter: (tree, chapterId, lang = options.bookLang) =>
+      renderer.renderChapter(tree, chapterId, { notesAfterPunctuation: options.notesAfterPunctuation ?? labelsFor(lang).notesAfterPunctuation }),
     bibliographyChapter(chapterIds) {
       if (renderer.bibliographyPlaced || registered.length === 0) return undefined;
       const title = labelsFor(options.bookLang).bibliography;

@@ -30,6 +30,14 @@ import type { RenderedBibliographyData, RenderedCiteData } from './types.ts';
 import { splitLocator, type LocatorTerms } from './locator.ts';
 import { capitalizeFirst, endsWithPeriod, lowercaseLeadingTerm, removeFinalPeriod } from './citeproc-hast.ts';
 
+/** Where the note calls of citations go against the punctuation (scripts/i18n `notesAfterPunctuation`). */
+export interface NotePlacement {
+  notesAfterPunctuation: boolean;
+}
+
+/** citeproc-js's placeholder for a citation that renders empty (citeproc.js, `CSL.getCitationCluster`). */
+const noPrintedForm = /\[NO_PRINTED_FORM\]/g;
+
 export interface CitationRendererOptions {
   engine: Engine;
   /** Ids the engine knows (registered bibliography entries). */
@@ -137,7 +145,7 @@ export class CitationRenderer {
   }
 
   /** Render the citations of one chapter (after typography, before `numberNotes`). */
-  renderChapter(tree: Root, chapterId: string): void {
+  renderChapter(tree: Root, chapterId: string, placement: NotePlacement = { notesAfterPunctuation: false }): void {
     const { occurrences, bibliographies } = this.collect(tree);
     const { engine, known } = this.options;
     this.chapters += 1;
@@ -159,11 +167,13 @@ export class CitationRenderer {
       byIndex.push(occurrence);
       occurrence.citation = citation;
       // A later citation can change an earlier one (disambiguation): keep the last word.
-      for (const [index, html] of updates) byIndex[index].html = html;
+      // A citation with nothing left to print (`[-@a]` where the short form is the author alone):
+      // citeproc-js says `[NO_PRINTED_FORM]`, pandoc prints nothing.
+      for (const [index, html] of updates) byIndex[index].html = html.replace(noPrintedForm, '');
     });
 
     const generated: FootnoteDefinition[] = [];
-    occurrences.forEach((occurrence, i) => this.place(occurrence, `citation-note-${i + 1}`, generated));
+    occurrences.forEach((occurrence, i) => this.place(occurrence, `citation-note-${i + 1}`, generated, placement));
     if (generated.length) tree.children.push(...(generated as RootContent[]));
 
     for (const node of bibliographies) {
@@ -188,7 +198,7 @@ export class CitationRenderer {
     if (html === undefined) {
       html = this.options.engine
         .makeCitationCluster([{ id: first.id, 'author-only': true, position }])
-        .replace('[NO_PRINTED_FORM]', '')
+        .replace(noPrintedForm, '')
         // citeproc-js keeps the delimiter that followed the names in the full form (`Jean Dupont,`).
         .replace(/[\s,;:\u00a0\u202f]+$/, '');
       this.authorCache.set(key, html);
@@ -208,7 +218,7 @@ export class CitationRenderer {
     return marks.length ? [...marks, { type: 'text', value: '; ' }, ...known] : known;
   }
 
-  private place(occurrence: Occurrence, noteId: string, generated: FootnoteDefinition[]): void {
+  private place(occurrence: Occurrence, noteId: string, generated: FootnoteDefinition[], placement: NotePlacement): void {
     const { cite, parent } = occurrence;
     const author = isAuthorInText(cite) ? this.authorOnly(occurrence) : [];
     const authorInText = author.length > 0;
@@ -237,11 +247,19 @@ export class CitationRenderer {
         data: { citation: true } as FootnoteDefinition['data'],
       });
       if (authorInText) {
+        // pandoc 2.17 leaves the call right after the name, before any punctuation (« Jean Dupont¹, »).
         siblings.splice(index, 1, withRendering(author), reference);
       } else {
+        // pandoc's mvPunct: in English the punctuation that follows moves before the call
+        // (« text [@a]. » → « text.¹ »); in French the call stays before it (« texte¹. »).
+        const next = siblings[index + 1];
+        const punctuation = placement.notesAfterPunctuation && next?.type === 'text' ? (/^\p{P}+/u.exec(next.value)?.[0] ?? '') : '';
+        if (punctuation) (next as Text).value = (next as Text).value.slice(punctuation.length);
         const before = siblings[index - 1];
         if (before?.type === 'text') before.value = before.value.replace(/[ \t\n\u00a0\u202f]+$/, '');
-        siblings[index] = reference;
+        if (punctuation && before?.type === 'text') before.value += punctuation;
+        else if (punctuation) siblings.splice(index, 0, { type: 'text', value: punctuation });
+        siblings[siblings.indexOf(cite as never)] = reference;
       }
       return;
     }
