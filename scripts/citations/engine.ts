@@ -92,3 +92,8 @@ export function abbreviatedTerms(engine: Engine): string[] {
 export function localeTerms(engine: Engine): Record<string, Record<string, unknown> | undefined> {
   return (engine as unknown as { locale: Record<string, { terms: Record<string, Record<string, unknown>> }> }).locale[engine.opt.lang]?.terms ?? {};
 }
+
+/** An option of the engine's locale (`punctuation-in-quote`…), as citeproc-js parsed it. */
+export function localeOption(engine: Engine, name: string): unknown {
+  return (engine as unknown as { locale: Record<string, { opts?: Record<string, unknown> }> }).locale[engine.opt.lang]?.opts?.[name];
+}

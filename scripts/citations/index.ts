@@ -18,7 +18,7 @@ import { slug } from '../render/chapter-hast.ts';
 import type { CitationSetting, CitationSources } from '../manuscript/citation-sources.ts';
 import { loadBibliography } from './bibliography.ts';
 import { findLocale, findStyle, cslTemplateDir, systemCslDir } from './resources.ts';
-import { abbreviatedTerms, createEngine, localeTerms } from './engine.ts';
+import { abbreviatedTerms, createEngine, localeOption, localeTerms } from './engine.ts';
 import { locatorTermsOf, type LocatorTerms } from './locator.ts';
 import { CitationRenderer } from './render-citations.ts';
 import { htmlToHast } from './citeproc-hast.ts';
@@ -161,6 +161,7 @@ export async function loadCitations(sources: CitationSources, trees: Root[], opt
     abbreviations: abbreviatedTerms(engine),
     leadingTerms: ['ibid', 'op-cit', 'loc-cit'].map((term) => engine.getTerm(term)).filter(Boolean),
     locatorTerms,
+    punctuationInQuote: localeOption(engine, 'punctuation-in-quote') === true,
   });
 
   return {

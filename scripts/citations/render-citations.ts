@@ -52,6 +52,8 @@ export interface CitationRendererOptions {
   leadingTerms: readonly string[];
   /** The locator terms of the locale (locator.ts). */
   locatorTerms: LocatorTerms;
+  /** The locale's `punctuation-in-quote` option. */
+  punctuationInQuote: boolean;
 }
 
 interface Occurrence {
@@ -169,7 +171,7 @@ export class CitationRenderer {
       // A later citation can change an earlier one (disambiguation): keep the last word.
       // A citation with nothing left to print (`[-@a]` where the short form is the author alone):
       // citeproc-js says `[NO_PRINTED_FORM]`, pandoc prints nothing.
-      for (const [index, html] of updates) byIndex[index].html = html.replace(noPrintedForm, '');
+      for (const [index, html] of updates) byIndex[index].html = this.punctuationInQuote(html.replace(noPrintedForm, ''));
     });
 
     const generated: FootnoteDefinition[] = [];
@@ -181,6 +183,15 @@ export class CitationRenderer {
       node.data = { ...(node.data ?? {}), ...data };
       this.bibliographyPlaced = true;
     }
+  }
+
+  /**
+   * A locale with `punctuation-in-quote` (American English) puts a comma or period that follows a
+   * closing quotation mark inside it; citeproc-js does so for its own delimiters but not for an
+   * item's suffix (`, s 3` after a title in quotes), which pandoc's citeproc moves too.
+   */
+  private punctuationInQuote(html: string): string {
+    return this.options.punctuationInQuote ? html.replace(/\u201d([.,])/g, '$1\u201d') : html;
   }
 
   /**

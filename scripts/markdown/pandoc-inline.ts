@@ -261,7 +261,8 @@ function matchConstruct(node: Text, following: PhrasingContent[], context: Conte
       // After a suffix alone, pandoc's `bareloc` wants no `[` or `(` after the bracket (a link).
       const textualCitations = first ? parseTextualCitation(first, text) : undefined;
       const isBareloc = textualCitations !== undefined && parseBracketedCitation(text) === undefined;
-      const citations = textualCitations && !(isBareloc && /^[[(]/.test(closeNode.value.slice(end))) ? textualCitations : parseBracketedCitation(text);
+      const following = context.source[pointIn(closeNode, end, context)?.offset ?? -1] ?? closeNode.value[end] ?? '';
+      const citations = textualCitations && !(isBareloc && /^[[(]/.test(following)) ? textualCitations : parseBracketedCitation(text);
       if (citations) {
         const cite: Cite = { type: 'cite', value: '', citations };
         made = cite;
