@@ -117,7 +117,8 @@ function findClose(open: Text, openIndex: number, following: PhrasingContent[]):
 
 /** Bare `@key` in a text node (`@key [p. 3]` and `@key [-@b; @c]` are found with the brackets, in matchConstruct). */
 function splitBareCitations(node: Text, context: Context): PhrasingContent[] {
-  const pattern = new RegExp(String.raw`(^|[\s(\u00a0\u202f])${citationKeyPattern}`, 'gu');
+  // pandoc's notAfterString: `@` right after a word is an address, not a key; after `(` or `[` it is a key.
+  const pattern = new RegExp(String.raw`(^|[\s([\u00a0\u202f])${citationKeyPattern}`, 'gu');
   const out: PhrasingContent[] = [];
   let last = 0;
   for (const match of node.value.matchAll(pattern)) {
