@@ -140,6 +140,7 @@ export async function compileBook(options: CompileOptions): Promise<Book> {
     bookLang: manuscript.meta.language,
     skipTodos: !showTodos,
     render: options.renderCitations,
+    files,
   });
   // Chapter ids first, all of them, in book order: element ids must then avoid every chapter's.
   const fronts = files.map((file, i) => readFrontMatter(trees[i], file));

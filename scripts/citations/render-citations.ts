@@ -44,8 +44,8 @@ export interface CitationRendererOptions {
   known: ReadonlySet<string>;
   /** HTML of citeproc-js → hast. */
   toHast: (html: string) => ElementContent[];
-  /** The rendered bibliography, made once when first asked for. */
-  bibliography: () => RenderedBibliographyData;
+  /** The rendered bibliography (or one of its sections), made once when first asked for. */
+  bibliography: (section?: string) => RenderedBibliographyData;
   /** Terms ending with a period (`ibid.`), see engine.ts. */
   abbreviations: readonly string[];
   /** Terms citeproc-js capitalises when they open a citation (`ibid.`, `op. cit.`). */
@@ -54,6 +54,11 @@ export interface CitationRendererOptions {
   locatorTerms: LocatorTerms;
   /** The locale's `punctuation-in-quote` option. */
   punctuationInQuote: boolean;
+  /**
+   * The citation layout's prefix and suffix, when citeproc-js leaves them out: it does so when it
+   * wraps each work in a link (`link-citations`); pandoc prints them outside the links.
+   */
+  layoutAffixes?: { prefix: string; suffix: string };
 }
 
 interface Occurrence {
@@ -65,6 +70,8 @@ interface Occurrence {
   inNote: boolean;
   /** Opens a note made of one paragraph (pandoc then leaves it without parentheses). */
   opensNote: boolean;
+  /** After a heading of class `reset-citation-positions` (pandoc 3): positions restart here. */
+  resetBefore?: boolean;
   citation?: Citation;
   html?: string;
 }
@@ -114,8 +121,10 @@ export class CitationRenderer {
     const bibliographies: LeafDirective[] = [];
     const numbered = new Set<string>();
     let notes = 0;
+    let reset = false;
     const walk = (node: Parents, note?: { number: number; definition: FootnoteDefinition }) => {
       for (const child of node.children) {
+        if (child.type === 'heading' && classesOf(child).includes('reset-citation-positions')) reset = true;
         if (child.type === 'footnoteDefinition') continue; // met at its first call
         if (child.type === 'footnoteReference') {
           const id = normaliseLabel(child.identifier);
@@ -132,7 +141,8 @@ export class CitationRenderer {
           const noteIndex = !this.noteStyle ? 0 : inNote ? note.number : ++notes;
           const opensNote =
             inNote && note.definition.children.length === 1 && note.definition.children[0] === node && node.type === 'paragraph' && node.children[0] === child;
-          occurrences.push({ cite: child, parent: node, noteIndex, inNote, opensNote });
+          occurrences.push({ cite: child, parent: node, noteIndex, inNote, opensNote, resetBefore: reset });
+          reset = false;
           continue;
         }
         if (child.type === 'leafDirective' && child.name === 'bibliography') {
@@ -154,9 +164,14 @@ export class CitationRenderer {
 
     // citationsPre holds this chapter's citations only: positions (ibid., subsequent) restart with
     // each chapter. Every work was registered beforehand (CSL.ASSUME_ALL_ITEMS_REGISTERED).
-    const pre: Array<[string, number]> = [];
-    const byIndex: Occurrence[] = [];
+    let pre: Array<[string, number]> = [];
+    let byIndex: Occurrence[] = [];
     occurrences.forEach((occurrence, i) => {
+      // `# Partie {.reset-citation-positions}`: the first citation after it is given in full again (pandoc 3).
+      if (occurrence.resetBefore) {
+        pre = [];
+        byIndex = [];
+      }
       const items = occurrence.cite.citations.filter((c) => known.has(c.key)).map((c, i, all) => this.itemOf(c, i === all.length - 1));
       if (items.length === 0) return;
       const citation: Citation = {
@@ -171,7 +186,7 @@ export class CitationRenderer {
       // A later citation can change an earlier one (disambiguation): keep the last word.
       // A citation with nothing left to print (`[-@a]` where the short form is the author alone):
       // citeproc-js says `[NO_PRINTED_FORM]`, pandoc prints nothing.
-      for (const [index, html] of updates) byIndex[index].html = this.punctuationInQuote(html.replace(noPrintedForm, ''));
+      for (const [index, html] of updates) byIndex[index].html = this.punctuationInQuote(this.withAffixes(html.replace(noPrintedForm, '')));
     });
 
     const generated: FootnoteDefinition[] = [];
@@ -179,7 +194,10 @@ export class CitationRenderer {
     if (generated.length) tree.children.push(...(generated as RootContent[]));
 
     for (const node of bibliographies) {
-      const data: RenderedBibliographyData = this.bibliographyPlaced ? { ...this.options.bibliography(), entries: withoutIds(this.options.bibliography().entries) } : this.options.bibliography();
+      // `::bibliography{section="Sources"}`: one section of it (book.yaml `bibliography-sections`).
+      const section = typeof node.attributes?.section === 'string' ? node.attributes.section : undefined;
+      const whole = this.options.bibliography(section);
+      const data: RenderedBibliographyData = this.bibliographyPlaced && section === undefined ? { ...whole, entries: withoutIds(whole.entries) } : whole;
       node.data = { ...(node.data ?? {}), ...data };
       this.bibliographyPlaced = true;
     }
@@ -190,6 +208,13 @@ export class CitationRenderer {
    * closing quotation mark inside it; citeproc-js does so for its own delimiters but not for an
    * item's suffix (`, s 3` after a title in quotes), which pandoc's citeproc moves too.
    */
+  private withAffixes(html: string): string {
+    const affixes = this.options.layoutAffixes;
+    if (!affixes || html === '') return html;
+    const suffix = affixes.suffix && html.replace(/<[^>]*>/g, '').endsWith(affixes.suffix) ? '' : affixes.suffix;
+    return `${affixes.prefix}${html}${suffix}`;
+  }
+
   private punctuationInQuote(html: string): string {
     return this.options.punctuationInQuote ? html.replace(/\u201d([.,])/g, '$1\u201d') : html;
   }
@@ -300,6 +325,12 @@ export class CitationRenderer {
       (next as Text).value = next.value.slice(1);
     }
   }
+}
+
+/** The classes a heading carries (`## Titre {.reset-citation-positions}`, markdown/pandoc-inline.ts). */
+function classesOf(node: { data?: unknown }): string[] {
+  const className = (node.data as { hProperties?: { className?: unknown } } | undefined)?.hProperties?.className;
+  return Array.isArray(className) ? className.map(String) : typeof className === 'string' ? className.split(/\s+/) : [];
 }
 
 /** A second `::bibliography` repeats the entries without their ids (ids are unique in a book). */

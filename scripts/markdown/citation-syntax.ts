@@ -12,7 +12,7 @@
  */
 import type { Cite, CitationItem } from './types.ts';
 
-const keyBody = String.raw`[\p{L}\p{N}_](?:[\p{L}\p{N}_]|[:.#$%&\-+?<>~/](?=[\p{L}\p{N}_]))*`;
+export const keyBody = String.raw`[\p{L}\p{N}_](?:[\p{L}\p{N}_]|[:.#$%&\-+?<>~/](?=[\p{L}\p{N}_]))*`;
 /** A key with its `@`, optionally braced, optionally preceded by `-` (author suppressed). */
 export const citationKeyPattern = String.raw`(-?)@(?:\{([^{}\s]+)\}|(${keyBody}))`;
 
@@ -65,3 +65,9 @@ export function parseTextualCitation(first: CitationItem, inner: string): Citati
 
 /** `@key says…` (alone or followed by a bracketed list): the first author named in the running text. */
 export const isAuthorInText = (cite: Cite): boolean => cite.citations.length > 0 && cite.citations[0].authorInText;
+
+/** The keys a `nocite` value names (`@a @b`, `@*` for every work), in order. */
+export function nociteKeys(text: string): string[] {
+  const pattern = new RegExp(String.raw`(?:^|[^\p{L}\p{N}_])@(?:(\*)|\{([^{}\s]+)\}|(${keyBody}))`, 'gu');
+  return [...text.matchAll(pattern)].map(([, all, braced, bare]) => all ?? braced ?? bare);
+}

@@ -86,6 +86,9 @@ export const citationUnusedEntry = bookRule('citation-unused-entry', (book, repo
   const bibliography = book.bibliography;
   if (!bibliography) return;
   const cited = citedKeys(book);
+  // `nocite` lists works without citing them (pandoc); `@*` lists them all.
+  if (bibliography.nocite?.includes('*')) return;
+  for (const key of bibliography.nocite ?? []) cited.add(key);
   for (const entry of bibliography.entries) {
     if (bibliography.byId.get(entry.id) !== entry || cited.has(entry.id)) continue;
     report(`Entry \`${entry.id}\` is never cited; cite it as \`[@${entry.id}]\` or remove it from ${fileName(entry)}`, entry.place, entry.file);
