@@ -42,7 +42,7 @@ interface Given {
 }
 
 /** The citation keys of a chapter's front matter, validated; other keys are the chapter's own. */
-function frontMatterMetadata(tree: Root, file: VFile): Given | undefined {
+function frontMatterMetadata(tree: Root, file: VFile | undefined): Given | undefined {
   const node = tree.children[0];
   if (!node || node.type !== 'yaml') return undefined;
   let data: unknown;
@@ -57,7 +57,7 @@ function frontMatterMetadata(tree: Root, file: VFile): Given | undefined {
   const result = citationMetadataSchema.safeParse(own);
   if (!result.success) {
     for (const issue of result.error.issues) {
-      report(file, 'front-matter-invalid', `Invalid value in the front matter: \`${issue.path.join('.')}\`: ${issue.message}; see docs/citations.md for pandoc's citation metadata`, node.position);
+      if (file) report(file, 'front-matter-invalid', `Invalid value in the front matter: \`${issue.path.join('.')}\`: ${issue.message}; see docs/citations.md for pandoc's citation metadata`, node.position);
     }
     return undefined;
   }
@@ -65,7 +65,8 @@ function frontMatterMetadata(tree: Root, file: VFile): Given | undefined {
 }
 
 export function citationMetadata(sources: CitationSources, trees: readonly Root[], files: readonly (VFile | undefined)[]): BookCitationMetadata {
-  const chapters = trees.flatMap((tree, i) => (files[i] ? [frontMatterMetadata(tree, files[i]!)].filter((g): g is Given => g !== undefined) : []));
+  // Without the chapter files (the live preview), the metadata is read but nothing is reported.
+  const chapters = trees.flatMap((tree, i) => [frontMatterMetadata(tree, files[i])].filter((g): g is Given => g !== undefined));
   const book: Given = { metadata: sources.metadata, file: sources.namedAt?.([]).file, place: (p) => sources.namedAt?.(p).place };
   // The first definition wins: the chapters' (the document's own), then book.yaml (a metadata file).
   const ordered = [...chapters, book];
