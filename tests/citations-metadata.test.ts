@@ -65,6 +65,10 @@ describe('pandoc’s citation metadata', () => {
     const all = await compileBook({ manuscript: await manuscript({ 'book.yaml': bookYaml(), 'bibliography.json': works, 'a.md': "---\nnocite: '@*'\n---\n# A\n\nTexte [@livre-a].\n" }) });
     expect(entryIds(all)).toEqual(['ref-archive-c', 'ref-motcle-d', 'ref-livre-a', 'ref-livre-b']);
     expect(checkBook(all).filter((d) => d.ruleId === 'citation-unused-entry')).toEqual([]);
+
+    // A key that is not in the bibliography: citation-unknown-key at the place of `nocite`.
+    const unknown = await compileBook({ manuscript: await manuscript({ 'book.yaml': bookYaml("nocite: '@livre-a @inconnu'\n"), 'bibliography.json': works, 'a.md': '# A\n' }) });
+    expect(checkBook(unknown).filter((d) => d.ruleId === 'citation-unknown-key').map((d) => [path.basename(d.file), d.line, d.message.split(' in ')[0]])).toEqual([['book.yaml', 4, 'Key `@inconnu`']]);
   });
 
   it('reads inline references from book.yaml and from front matter, and reports a bad one at its place', async () => {

@@ -20,7 +20,7 @@ import { loadBibliography } from './bibliography.ts';
 import { findLocale, findStyle, cslTemplateDir, systemCslDir } from './resources.ts';
 import { abbreviatedTerms, createEngine, layoutAffixes, localeOption, localeTerms } from './engine.ts';
 import { locatorTermsOf, type LocatorTerms } from './locator.ts';
-import { addInlineReferences, citationMetadata } from './metadata.ts';
+import { addInlineReferences, citationMetadata, reportUnknownNocite } from './metadata.ts';
 import type { BibliographySection } from '../config/citation-metadata.ts';
 import { CitationRenderer } from './render-citations.ts';
 import { htmlToHast } from './citeproc-hast.ts';
@@ -146,6 +146,7 @@ export async function loadCitations(sources: CitationSources, trees: Root[], opt
   const metadata = citationMetadata(sources, trees, options.files ?? []);
   addInlineReferences(bibliography, metadata.references);
   bibliography.nocite = metadata.nocite;
+  reportUnknownNocite(bibliography, metadata);
   // Cited works, then those `nocite` lists (`@*`: every entry), as pandoc registers them.
   const listed = metadata.nocite.includes('*') ? [...bibliography.byId.keys()] : metadata.nocite;
   const registered = [...new Set([...citedKeys(trees, options.skipTodos), ...listed])].filter((key) => bibliography.byId.has(key));

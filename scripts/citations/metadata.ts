@@ -27,6 +27,8 @@ export interface InlineReference {
 export interface BookCitationMetadata {
   /** Keys named by `nocite`, in order; `*` for every work. */
   nocite: string[];
+  /** Where each `nocite` is given, for a message about a key not in the bibliography. */
+  nociteGiven: Array<{ keys: string[]; file: VFile; place: Point }>;
   suppressBibliography: boolean;
   linkCitations: boolean;
   referenceSectionTitle?: string;
@@ -72,9 +74,14 @@ export function citationMetadata(sources: CitationSources, trees: readonly Root[
   const ordered = [...chapters, book];
   const first = <K extends keyof CitationMetadata>(key: K): CitationMetadata[K] | undefined => ordered.find((g) => g.metadata[key] !== undefined)?.metadata[key];
   const all = [book, ...chapters];
-  const nocite = all.flatMap((g) => {
+  const keysOf = (g: Given) => {
     const value = g.metadata.nocite;
     return value === undefined ? [] : (Array.isArray(value) ? value : [value]).flatMap(nociteKeys);
+  };
+  const nocite = all.flatMap(keysOf);
+  const nociteGiven = all.flatMap((g) => {
+    const place = g.place?.(['nocite']);
+    return g.file && place && keysOf(g).length ? [{ keys: keysOf(g), file: g.file, place }] : [];
   });
   const references = all.flatMap((g) =>
     (g.metadata.references ?? []).flatMap((value, i): InlineReference[] => {
@@ -84,6 +91,7 @@ export function citationMetadata(sources: CitationSources, trees: readonly Root[
   );
   return {
     nocite,
+    nociteGiven,
     suppressBibliography: first('suppress-bibliography') ?? false,
     linkCitations: first('link-citations') ?? false,
     referenceSectionTitle: first('reference-section-title'),
@@ -125,4 +133,18 @@ export function addInlineReferences(bibliography: Bibliography, references: read
     if (!bibliography.byId.has(id)) bibliography.byId.set(id, entry);
   }
   if (references.length > 0) bibliography.configured = true;
+}
+
+/**
+ * A `nocite` key that is not in the bibliography: pandoc warns; here `citation-unknown-key` at the
+ * place of `nocite` (unless the bibliography could not be read at all: bibliography-invalid says so).
+ */
+export function reportUnknownNocite(bibliography: Bibliography, metadata: BookCitationMetadata): void {
+  if (bibliography.problems.some((problem) => problem.unreadable)) return;
+  for (const { keys, file, place } of metadata.nociteGiven) {
+    for (const key of keys) {
+      if (key === '*' || bibliography.byId.has(key)) continue;
+      report(file, 'citation-unknown-key', `Key \`@${key}\` in \`nocite\` is not in the bibliography; correct the key or add the entry`, place);
+    }
+  }
 }
