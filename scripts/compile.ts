@@ -114,7 +114,7 @@ export function compileChapter(
   frenchTypography(tree, lang);
   if (!options.showTodos) removeTodos(tree);
   // Citations before numbering: in a note style they become notes numbered with the author's.
-  options.citations?.renderChapter(tree, id);
+  options.citations?.renderChapter(tree, id, lang);
   numberNotes(tree);
   const heading = firstHeading(tree);
   restoreEscapesInTree(tree);
@@ -140,6 +140,7 @@ export async function compileBook(options: CompileOptions): Promise<Book> {
     bookLang: manuscript.meta.language,
     skipTodos: !showTodos,
     render: options.renderCitations,
+    files,
   });
   // Chapter ids first, all of them, in book order: element ids must then avoid every chapter's.
   const fronts = files.map((file, i) => readFrontMatter(trees[i], file));
@@ -160,6 +161,7 @@ export async function compileBook(options: CompileOptions): Promise<Book> {
     // The generated bibliography chapter carries no message of its own: its file is not listed.
     files: [...manuscript.files, ...citations.bibliography.files, ...files],
     bibliography: citations.bibliography,
+    locatorTerms: citations.locatorTerms,
     names: manuscript.names,
     // What every edition shares, computed once here (scripts/model, scripts/i18n).
     outline: bookOutline(chapters, manuscript.meta),

@@ -24,7 +24,15 @@ const bibliography = path.join(fixtures, 'bibliography.json');
 const cases = [
   { name: 'fr', file: 'fr.md', locale: 'fr-FR' },
   { name: 'en', file: 'en.md', locale: 'en-US' },
+  // The forms of pandoc's "Citation syntax": author in text with a list, locators with and without
+  // a comma, Roman numerals, brackets, braces, terms of the locale or not, empty citations.
+  { name: 'forms-fr', file: 'forms-fr.md', locale: 'fr-FR' },
+  { name: 'forms-en', file: 'forms-en.md', locale: 'en-US' },
+  // An author-date style from Debian's package: where citeproc-js and pandoc's citeproc group works.
+  { name: 'author-date', file: 'author-date.md', locale: 'fr-FR', csl: '/usr/share/citation-style-language/styles/chicago-author-date.csl' },
 ] as const;
+
+const csl = (c: (typeof cases)[number]) => ('csl' in c ? c.csl : style);
 
 /**
  * Text as a reader sees it: every kind of space (NBSP, NNBSP, thin) one space; superscript letters
@@ -137,13 +145,14 @@ describe('citations agree with pandoc 2.17 (same style, locale, bibliography)', 
     for (const c of cases) {
       const input = path.join(fixtures, c.file);
       const { stdout } = await run('pandoc', [
-        input, '--citeproc', '--csl', style, '--bibliography', bibliography,
+        input, '--citeproc', '--csl', csl(c), '--bibliography', bibliography,
         '--metadata', `lang=${c.locale}`,
-        // French typography: the note call before the punctuation, as this pipeline does.
-        '--metadata', 'notes-after-punctuation=false',
+        // French typography: the note call before the punctuation, as this pipeline does in French;
+        // in English, pandoc's default (after it), as this pipeline does in English.
+        ...(c.locale.startsWith('fr') ? ['--metadata', 'notes-after-punctuation=false'] : []),
         '-t', 'html',
       ]);
-      const book = await compileBook({ manuscript: fixtures, files: [input], bibliography: [bibliography], csl: style, locale: c.locale });
+      const book = await compileBook({ manuscript: fixtures, files: [input], bibliography: [bibliography], csl: csl(c), locale: c.locale });
       const pandoc = fromPandoc(stdout);
       const ours = fromPipeline(book.chapters.map((chapter) => chapter.hast));
       rendered[c.name] = { pandoc, ours };
@@ -155,7 +164,7 @@ describe('citations agree with pandoc 2.17 (same style, locale, bibliography)', 
     for (const c of cases) {
       expect(rendered[c.name].ours.notes.length, c.name).toBe(rendered[c.name].pandoc.notes.length);
       expect(rendered[c.name].ours.entries.length, c.name).toBe(rendered[c.name].pandoc.entries.length);
-      expect(rendered[c.name].ours.notes.length, c.name).toBeGreaterThan(15);
+      if (!('csl' in c)) expect(rendered[c.name].ours.notes.length, c.name).toBeGreaterThan(15);
     }
   });
 

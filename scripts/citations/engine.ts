@@ -15,6 +15,8 @@ export interface EngineOptions {
   items: ReadonlyMap<string, CslItem>;
   /** The book's language: works in another language get `lang` on their titles and names. */
   bookLang: string;
+  /** pandoc's `link-citations`: each cited work a link to its bibliography entry (`#ref-KEY`). */
+  linkCitations?: boolean;
 }
 
 /** Variables whose text is in the work's own language (titles, places of publication, archives). */
@@ -44,7 +46,9 @@ export function createEngine(options: EngineOptions): Engine {
       const item = options.items.get(id);
       if (!item) throw new Error(`citeproc asked for \`${id}\`, which is not in the bibliography`);
       // A type is required by CSL; `citation-missing-field` reports an entry without one.
-      return item.type ? item : { ...item, type: 'article' };
+      const typed = item.type ? item : { ...item, type: 'article' };
+      // `system_id`: the id citeproc-js hands to `wrapCitationEntry` (link-citations).
+      return options.linkCitations ? ({ ...typed, system_id: id } as CslItem) : typed;
     },
     // Mark text in another language than the book's (WCAG 3.1.2, Language of Parts).
     variableWrapper(params: VariableWrapperParams, prePunct: string, str: string, postPunct: string): string {
@@ -65,9 +69,33 @@ export function createEngine(options: EngineOptions): Engine {
       return `${prePunct}${str}${postPunct}`;
     },
   };
-  const engine = new CSL.Engine(sys, options.style, options.lang, true);
+  if (options.linkCitations) {
+    // citeproc-js wraps each work of a citation with this (citeproc-js's `sys.wrapCitationEntry`).
+    (sys as Record<string, unknown>).wrapCitationEntry = (str: string, id: string) => `<a href="#ref-${escapeAttribute(encodeURIComponent(String(id)))}" class="citation-link">${str}</a>`;
+  }
+  const engine = options.linkCitations ? withCitationWrapper(() => new CSL.Engine(sys, options.style, options.lang, true)) : new CSL.Engine(sys, options.style, options.lang, true);
   engine.setOutputFormat('html');
   return engine;
+}
+
+/**
+ * citeproc-js calls `sys.wrapCitationEntry` only if its option `apply_citation_wrapper` was set
+ * when the style was parsed, inside the engine's constructor, which offers no way to set it: its
+ * options object is made with one that sets it, for that constructor call only.
+ */
+function withCitationWrapper(make: () => Engine): Engine {
+  const holder = CSL.Engine as unknown as { Opt: new () => { development_extensions: Record<string, boolean> } };
+  const Opt = holder.Opt;
+  holder.Opt = function WrappingOpt() {
+    const opt = new Opt();
+    opt.development_extensions.apply_citation_wrapper = true;
+    return opt;
+  } as unknown as typeof Opt;
+  try {
+    return make();
+  } finally {
+    holder.Opt = Opt;
+  }
 }
 
 /**
@@ -75,8 +103,7 @@ export function createEngine(options: EngineOptions): Engine {
  * that ends with one keeps its period when pandoc's rules drop the layout's final period.
  */
 export function abbreviatedTerms(engine: Engine): string[] {
-  // terms[name][form] is a string or [singular, plural] (citeproc-js's parsed locale).
-  const terms = (engine as unknown as { locale: Record<string, { terms: Record<string, Record<string, unknown>> }> }).locale[engine.opt.lang]?.terms ?? {};
+  const terms = localeTerms(engine);
   const found = new Set<string>(['et al.', 'etc.']);
   for (const forms of Object.values(terms)) {
     for (const value of Object.values(forms ?? {})) {
@@ -84,4 +111,23 @@ export function abbreviatedTerms(engine: Engine): string[] {
     }
   }
   return [...found];
+}
+
+/**
+ * The terms of the engine's locale, the style's `<locale>` overrides merged in: `terms[name][form]`
+ * is a string or `[singular, plural]` (citeproc-js's parsed locale).
+ */
+export function localeTerms(engine: Engine): Record<string, Record<string, unknown> | undefined> {
+  return (engine as unknown as { locale: Record<string, { terms: Record<string, Record<string, unknown>> }> }).locale[engine.opt.lang]?.terms ?? {};
+}
+
+/** An option of the engine's locale (`punctuation-in-quote`…), as citeproc-js parsed it. */
+export function localeOption(engine: Engine, name: string): unknown {
+  return (engine as unknown as { locale: Record<string, { opts?: Record<string, unknown> }> }).locale[engine.opt.lang]?.opts?.[name];
+}
+
+/** The prefix and suffix of the style's citation layout (`<layout suffix=".">`), as citeproc-js parsed them. */
+export function layoutAffixes(engine: Engine): { prefix: string; suffix: string } {
+  const opt = (engine as unknown as { citation?: { opt?: { layout_prefix?: string; layout_suffix?: string } } }).citation?.opt;
+  return { prefix: opt?.layout_prefix ?? '', suffix: opt?.layout_suffix ?? '' };
 }

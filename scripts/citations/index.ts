@@ -7,7 +7,7 @@
  * chapter at the end of the book.
  */
 import { VFile } from 'vfile';
-import type { Root, Nodes } from 'mdast';
+import type { Root, Nodes, RootContent } from 'mdast';
 import type { ElementContent, Element } from 'hast';
 import type { ChapterSource } from '../model/index.ts';
 import { BuildError } from '../errors.ts';
@@ -18,7 +18,10 @@ import { slug } from '../render/chapter-hast.ts';
 import type { CitationSetting, CitationSources } from '../manuscript/citation-sources.ts';
 import { loadBibliography } from './bibliography.ts';
 import { findLocale, findStyle, cslTemplateDir, systemCslDir } from './resources.ts';
-import { abbreviatedTerms, createEngine } from './engine.ts';
+import { abbreviatedTerms, createEngine, layoutAffixes, localeOption, localeTerms } from './engine.ts';
+import { locatorTermsOf, type LocatorTerms } from './locator.ts';
+import { addInlineReferences, citationMetadata, reportUnknownNocite } from './metadata.ts';
+import type { BibliographySection } from '../config/citation-metadata.ts';
 import { CitationRenderer } from './render-citations.ts';
 import { htmlToHast } from './citeproc-hast.ts';
 import type { Bibliography, RenderedBibliographyData, CslItem } from './types.ts';
@@ -27,8 +30,10 @@ export type { Bibliography, BibliographyEntry, BibliographyProblem, RenderedCite
 
 export interface CitationStage {
   bibliography: Bibliography;
+  /** The locator terms of the book's CSL locale, the style's own included (locator.ts). */
+  locatorTerms: LocatorTerms;
   /** Render one chapter's citations; call in book order, after typography and before numberNotes. */
-  renderChapter(tree: Root, chapterId: string): void;
+  renderChapter(tree: Root, chapterId: string, lang?: string): void;
   /**
    * After every chapter: when works are cited and no chapter has `::bibliography`, a generated
    * back-matter chapter that holds the bibliography (compiled like any chapter).
@@ -48,15 +53,35 @@ export interface GeneratedChapter {
   source: ChapterSource;
 }
 
-/** `# Title` then `::bibliography`: the bibliography chapter as mdast. */
-function bibliographyTree(title: string): Root {
+/**
+ * `# Title` then `::bibliography`: the bibliography chapter as mdast; with sections
+ * (`bibliography-sections`), `## Section` and `::bibliography{section="Section"}` for each one
+ * that has entries.
+ */
+function bibliographyTree(title: string, sections: readonly string[]): Root {
+  const directive = (section?: string): RootContent => ({ type: 'leafDirective', name: 'bibliography', attributes: section === undefined ? {} : { section }, children: [] });
   return {
     type: 'root',
     children: [
       { type: 'heading', depth: 1, children: [{ type: 'text', value: title }] },
-      { type: 'leafDirective', name: 'bibliography', attributes: {}, children: [] },
+      ...(sections.length === 0
+        ? [directive()]
+        : sections.flatMap((section): RootContent[] => [{ type: 'heading', depth: 2, children: [{ type: 'text', value: section }] }, directive(section)])),
     ],
   };
+}
+
+/** The values of a field of an entry, for `bibliography-sections`: keywords one by one. */
+function fieldValues(item: CslItem, field: string): string[] {
+  const value = (item as Record<string, unknown>)[field];
+  const values = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+  return values.flatMap((v) => (typeof v === 'string' || typeof v === 'number' ? String(v).split(field === 'keyword' ? /[,;]/ : /$^/) : [])).map((v) => v.trim().toLowerCase());
+}
+
+/** The section an entry goes in: the first whose field has one of its values, else the first without a field. */
+function sectionOf(item: CslItem, sections: readonly BibliographySection[]): string | undefined {
+  const matching = sections.find((section) => section.field !== undefined && fieldValues(item, section.field).some((v) => section.values!.some((w) => w.toLowerCase() === v)));
+  return (matching ?? sections.find((section) => section.field === undefined))?.title;
 }
 
 /** Cited keys in reading order, each once. Citations in `:::todo` blocks count only in drafts. */
@@ -91,6 +116,10 @@ export interface CitationOptions {
    * checks read the parsed chapters and the bibliography, never the rendered notes.
    */
   render?: boolean;
+  /** Overrides `notes-after-punctuation` of book.yaml and the front matter, and the language's custom. */
+  notesAfterPunctuation?: boolean;
+  /** The chapter files of `trees`, for messages about their front matter and inline `references`. */
+  files?: readonly VFile[];
 }
 
 export async function loadCitations(sources: CitationSources, trees: Root[], options: CitationOptions): Promise<CitationStage> {
@@ -114,37 +143,57 @@ export async function loadCitations(sources: CitationSources, trees: Root[], opt
   const locales = new Map<string, string>([[locale.tag, locale.text]]);
   if (fallback?.problem === undefined && fallback) locales.set('en-US', fallback.text);
 
-  if (options.render === false) {
-    return { bibliography, renderChapter: () => undefined, bibliographyChapter: () => undefined };
-  }
-
-  const registered = citedKeys(trees, options.skipTodos).filter((key) => bibliography.byId.has(key));
+  const metadata = citationMetadata(sources, trees, options.files ?? []);
+  addInlineReferences(bibliography, metadata.references);
+  bibliography.nocite = metadata.nocite;
+  reportUnknownNocite(bibliography, metadata);
+  // Cited works, then those `nocite` lists (`@*`: every entry), as pandoc registers them.
+  const listed = metadata.nocite.includes('*') ? [...bibliography.byId.keys()] : metadata.nocite;
+  const registered = [...new Set([...citedKeys(trees, options.skipTodos), ...listed])].filter((key) => bibliography.byId.has(key));
   const items = new Map<string, CslItem>(registered.map((key) => [key, bibliography.byId.get(key)!.item]));
   let engine: ReturnType<typeof createEngine>;
   try {
-    engine = createEngine({ style: style.text, locales, lang: locale.tag, items, bookLang: options.bookLang });
+    // Made for the checks too: the locale's locator terms (with the style's own) tell a locator from a suffix.
+    engine = createEngine({ style: style.text, locales, lang: locale.tag, items, bookLang: options.bookLang, linkCitations: metadata.linkCitations && !metadata.suppressBibliography });
   } catch {
     // citeproc-js's own message may quote the file: it is not repeated.
     throw settingError(sources.csl, 'CSL style', `CSL style \`${sources.csl.value}\`${alsoPath(sources.csl.value, style.path)} or locale \`${sources.locale.value}\` cannot be read by citeproc-js: it is not valid CSL 1.0; check it against the CSL schema or choose a shipped style`);
   }
+  const locatorTerms = locatorTermsOf(localeTerms(engine));
+
+  if (options.render === false) {
+    return { bibliography, locatorTerms, renderChapter: () => undefined, bibliographyChapter: () => undefined };
+  }
   if (registered.length) engine.updateItems(registered);
 
-  let rendered: RenderedBibliographyData | undefined;
-  const renderBibliography = (): RenderedBibliographyData => {
+  let rendered: { all: RenderedBibliographyData; bySection: Map<string, ElementContent[]> } | undefined;
+  const render = () => {
     if (rendered) return rendered;
-    const made = registered.length ? engine.makeBibliography() : false;
-    if (!made) return (rendered = { entries: [], hangingIndent: false });
+    // `suppress-bibliography`: the works are cited, no bibliography is printed (pandoc).
+    const made = registered.length && !metadata.suppressBibliography ? engine.makeBibliography() : false;
+    if (!made) return (rendered = { all: { entries: [], hangingIndent: false }, bySection: new Map() });
     const [meta, strings] = made;
     const entries: ElementContent[] = [];
+    const bySection = new Map<string, ElementContent[]>((metadata.sections ?? []).map((section) => [section.title, []]));
     strings.forEach((html, i) => {
       const id = meta.entry_ids[i]?.[0];
+      const section = id === undefined || !metadata.sections ? undefined : sectionOf(bibliography.byId.get(String(id))!.item, metadata.sections);
       for (const node of htmlToHast(html.trim())) {
         if (node.type === 'element' && id !== undefined) (node as Element).properties.id = `ref-${id}`;
-        if (node.type === 'element') entries.push(node);
+        if (node.type !== 'element') continue;
+        entries.push(node);
+        if (section !== undefined) bySection.get(section)!.push(structuredClone(node));
       }
     });
-    return (rendered = { entries, hangingIndent: Boolean(meta.hangingindent) });
+    return (rendered = { all: { entries, hangingIndent: Boolean(meta.hangingindent) }, bySection });
   };
+  /** The whole bibliography, or one section of it (`::bibliography{section="Sources"}`). */
+  const renderBibliography = (section?: string): RenderedBibliographyData => {
+    const { all, bySection } = render();
+    return section === undefined ? all : { ...all, entries: bySection.get(section) ?? [] };
+  };
+  /** The sections that have entries, in the order book.yaml gives them. */
+  const filledSections = () => [...render().bySection].filter(([, entries]) => entries.length > 0).map(([title]) => title);
 
   const renderer = new CitationRenderer({
     engine,
@@ -153,20 +202,26 @@ export async function loadCitations(sources: CitationSources, trees: Root[], opt
     bibliography: renderBibliography,
     abbreviations: abbreviatedTerms(engine),
     leadingTerms: ['ibid', 'op-cit', 'loc-cit'].map((term) => engine.getTerm(term)).filter(Boolean),
+    locatorTerms,
+    punctuationInQuote: localeOption(engine, 'punctuation-in-quote') === true,
+    ...(metadata.linkCitations && !metadata.suppressBibliography ? { layoutAffixes: layoutAffixes(engine) } : {}),
   });
 
   return {
     bibliography,
-    renderChapter: (tree, chapterId) => renderer.renderChapter(tree, chapterId),
+    locatorTerms,
+    // The note calls follow the language of the chapter, unless book.yaml says for the whole book.
+    renderChapter: (tree, chapterId, lang = options.bookLang) =>
+      renderer.renderChapter(tree, chapterId, { notesAfterPunctuation: options.notesAfterPunctuation ?? metadata.notesAfterPunctuation ?? labelsFor(lang).notesAfterPunctuation }),
     bibliographyChapter(chapterIds) {
-      if (renderer.bibliographyPlaced || registered.length === 0) return undefined;
-      const title = labelsFor(options.bookLang).bibliography;
+      if (renderer.bibliographyPlaced || registered.length === 0 || metadata.suppressBibliography) return undefined;
+      const title = metadata.referenceSectionTitle ?? labelsFor(options.bookLang).bibliography;
       const base = slug(title);
       let id = base;
       for (let i = 2; chapterIds.includes(id); i++) id = `${base}-${i}`;
       // The chapter's source is the bibliography file itself: it is what the chapter is made from.
       const sourcePath = bibliography.byId.get(registered[0])!.file.path;
-      return { id, tree: bibliographyTree(title), file: new VFile({ path: sourcePath }), source: { path: sourcePath, matter: 'back', generated: 'bibliography' } };
+      return { id, tree: bibliographyTree(title, filledSections()), file: new VFile({ path: sourcePath }), source: { path: sourcePath, matter: 'back', generated: 'bibliography' } };
     },
   };
 }

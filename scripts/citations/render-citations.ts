@@ -27,7 +27,16 @@ import { visit } from '../tree/visit.ts';
 import { normaliseLabel } from '../transforms/number-notes.ts';
 import { restoreEscapes } from '../markdown/escapes.ts';
 import type { RenderedBibliographyData, RenderedCiteData } from './types.ts';
+import { splitLocator, type LocatorTerms } from './locator.ts';
 import { capitalizeFirst, endsWithPeriod, lowercaseLeadingTerm, removeFinalPeriod } from './citeproc-hast.ts';
+
+/** Where the note calls of citations go against the punctuation (scripts/i18n `notesAfterPunctuation`). */
+export interface NotePlacement {
+  notesAfterPunctuation: boolean;
+}
+
+/** citeproc-js's placeholder for a citation that renders empty (citeproc.js, `CSL.getCitationCluster`). */
+const noPrintedForm = /\[NO_PRINTED_FORM\]/g;
 
 export interface CitationRendererOptions {
   engine: Engine;
@@ -35,12 +44,21 @@ export interface CitationRendererOptions {
   known: ReadonlySet<string>;
   /** HTML of citeproc-js → hast. */
   toHast: (html: string) => ElementContent[];
-  /** The rendered bibliography, made once when first asked for. */
-  bibliography: () => RenderedBibliographyData;
+  /** The rendered bibliography (or one of its sections), made once when first asked for. */
+  bibliography: (section?: string) => RenderedBibliographyData;
   /** Terms ending with a period (`ibid.`), see engine.ts. */
   abbreviations: readonly string[];
   /** Terms citeproc-js capitalises when they open a citation (`ibid.`, `op. cit.`). */
   leadingTerms: readonly string[];
+  /** The locator terms of the locale (locator.ts). */
+  locatorTerms: LocatorTerms;
+  /** The locale's `punctuation-in-quote` option. */
+  punctuationInQuote: boolean;
+  /**
+   * The citation layout's prefix and suffix, when citeproc-js leaves them out: it does so when it
+   * wraps each work in a link (`link-citations`); pandoc prints them outside the links.
+   */
+  layoutAffixes?: { prefix: string; suffix: string };
 }
 
 interface Occurrence {
@@ -52,6 +70,8 @@ interface Occurrence {
   inNote: boolean;
   /** Opens a note made of one paragraph (pandoc then leaves it without parentheses). */
   opensNote: boolean;
+  /** After a heading of class `reset-citation-positions` (pandoc 3): positions restart here. */
+  resetBefore?: boolean;
   citation?: Citation;
   html?: string;
 }
@@ -71,18 +91,21 @@ export class CitationRenderer {
     this.noteStyle = options.engine.opt.xclass === 'note';
   }
 
-  private itemOf(citation: CitationItem, authorInText: boolean, last: boolean): CslCitationItem {
+  private itemOf(citation: CitationItem, last: boolean): CslCitationItem {
     const item: CslCitationItem = { id: citation.key };
-    if (citation.locator) {
-      item.locator = restoreEscapes(citation.locator);
-      item.label = citation.label ?? 'page';
+    // The locator is read out of the suffix with the locale's terms, as pandoc does (locator.ts).
+    const { locator, suffix } = splitLocator(restoreEscapes(citation.suffix), this.options.locatorTerms);
+    if (locator) {
+      item.locator = locator.locator;
+      item.label = locator.label;
     }
     if (citation.prefix) item.prefix = restoreEscapes(citation.prefix);
-    if (citation.suffix) item.suffix = restoreEscapes(citation.suffix);
+    if (suffix) item.suffix = suffix;
     // citeproc-js lets a suffix's final period swallow the `;` before the next work
     // (`21 et suiv. Smith`); a case-protected span keeps both, as pandoc prints them.
     if (item.suffix && !last && item.suffix.endsWith('.')) item.suffix = `${item.suffix.slice(0, -1)}<span class="nocase">.</span>`;
-    if (citation.suppressAuthor || authorInText) item['suppress-author'] = true;
+    // `@a [-@b; @c]`: the author in the text is `a`'s; `b` is suppressed as asked, `c` keeps its own.
+    if (citation.suppressAuthor || citation.authorInText) item['suppress-author'] = true;
     return item;
   }
 
@@ -98,8 +121,10 @@ export class CitationRenderer {
     const bibliographies: LeafDirective[] = [];
     const numbered = new Set<string>();
     let notes = 0;
+    let reset = false;
     const walk = (node: Parents, note?: { number: number; definition: FootnoteDefinition }) => {
       for (const child of node.children) {
+        if (child.type === 'heading' && classesOf(child).includes('reset-citation-positions')) reset = true;
         if (child.type === 'footnoteDefinition') continue; // met at its first call
         if (child.type === 'footnoteReference') {
           const id = normaliseLabel(child.identifier);
@@ -116,7 +141,8 @@ export class CitationRenderer {
           const noteIndex = !this.noteStyle ? 0 : inNote ? note.number : ++notes;
           const opensNote =
             inNote && note.definition.children.length === 1 && note.definition.children[0] === node && node.type === 'paragraph' && node.children[0] === child;
-          occurrences.push({ cite: child, parent: node, noteIndex, inNote, opensNote });
+          occurrences.push({ cite: child, parent: node, noteIndex, inNote, opensNote, resetBefore: reset });
+          reset = false;
           continue;
         }
         if (child.type === 'leafDirective' && child.name === 'bibliography') {
@@ -131,18 +157,22 @@ export class CitationRenderer {
   }
 
   /** Render the citations of one chapter (after typography, before `numberNotes`). */
-  renderChapter(tree: Root, chapterId: string): void {
+  renderChapter(tree: Root, chapterId: string, placement: NotePlacement = { notesAfterPunctuation: false }): void {
     const { occurrences, bibliographies } = this.collect(tree);
     const { engine, known } = this.options;
     this.chapters += 1;
 
     // citationsPre holds this chapter's citations only: positions (ibid., subsequent) restart with
     // each chapter. Every work was registered beforehand (CSL.ASSUME_ALL_ITEMS_REGISTERED).
-    const pre: Array<[string, number]> = [];
-    const byIndex: Occurrence[] = [];
+    let pre: Array<[string, number]> = [];
+    let byIndex: Occurrence[] = [];
     occurrences.forEach((occurrence, i) => {
-      const authorInText = isAuthorInText(occurrence.cite);
-      const items = occurrence.cite.citations.filter((c) => known.has(c.key)).map((c, i, all) => this.itemOf(c, authorInText, i === all.length - 1));
+      // `# Partie {.reset-citation-positions}`: the first citation after it is given in full again (pandoc 3).
+      if (occurrence.resetBefore) {
+        pre = [];
+        byIndex = [];
+      }
+      const items = occurrence.cite.citations.filter((c) => known.has(c.key)).map((c, i, all) => this.itemOf(c, i === all.length - 1));
       if (items.length === 0) return;
       const citation: Citation = {
         citationID: `${this.chapters}:${chapterId}:${i}`,
@@ -154,18 +184,39 @@ export class CitationRenderer {
       byIndex.push(occurrence);
       occurrence.citation = citation;
       // A later citation can change an earlier one (disambiguation): keep the last word.
-      for (const [index, html] of updates) byIndex[index].html = html;
+      // A citation with nothing left to print (`[-@a]` where the short form is the author alone):
+      // citeproc-js says `[NO_PRINTED_FORM]`, pandoc prints nothing.
+      for (const [index, html] of updates) byIndex[index].html = this.punctuationInQuote(this.withAffixes(html.replace(noPrintedForm, '')));
     });
 
     const generated: FootnoteDefinition[] = [];
-    occurrences.forEach((occurrence, i) => this.place(occurrence, `citation-note-${i + 1}`, generated));
+    occurrences.forEach((occurrence, i) => this.place(occurrence, `citation-note-${i + 1}`, generated, placement));
     if (generated.length) tree.children.push(...(generated as RootContent[]));
 
     for (const node of bibliographies) {
-      const data: RenderedBibliographyData = this.bibliographyPlaced ? { ...this.options.bibliography(), entries: withoutIds(this.options.bibliography().entries) } : this.options.bibliography();
+      // `::bibliography{section="Sources"}`: one section of it (book.yaml `bibliography-sections`).
+      const section = typeof node.attributes?.section === 'string' ? node.attributes.section : undefined;
+      const whole = this.options.bibliography(section);
+      const data: RenderedBibliographyData = this.bibliographyPlaced && section === undefined ? { ...whole, entries: withoutIds(whole.entries) } : whole;
       node.data = { ...(node.data ?? {}), ...data };
       this.bibliographyPlaced = true;
     }
+  }
+
+  /**
+   * A locale with `punctuation-in-quote` (American English) puts a comma or period that follows a
+   * closing quotation mark inside it; citeproc-js does so for its own delimiters but not for an
+   * item's suffix (`, s 3` after a title in quotes), which pandoc's citeproc moves too.
+   */
+  private withAffixes(html: string): string {
+    const affixes = this.options.layoutAffixes;
+    if (!affixes || html === '') return html;
+    const suffix = affixes.suffix && html.replace(/<[^>]*>/g, '').endsWith(affixes.suffix) ? '' : affixes.suffix;
+    return `${affixes.prefix}${html}${suffix}`;
+  }
+
+  private punctuationInQuote(html: string): string {
+    return this.options.punctuationInQuote ? html.replace(/\u201d([.,])/g, '$1\u201d') : html;
   }
 
   /**
@@ -183,7 +234,7 @@ export class CitationRenderer {
     if (html === undefined) {
       html = this.options.engine
         .makeCitationCluster([{ id: first.id, 'author-only': true, position }])
-        .replace('[NO_PRINTED_FORM]', '')
+        .replace(noPrintedForm, '')
         // citeproc-js keeps the delimiter that followed the names in the full form (`Jean Dupont,`).
         .replace(/[\s,;:\u00a0\u202f]+$/, '');
       this.authorCache.set(key, html);
@@ -203,7 +254,7 @@ export class CitationRenderer {
     return marks.length ? [...marks, { type: 'text', value: '; ' }, ...known] : known;
   }
 
-  private place(occurrence: Occurrence, noteId: string, generated: FootnoteDefinition[]): void {
+  private place(occurrence: Occurrence, noteId: string, generated: FootnoteDefinition[], placement: NotePlacement): void {
     const { cite, parent } = occurrence;
     const author = isAuthorInText(cite) ? this.authorOnly(occurrence) : [];
     const authorInText = author.length > 0;
@@ -232,11 +283,19 @@ export class CitationRenderer {
         data: { citation: true } as FootnoteDefinition['data'],
       });
       if (authorInText) {
+        // pandoc 2.17 leaves the call right after the name, before any punctuation (« Jean Dupont¹, »).
         siblings.splice(index, 1, withRendering(author), reference);
       } else {
+        // pandoc's mvPunct: in English the punctuation that follows moves before the call
+        // (« text [@a]. » → « text.¹ »); in French the call stays before it (« texte¹. »).
+        const next = siblings[index + 1];
+        const punctuation = placement.notesAfterPunctuation && next?.type === 'text' ? (/^\p{P}+/u.exec(next.value)?.[0] ?? '') : '';
+        if (punctuation) (next as Text).value = (next as Text).value.slice(punctuation.length);
         const before = siblings[index - 1];
         if (before?.type === 'text') before.value = before.value.replace(/[ \t\n\u00a0\u202f]+$/, '');
-        siblings[index] = reference;
+        if (punctuation && before?.type === 'text') before.value += punctuation;
+        else if (punctuation) siblings.splice(index, 0, { type: 'text', value: punctuation });
+        siblings[siblings.indexOf(cite as never)] = reference;
       }
       return;
     }
@@ -266,6 +325,12 @@ export class CitationRenderer {
       (next as Text).value = next.value.slice(1);
     }
   }
+}
+
+/** The classes a heading carries (`## Titre {.reset-citation-positions}`, markdown/pandoc-inline.ts). */
+function classesOf(node: { data?: unknown }): string[] {
+  const className = (node.data as { hProperties?: { className?: unknown } } | undefined)?.hProperties?.className;
+  return Array.isArray(className) ? className.map(String) : typeof className === 'string' ? className.split(/\s+/) : [];
 }
 
 /** A second `::bibliography` repeats the entries without their ids (ids are unique in a book). */

@@ -39,8 +39,10 @@ export interface Bibliography {
   /** The first entry of each id: the one citations use. */
   byId: Map<string, BibliographyEntry>;
   problems: BibliographyProblem[];
-  /** Whether book.yaml or the command line names any bibliography file. */
+  /** Whether book.yaml or the command line names any bibliography file (or book.yaml or a chapter gives `references`). */
   configured: boolean;
+  /** The keys `nocite` names (`*`: every entry): listed in the bibliography without being cited. */
+  nocite?: string[];
 }
 
 /** What the citation stage leaves on a `cite` node for the chapter rendering. */

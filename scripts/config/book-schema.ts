@@ -3,6 +3,7 @@
  * `describe` texts) the words of the error messages. See docs/manuscript-format.md.
  */
 import { z } from 'zod';
+import { citationMetadataShape } from './citation-metadata.ts';
 
 const markdownFile = z
   .string()
@@ -58,6 +59,8 @@ export const bookSchema = z
       .object({ width: z.string().default('156mm'), height: z.string().default('234mm') })
       .strict()
       .default({}),
+    // pandoc's citation metadata and the bibliography's sections (citation-metadata.ts).
+    ...citationMetadataShape,
     contents: z
       .object({
         front: z.array(markdownFile).default([]),

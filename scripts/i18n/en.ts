@@ -105,4 +105,5 @@ export const en: Labels = {
     summaryLink: 'Summary of the differences',
     file: 'File',
   },
+  notesAfterPunctuation: true,
 };

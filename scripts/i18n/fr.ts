@@ -106,4 +106,5 @@ export const fr: Labels = {
     summaryLink: 'Résumé des différences',
     file: 'Fichier',
   },
+  notesAfterPunctuation: false,
 };

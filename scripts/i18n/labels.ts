@@ -34,6 +34,12 @@ export interface Labels {
   print: PrintLabels;
   proof: ProofLabels;
   diff: DiffLabels;
+  /**
+   * Where a note call stands against the punctuation that follows it: before in French
+   * (« texte¹. », Imprimerie nationale), after in English (“text.¹”, Chicago Manual 14.26). As
+   * pandoc's `notes-after-punctuation`, which book.yaml may set for the whole book.
+   */
+  notesAfterPunctuation: boolean;
 }
 
 /** The words of the EPUB's own pages and package. */

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { Point } from 'unist';
 import type { BookConfig } from '../config/book-schema.ts';
+import { citationMetadataKeys, type CitationMetadata } from '../config/citation-metadata.ts';
 
 /** Where book.yaml names a setting: its file and the place of the value. */
 export interface NamedIn {
@@ -34,6 +35,10 @@ export interface CitationSources {
   bibliography: BibliographySource[];
   csl: CitationSetting;
   locale: CitationSetting;
+  /** pandoc's citation metadata in book.yaml (nocite, inline references…: config/citation-metadata.ts). */
+  metadata: CitationMetadata;
+  /** Where book.yaml gives a value, by its path (`['references', 0]`), for messages about it. */
+  namedAt?: (yamlPath: Array<string | number>) => NamedIn;
 }
 
 const isPath = (value: string, extension: string) => value.includes('/') || value.includes(path.sep) || value.toLowerCase().endsWith(extension);
@@ -45,7 +50,7 @@ export const isLocalePath = (value: string) => isPath(value, '.xml');
 
 /** What book.yaml (or the command line, for a folder without one) names, relative to `base`. */
 export function citationSourcesOf(
-  config: Pick<BookConfig, 'bibliography' | 'csl' | 'locale'>,
+  config: Pick<BookConfig, 'bibliography' | 'csl' | 'locale'> & Partial<CitationMetadata>,
   base: string,
   configFile?: { file: VFile; placeOfPath: (path: Array<string | number>) => Point },
 ): CitationSources {
@@ -59,5 +64,7 @@ export function citationSourcesOf(
     })),
     csl: { value: config.csl, base, namedIn: named(['csl']) },
     locale: { value: config.locale, base, namedIn: named(['locale']) },
+    metadata: Object.fromEntries(citationMetadataKeys.filter((key) => config[key] !== undefined).map((key) => [key, config[key]])) as CitationMetadata,
+    ...(configFile ? { namedAt: (yamlPath: Array<string | number>) => named(yamlPath)! } : {}),
   };
 }

@@ -18,7 +18,7 @@ import { location } from 'vfile-location';
 import { toString } from 'mdast-util-to-string';
 import { visit } from '../tree/visit.ts';
 import { parseAttributes, attributesToProperties } from './attributes.ts';
-import { citationKeyPattern, parseBracketedCitation, parseLocator } from './citation-syntax.ts';
+import { citationKeyPattern, parseBracketedCitation, parseTextualCitation, textualKeyBefore } from './citation-syntax.ts';
 import type { Cite, Span } from './types.ts';
 import { nestingLimit, noteDeepPlaces } from './nesting.ts';
 
@@ -115,13 +115,14 @@ function findClose(open: Text, openIndex: number, following: PhrasingContent[]):
   return undefined;
 }
 
-/** Bare `@key` and `@key [locator]` in a text node. */
+/** Bare `@key` in a text node (`@key [p. 3]` and `@key [-@b; @c]` are found with the brackets, in matchConstruct). */
 function splitBareCitations(node: Text, context: Context): PhrasingContent[] {
-  const pattern = new RegExp(String.raw`(^|[\s(\u00a0\u202f])${citationKeyPattern}(?:\s?\[([^\[\]]*)\])?`, 'gu');
+  // pandoc's notAfterString: `@` right after a word is an address, not a key; after `(` or `[` it is a key.
+  const pattern = new RegExp(String.raw`(^|[\s([\u00a0\u202f])${citationKeyPattern}`, 'gu');
   const out: PhrasingContent[] = [];
   let last = 0;
   for (const match of node.value.matchAll(pattern)) {
-    const [whole, lead, minus, braced, bare, bracket] = match;
+    const [whole, lead, minus, braced, bare] = match;
     const start = match.index + lead.length;
     if (start > last) out.push(textNode(node.value.slice(last, start), node, last, context));
     const end = match.index + whole.length;
@@ -134,7 +135,7 @@ function splitBareCitations(node: Text, context: Context): PhrasingContent[] {
           prefix: '',
           suppressAuthor: minus === '-',
           authorInText: minus !== '-',
-          ...(bracket === undefined ? { suffix: '' } : parseLocator(`, ${bracket}`)),
+          suffix: '',
         },
       ],
     };
@@ -229,7 +230,7 @@ function matchConstruct(node: Text, following: PhrasingContent[], context: Conte
             textNode(closeNode.value.slice(0, close.offset), closeNode, 0, context),
           ].filter((n) => n.type !== 'text' || n.value !== '');
     const isNote = open > 0 && node.value[open - 1] === '^';
-    const start = isNote ? open - 1 : open;
+    let start = isNote ? open - 1 : open;
     let end = close.offset + 1; // in closeNode
     let made: PhrasingContent | undefined;
 
@@ -248,10 +249,25 @@ function matchConstruct(node: Text, following: PhrasingContent[], context: Conte
         end = braceEnd + 1;
       }
     } else {
-      const citations = parseBracketedCitation(toString({ type: 'paragraph', children: inner }));
+      const text = toString({ type: 'paragraph', children: inner });
+      // `@key [p. 3]`, `@key [-@b, p. 30; @c]`: one citation with the author in the text (pandoc's textualCite).
+      const textual = textualKeyBefore.exec(node.value.slice(0, open));
+      const first = textual && {
+        key: textual[3] ?? textual[4],
+        prefix: '',
+        suppressAuthor: textual[2] === '-',
+        authorInText: textual[2] !== '-',
+        suffix: '',
+      };
+      // After a suffix alone, pandoc's `bareloc` wants no `[` or `(` after the bracket (a link).
+      const textualCitations = first ? parseTextualCitation(first, text) : undefined;
+      const isBareloc = textualCitations !== undefined && parseBracketedCitation(text) === undefined;
+      const following = context.source[pointIn(closeNode, end, context)?.offset ?? -1] ?? closeNode.value[end] ?? '';
+      const citations = textualCitations && !(isBareloc && /^[[(]/.test(following)) ? textualCitations : parseBracketedCitation(text);
       if (citations) {
         const cite: Cite = { type: 'cite', value: '', citations };
         made = cite;
+        if (citations === textualCitations) start = textual!.index + textual![1].length;
       }
     }
     if (!made) continue;

@@ -8,17 +8,14 @@ export interface CitationItem {
   key: string;
   /** Text before the key (`voir` in `[voir @a]`). */
   prefix: string;
-  /** Text after the key and locator. */
+  /**
+   * Everything after the key, as pandoc keeps it (`, p. 33 et passim`, ` p. 44`): the citation
+   * stage reads the locator out of it with the locale's terms (scripts/citations/locator.ts).
+   */
   suffix: string;
-  /** CSL locator label (`page`, `chapter`, `folio`…), when a locator was given. */
-  label?: string;
-  /** The locator itself (`12`, `33-35`). */
-  locator?: string;
-  /** The label as the author typed it (`p.`, `chap.`), for messages. */
-  labelAsTyped?: string;
   /** `[-@key]`: the author's name is suppressed. */
   suppressAuthor: boolean;
-  /** `@key` in running text (author in text). */
+  /** `@key` in running text (author in text); only the first item of a citation can be. */
   authorInText: boolean;
 }
 

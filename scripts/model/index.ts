@@ -8,6 +8,7 @@ import type { Root as HastRoot } from 'hast';
 import type { VFile } from 'vfile';
 import type { BookConfig } from '../config/book-schema.ts';
 import type { Bibliography } from '../citations/types.ts';
+import type { LocatorTerms } from '../citations/locator.ts';
 import type { ChapterIdClaim, ChapterIds } from '../render/ids.ts';
 import type { NamesRegistry } from '../manuscript/names.ts';
 import type { Labels } from '../i18n/labels.ts';
@@ -76,6 +77,8 @@ export interface Book {
   files: VFile[];
   /** The bibliography files read for the citations, with their entries (scripts/citations). */
   bibliography?: Bibliography;
+  /** The locator terms of the book's CSL locale: what in a citation's suffix is its locator (scripts/citations/locator.ts). */
+  locatorTerms?: LocatorTerms;
   /**
    * The names registry book.yaml names (`names:`), read and validated when the book is loaded;
    * undefined when it names none or when the registry has errors (reported on its file).

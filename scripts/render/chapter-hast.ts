@@ -113,9 +113,11 @@ function citeprocOutput(nodes: readonly ElementContent[]): void {
  */
 const sourceAttributes = new Set(['who', 'role', 'title', 'date', 'place', 'original-lang', 'translator', 'archive', 'shelfmark', 'source', 'lang', 'id']);
 const otherDirectiveAttributes = new Set(['lang']);
+/** `::bibliography{section="Sources"}`: one section of the bibliography (docs/citations.md). */
+const bibliographyAttributes = new Set(['lang', 'section']);
 
 function reportDirectiveAttributes(node: ContainerDirective | LeafDirective, report: UnsafeReport): void {
-  const used = node.name === 'testimony' || node.name === 'document' ? sourceAttributes : otherDirectiveAttributes;
+  const used = node.name === 'testimony' || node.name === 'document' ? sourceAttributes : node.name === 'bibliography' ? bibliographyAttributes : otherDirectiveAttributes;
   for (const name of Object.keys(node.attributes ?? {})) {
     if (used.has(name)) continue;
     const mark = node.type === 'leafDirective' ? '::' : ':::';

@@ -48,6 +48,26 @@ export function linkedChapter(book: Book, from: Chapter, target: string): Chapte
   return files.byPath.get(path.resolve(path.dirname(from.source.path), file)) ?? files.byName.get(path.basename(file));
 }
 
+const entriesOf = new WeakMap<readonly Chapter[], Map<string, Chapter>>();
+
+/** The chapter whose bibliography holds the entry `ref-KEY` (its first `::bibliography`, or the generated one). */
+function bibliographyEntryChapter(book: Book, id: string): Chapter | undefined {
+  if (!id.startsWith('ref-')) return undefined;
+  let entries = entriesOf.get(book.chapters);
+  if (!entries) {
+    entries = new Map();
+    for (const chapter of book.chapters) {
+      visit(chapter.hast, 'element', (node: Element) => {
+        const className = node.properties.className;
+        const isEntry = Array.isArray(className) && className.includes('csl-entry');
+        if (isEntry && typeof node.properties.id === 'string' && !entries!.has(node.properties.id)) entries!.set(node.properties.id, chapter);
+      });
+    }
+    entriesOf.set(book.chapters, entries);
+  }
+  return entries.get(id);
+}
+
 export interface LinkAddresses {
   /** The address of `chapter`'s page in this edition ('' for one document holding them all). */
   page: (chapter: Chapter) => string;
@@ -66,10 +86,12 @@ export function rewriteInternalLinks(tree: Root, book: Book, from: Chapter, addr
     if (typeof href !== 'string' || href === '' || isExternalUrl(href)) return;
     const hash = href.indexOf('#');
     const target = hash < 0 ? href : href.slice(0, hash);
-    const chapter = linkedChapter(book, from, target);
+    let chapter = linkedChapter(book, from, target);
     if (!chapter) return;
+    // A citation linked to its bibliography entry (`link-citations`): the entry may be in another chapter.
+    if (target === '' && hash >= 0) chapter = bibliographyEntryChapter(book, decodePercent(href.slice(hash + 1))) ?? chapter;
     // `#id` stays in its document; a path becomes the chapter's page.
-    const page = target === '' ? '' : addresses.page(chapter);
+    const page = target === '' && chapter === from ? '' : addresses.page(chapter);
     if (hash < 0) {
       node.properties.href = page || `#${encodeURI(addresses.chapterAnchor?.(chapter) ?? chapter.id)}`;
       return;

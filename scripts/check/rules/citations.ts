@@ -10,6 +10,8 @@ import type { Cite } from '../../markdown/types.ts';
 import type { BibliographyEntry } from '../../citations/types.ts';
 import type { Book } from '../../model/index.ts';
 import { bookRule, chapterRule } from '../rule.ts';
+import { splitLocator } from '../../citations/locator.ts';
+import { restoreEscapes } from '../../markdown/escapes.ts';
 
 /** Where `@key` stands in the citation's source text (the citation's start if it cannot be known). */
 function placeOfKey(cite: Cite, key: string): Point | undefined {
@@ -42,15 +44,29 @@ export const citationUnknownKey = chapterRule('citation-unknown-key', (tree, rep
   });
 });
 
-export const citationBadLocator = chapterRule('citation-bad-locator', (tree, report) => {
+/** A word (with its period) right before digits, at the start of a suffix: what an author means as a label. */
+const labelLike = /^[,\s]*([\p{L}§°]+\.?)\s*[0-9]/u;
+
+/** The shortest term of a few common labels, for the message: `p., chap., fᵒ, vol., §, l., n.`. */
+function examples(terms: ReadonlyMap<string, string>): string {
+  return ['page', 'chapter', 'folio', 'volume', 'section', 'line', 'note']
+    .flatMap((label) => [...terms].filter(([, l]) => l === label).map(([term]) => term).sort((a, b) => a.length - b.length).slice(0, 1))
+    .join(', ');
+}
+
+export const citationBadLocator = chapterRule('citation-bad-locator', (tree, report, { book }) => {
+  const terms = book.locatorTerms;
+  if (!terms) return;
   visit(tree, 'cite', (node: Cite) => {
     for (const citation of node.citations) {
-      if (citation.labelAsTyped && !citation.label) {
-        report(
-          `Locator label \`${citation.labelAsTyped}\` after \`@${citation.key}\` is not one the style can render; write p., chap., fol., n°, vol., §, l., n. (or their English forms), or put the words after the locator`,
-          placeOfKey(node, citation.key),
-        );
-      }
+      // pandoc reads a label only among the locale's terms: `pp. 3` in French is printed as typed, after the reference.
+      const { locator, suffix } = splitLocator(restoreEscapes(citation.suffix), terms);
+      const typed = locator ? undefined : labelLike.exec(suffix)?.[1];
+      if (!typed) continue;
+      report(
+        `Locator label \`${typed}\` after \`@${citation.key}\` is not a term of the book's CSL locale (${book.meta.config.locale}), so it is printed as typed after the reference; write one of its terms (${examples(terms)}…) or put the words after the locator`,
+        placeOfKey(node, citation.key),
+      );
     }
   });
 });
@@ -70,6 +86,9 @@ export const citationUnusedEntry = bookRule('citation-unused-entry', (book, repo
   const bibliography = book.bibliography;
   if (!bibliography) return;
   const cited = citedKeys(book);
+  // `nocite` lists works without citing them (pandoc); `@*` lists them all.
+  if (bibliography.nocite?.includes('*')) return;
+  for (const key of bibliography.nocite ?? []) cited.add(key);
   for (const entry of bibliography.entries) {
     if (bibliography.byId.get(entry.id) !== entry || cited.has(entry.id)) continue;
     report(`Entry \`${entry.id}\` is never cited; cite it as \`[@${entry.id}]\` or remove it from ${fileName(entry)}`, entry.place, entry.file);
