@@ -13,6 +13,7 @@ import { pathOutsideManuscript } from './paths.ts';
 import { todoMarker } from './editorial.ts';
 import { chapterIdDuplicate, idDuplicate } from './ids.ts';
 import { criticUnresolved } from './critic.ts';
+import { typographyRangeHyphen, typographyNumero, typographyEnglishQuotes, typographyEllipsis } from './typography.ts';
 
 export const allRules: Rule[] = [
   footnoteUndefined,
@@ -39,4 +40,8 @@ export const allRules: Rule[] = [
   idDuplicate,
   todoMarker,
   criticUnresolved,
+  typographyRangeHyphen,
+  typographyNumero,
+  typographyEnglishQuotes,
+  typographyEllipsis,
 ];
