@@ -131,8 +131,7 @@ function rangeMatches(value: string): Match[] {
     if (digitsBefore.test(before) || digitsAfter.test(after)) continue;
     // `ISBN 2-07-…`, `tél. 05-63-…` are caught above; `no 3-4` is a range of numbers, fine.
     if (!isRange(match[1], match[2])) continue;
-    const dash = match.index + match[1].length;
-    found.push({ ruleId: 'typography-range-hyphen', index: dash, old: '-', new: '–' });
+    found.push({ ruleId: 'typography-range-hyphen', index: match.index, old: match[0], new: `${match[1]}–${match[2]}` });
   }
   return found;
 }

@@ -23,7 +23,7 @@ function findingsOf(tree: Root, chapter: Chapter): TypographyFinding[] {
 const fixHint = (finding: TypographyFinding) => (finding.fixable ? ' (`book fix` does it)' : '');
 
 const reasons: Record<TypographyRuleId, (finding: TypographyFinding) => string> = {
-  'typography-range-hyphen': (f) => `Range written with a hyphen; in French a range of years or numbers takes an en dash: write \`–\`${fixHint(f)}`,
+  'typography-range-hyphen': (f) => `Range \`${f.old}\` written with a hyphen; in French a range of years or numbers takes an en dash: write \`${f.new}\`${fixHint(f)}`,
   'typography-numero': (f) => `\`${f.old}\` for « numéro »: write \`${f.new}\` (o in superscript)${fixHint(f)}`,
   'typography-english-quotes': (f) => `English quotation mark \`${f.old}\` in French text: write \`${f.new}\`, the build adds the no-break spaces${fixHint(f)}`,
   'typography-ellipsis': (f) => `Three dots for an ellipsis: write \`…\` (points de suspension)${fixHint(f)}`,
