@@ -105,4 +105,16 @@ export const en: Labels = {
     summaryLink: 'Summary of the differences',
     file: 'File',
   },
+
+  figures: {
+    figure: (n) => `Figure ${n}`,
+    table: (n) => `Table ${n}`,
+    captionSeparator: '. ',
+    figureRef: (n) => `figure ${n}`,
+    tableRef: (n) => `table ${n}`,
+    illustrations: 'List of illustrations',
+    pageAfter: ', p.\u00a0',
+    seePageBefore: ' (see p.\u00a0',
+    seePageAfter: ')',
+  },
 };

@@ -24,6 +24,7 @@ import type { Root, Nodes, Heading } from 'mdast';
 import type { Position } from 'unist';
 import { toString } from 'mdast-util-to-string';
 import type { ContainerDirective } from 'mdast-util-directive';
+import '../crossref/types.ts';
 
 /**
  * Names the editions give their own pages and elements: the HTML title and contents page
@@ -241,7 +242,7 @@ export function assignIds(tree: Root, chapterId: string, ids: BookIds): ChapterI
   const stack: Nodes[] = [tree];
   while (stack.length > 0) {
     const node = stack.pop()!;
-    if (node.type === 'heading' || node.type === 'span') {
+    if (node.type === 'heading' || node.type === 'span' || node.type === 'figure' || node.type === 'tableFigure') {
       const properties = (node.data as { hProperties?: Record<string, unknown> } | undefined)?.hProperties;
       if (properties && usableId(properties.id)) {
         authored.push({ id: properties.id, position: node.position, set: (id) => (properties.id = id) });
