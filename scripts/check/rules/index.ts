@@ -13,6 +13,7 @@ import { pathOutsideManuscript } from './paths.ts';
 import { todoMarker } from './editorial.ts';
 import { chapterIdDuplicate, idDuplicate } from './ids.ts';
 import { criticUnresolved } from './critic.ts';
+import { imageNoCredit } from './figures.ts';
 import { typographyRangeHyphen, typographyNumero, typographyEnglishQuotes, typographyEllipsis } from './typography.ts';
 
 export const allRules: Rule[] = [
@@ -44,4 +45,5 @@ export const allRules: Rule[] = [
   typographyNumero,
   typographyEnglishQuotes,
   typographyEllipsis,
+  imageNoCredit,
 ];
