@@ -19,6 +19,9 @@ import { compileAndCheck, build } from '../scripts/build.ts';
 import { diagnosticsOf } from '../scripts/check/messages.ts';
 import { buildPrintDocument } from '../scripts/output/pdf/print-document.ts';
 import type { Book } from '../scripts/model/index.ts';
+import { h } from 'hastscript';
+import { resolveCrossrefs } from '../scripts/crossref/index.ts';
+import { fr } from '../scripts/i18n/fr.ts';
 
 const fixture = path.join(import.meta.dirname, 'fixtures', 'figures');
 const work = await mkdtemp(path.join(os.tmpdir(), 'crossref-'));
@@ -120,6 +123,28 @@ describe('a book with figures, a table and cross-references', async () => {
     expect(out).not.toMatch(/class="noteref"[^>]*>[^<]*<\/a><span class="crossref-page">/);
     expect(out).not.toMatch(/class="note-number"[^>]*>[^<]*<\/a><span class="crossref-page">/);
     expect(out).toMatch(/role="doc-backlink"[^>]*>1<\/a> La note, [^<]*<a class="crossref crossref-fig" href="#fig:pont">figure 3<\/a><span class="crossref-page">/);
+  });
+});
+
+describe('figures made elsewhere (a map directive)', () => {
+  it('numbers every figure.figure alike, and gives a label to one that has none', () => {
+    const chapter = (id: string, hast: HastRoot) => ({ id, source: { path: `/b/${id}.md`, matter: 'body' }, hast, file: new VFile({ path: `/b/${id}.md` }) }) as unknown as Book['chapters'][number];
+    const made: HastRoot = {
+      type: 'root',
+      children: [
+        h('figure', { className: ['figure'], id: 'fig:carte' }, [h('svg'), h('figcaption', 'Carte des lieux')]),
+        h('figure', { className: ['figure'] }, [h('svg')]),
+      ],
+    };
+    const { figures } = resolveCrossrefs([chapter('a', made)], fr.figures);
+    expect(toHtml(made)).toBe(
+      '<figure class="figure" id="fig:carte"><svg></svg><figcaption><span class="figure-label">Figure 1</span>. Carte des lieux</figcaption></figure>' +
+        '<figure class="figure" id="a-figure-2"><svg></svg><figcaption><span class="figure-label">Figure 2</span></figcaption></figure>',
+    );
+    expect(figures.map((f) => [f.id, f.number, toHtml({ type: 'root', children: f.caption })])).toEqual([['fig:carte', 1, 'Carte des lieux'], ['a-figure-2', 2, '']]);
+    // Numbering again changes nothing.
+    resolveCrossrefs([chapter('a', made)], fr.figures);
+    expect(toHtml(made)).toContain('<span class="figure-label">Figure 1</span>. Carte des lieux</figcaption>');
   });
 });
 

@@ -91,19 +91,31 @@ export function resolveCrossrefs(chapters: readonly Chapter[], labels: FigureLab
           ids?.claim(figureId, chapter.id);
           element.properties.id = figureId;
         }
-        const caption = element.children.find((child): child is Element => child.type === 'element' && child.tagName === 'figcaption');
-        const label = caption && find(caption, 'figure-label');
-        setText(label, labels.figure(number));
-        const text = caption && find(caption, 'figure-caption-text');
-        if (label) {
-          // The separator stands between the label and a caption, when there is one.
-          const index = caption!.children.indexOf(label);
-          const next = caption!.children[index + 1];
-          const hasSeparator = next?.type === 'text';
-          if (text && !hasSeparator) caption!.children.splice(index + 1, 0, { type: 'text', value: labels.captionSeparator });
+        // A figure made elsewhere (a map) gets the same label: at the start of its caption, made if need be.
+        let caption = element.children.find((child): child is Element => child.type === 'element' && child.tagName === 'figcaption');
+        if (!caption) {
+          caption = { type: 'element', tagName: 'figcaption', properties: {}, children: [] };
+          element.children.push(caption);
         }
-        const credit = caption && find(caption, 'figure-credit');
-        figures.push({ chapter, id: figureId, number, caption: text ? structuredClone(text.children) : [], credit: credit ? hastToString(credit) : undefined });
+        let label = find(caption, 'figure-label');
+        const text = find(caption, 'figure-caption-text');
+        const credit = find(caption, 'figure-credit');
+        // Its caption: the caption's own span, else what the figcaption holds besides label and credit.
+        const captionContent = text
+          ? text.children
+          : caption.children.filter((child) => !(child.type === 'element' && (child.tagName === 'br' || ['figure-label', 'figure-credit'].some((name) => classesOf(child).includes(name)))));
+        const hasCaption = hastToString({ type: 'element', tagName: 'span', properties: {}, children: captionContent }).trim() !== '';
+        if (!label) {
+          label = { type: 'element', tagName: 'span', properties: { className: ['figure-label'] }, children: [] };
+          caption.children.unshift(label);
+        }
+        setText(label, labels.figure(number));
+        // The separator stands between the label and a caption, when there is one.
+        const index = caption.children.indexOf(label);
+        const next = caption.children[index + 1];
+        const separated = next?.type === 'text' && next.value === labels.captionSeparator;
+        if (hasCaption && !separated) caption.children.splice(index + 1, 0, { type: 'text', value: labels.captionSeparator });
+        figures.push({ chapter, id: figureId, number, caption: structuredClone(captionContent), credit: credit ? hastToString(credit) : undefined });
         here.set(figureId, { kind: 'fig', number });
       } else if (element.tagName === 'figure' && classes.includes('table-figure')) {
         tables += 1;
