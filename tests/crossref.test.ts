@@ -126,6 +126,18 @@ describe('a book with figures, a table and cross-references', async () => {
   });
 });
 
+describe('a figure’s other attributes', () => {
+  it('go through sanitizing like a span’s: a class kept, an event handler reported and left out', async () => {
+    const dir = path.join(work, 'attributes');
+    await mkdir(dir, { recursive: true });
+    await copyFile(path.join(fixture, 'carte.png'), path.join(dir, 'carte.png'));
+    await writeFile(path.join(dir, 'a.md'), '# A\n\n![Plan](carte.png "Plan"){#fig:a .large onclick="alert(1)" credit="C"}\n');
+    const { book, diagnostics } = await compileAndCheck({ manuscript: dir }, { renderCitations: false });
+    expect(html(book, 0)).toContain('<figure class="figure large" id="fig:a"><img src="carte.png" alt="Plan">');
+    expect(diagnostics.map((d) => [d.ruleId, d.line])).toEqual([['attribute-unsafe', 3]]);
+  });
+});
+
 describe('figures made elsewhere (a map directive)', () => {
   it('numbers every figure.figure alike, and gives a label to one that has none', () => {
     const chapter = (id: string, hast: HastRoot) => ({ id, source: { path: `/b/${id}.md`, matter: 'body' }, hast, file: new VFile({ path: `/b/${id}.md` }) }) as unknown as Book['chapters'][number];

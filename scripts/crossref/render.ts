@@ -26,7 +26,9 @@ export function renderFigure(state: State, node: Figure): Element {
   const picture = state.one(image as Nodes, imageParagraph as Parents) as ElementContent | ElementContent[] | undefined;
   const captionContent = state.all(caption as Nodes) as ElementContent[];
   const creditContent = state.all(credit as Nodes) as ElementContent[];
-  const figure = h('figure', { className: ['figure'], id: node.data?.hProperties?.id }, [
+  // The author's other attributes go through sanitizing like a span's: `.class`, `lang` kept, the rest reported.
+  const { className, ...properties } = node.data?.hProperties ?? {};
+  const figure = h('figure', { className: ['figure', ...(className ?? [])], ...properties }, [
     ...(Array.isArray(picture) ? picture : picture ? [picture] : []),
     h('figcaption', [
       h('span', { className: ['figure-label'] }),

@@ -15,7 +15,8 @@ export type CrossrefKind = 'fig' | 'tbl' | 'sec' | 'eq';
 export const crossrefKinds: readonly CrossrefKind[] = ['fig', 'tbl', 'sec', 'eq'];
 
 export interface FigureData extends Data {
-  hProperties?: { id?: string };
+  /** The attribute list but `credit`: `#id`, `.class`, and any other, which sanitizing reports and drops. */
+  hProperties?: { id?: string; className?: string[] } & Record<string, string | string[] | undefined>;
   /** `credit="…"`, as typed. */
   credit?: string;
 }

@@ -16,7 +16,7 @@
  */
 import type { Image, Paragraph, PhrasingContent, Root, RootContent, Table, Text } from 'mdast';
 import type { VFile } from 'vfile';
-import { parseAttributes } from './attributes.ts';
+import { attributesToProperties, parseAttributes } from './attributes.ts';
 import type { Figure, TableFigure } from '../crossref/types.ts';
 import '../crossref/types.ts';
 
@@ -39,14 +39,16 @@ function asFigure(paragraph: Paragraph, source: string): Figure | undefined {
   if (!match) return undefined;
   const attributes = match[1].trim() === '' ? { classes: [], pairs: {} as Record<string, string> } : parseAttributes(match[1]);
   if (!attributes) return undefined;
+  const { credit, ...others } = attributes.pairs;
+  const properties = attributesToProperties({ ...attributes, pairs: others });
   const figure: Figure = {
     type: 'figure',
     children: [
       { type: 'paragraph', children: [image as Image], position: image.position } as Figure['children'][0],
       textParagraph(image.title ?? '', image),
-      textParagraph(attributes.pairs.credit ?? '', image),
+      textParagraph(credit ?? '', image),
     ],
-    data: { ...(attributes.id ? { hProperties: { id: attributes.id } } : {}), ...(attributes.pairs.credit !== undefined ? { credit: attributes.pairs.credit } : {}) },
+    data: { hProperties: properties, ...(credit !== undefined ? { credit } : {}) },
   };
   if (paragraph.position) figure.position = paragraph.position;
   return figure;
