@@ -9,6 +9,7 @@ import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { fixTypography, fixTypographyBytes } from '../scripts/typography/fix-text.ts';
+import { frenchTypographyText } from '../scripts/transforms/french-typography.ts';
 import { runCli } from './support/cli.ts';
 
 const work = await mkdtemp(path.join(os.tmpdir(), 'typography-fix-'));
@@ -25,6 +26,13 @@ describe('fixTypography', () => {
       ['typography-english-quotes', 1, 31, '”', '»'],
       ['typography-ellipsis', 1, 32, '...', '…'],
     ]);
+  });
+
+  it('writes « » that the build then spaces with narrow no-break spaces', () => {
+    for (const source of ['Il dit “oui” hier.', 'Il dit “ oui ” hier.']) {
+      const fixed = fixTypography(`${source}\n`, 'fr').text;
+      expect(frenchTypographyText(fixed.trim())).toBe('Il dit «\u202foui\u202f» hier.');
+    }
   });
 
   it('leaves English text, other languages, code, links, dates and identifiers alone', () => {

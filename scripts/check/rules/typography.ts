@@ -31,6 +31,8 @@ const reasons: Record<TypographyRuleId, (finding: TypographyFinding) => string> 
 
 function typographyRule(id: TypographyRuleId) {
   return chapterRule(id, (tree, report, { chapter }) => {
+    // A chapter the book makes (bibliography, list of illustrations) has no source to fix.
+    if (chapter.source.generated) return;
     for (const finding of findingsOf(tree, chapter)) {
       if (finding.ruleId !== id) continue;
       report(reasons[id](finding), finding.point, undefined, { actual: finding.old, expected: [finding.new] });
