@@ -7,7 +7,7 @@
 import { VFile } from 'vfile';
 import { parse as parseYaml } from 'yaml';
 import type { Root } from 'mdast';
-import { createParser } from '../markdown/parse.ts';
+import { parseMarkdown } from '../markdown/parse.ts';
 import { maxAliasCount } from '../config/load-config.ts';
 import { decodeSource, encodeSource } from '../critic/source-file.ts';
 import { findTypography, type TypographyFinding, type TypographyRuleId } from './find.ts';
@@ -22,8 +22,6 @@ export interface TypographyChange {
   old: string;
   new: string;
 }
-
-const parser = createParser();
 
 /** The chapter's own `lang` in its front matter, else the book's. */
 function languageOf(tree: Root, bookLang: string): string {
@@ -42,7 +40,8 @@ function languageOf(tree: Root, bookLang: string): string {
 export function typographyFindings(source: string, bookLang: string, file = 'input.md'): { findings: TypographyFinding[]; bom: number } {
   const bom = source.charCodeAt(0) === 0xfeff ? 1 : 0;
   const text = bom ? source.slice(1) : source;
-  const tree = parser.runSync(parser.parse(new VFile({ path: file, value: text })), new VFile({ path: file, value: text })) as Root;
+  // The book's reader, nesting limit included: what lies too deep is neither checked nor fixed.
+  const tree = parseMarkdown(new VFile({ path: file, value: text }));
   return { findings: findTypography(tree, text, languageOf(tree, bookLang)), bom };
 }
 
