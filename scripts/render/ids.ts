@@ -12,7 +12,7 @@
  *   file systems do not tell `A.html` from `a.html`), or one shaped like another chapter's
  *   generated ids (`a-notes` beside `a`) gets `-2`, `-3`…; the check `chapter-id-duplicate` says so.
  * - Then each chapter's element ids, in book order (`assignIds`): first the ones the author gave
- *   (`{#id}` on a heading, a span, a testimony), then the headings' slugs. An id the book already
+ *   (`{#id}` on a heading, a span, a testimony, a figure or a captioned table), then the headings' slugs. An id the book already
  *   has, or generates, gets `-2`, `-3`… (reported by `id-duplicate` when the author gave it).
  *   Generated ids always keep theirs: they are made from chapter ids, which are unique.
  * - Links keep reaching what the author meant (`anchors`): `#a` and `chapitre.md#a` name the first
