@@ -28,6 +28,7 @@ import type { Book, BookMeta, Chapter, ChapterSource } from './model/index.ts';
 import { bookOutline } from './model/outline.ts';
 import { typesetMeta } from './model/typeset.ts';
 import { labelsFor } from './i18n/index.ts';
+import { illustrationsChapter, resolveCrossrefs } from './crossref/index.ts';
 
 export interface CompileOptions extends ManuscriptOptions {
   /** Keep editorial markers (:::todo) in the editions. Default: when the book is a draft. */
@@ -149,6 +150,15 @@ export async function compileBook(options: CompileOptions): Promise<Book> {
   const chapters = files.map((file, i) =>
     compileChapter(file, manuscript.sources[i], manuscript.meta, { showTodos, citations, mdast: trees[i], front: fronts[i], id: claims[i], ids }),
   );
+  // Figures and tables numbered in book order, cross-references resolved (scripts/crossref), then
+  // the list of illustrations, a generated back-matter chapter like the bibliography.
+  const labels = labelsFor(manuscript.meta.language);
+  const { figures } = resolveCrossrefs(chapters, labels.figures, ids);
+  const illustrations = illustrationsChapter(figures, labels.figures);
+  if (illustrations) {
+    const { file, source, tree, id } = illustrations;
+    chapters.push(compileChapter(file, source, manuscript.meta, { showTodos, citations, ids, mdast: tree, front: { id } }));
+  }
   const generated = citations.bibliographyChapter(chapters.map((chapter) => chapter.id));
   if (generated) {
     const { file, source, tree, id } = generated;
@@ -166,6 +176,6 @@ export async function compileBook(options: CompileOptions): Promise<Book> {
     // What every edition shares, computed once here (scripts/model, scripts/i18n).
     outline: bookOutline(chapters, manuscript.meta),
     typeset: typesetMeta(manuscript.meta),
-    labels: labelsFor(manuscript.meta.language),
+    labels,
   };
 }

@@ -91,6 +91,14 @@ export const catalogue = {
   'pdf-request-failed': { severity: 'warning', stage: 'build', edition: 'pdf', fixed: true, description: 'The print document asked for a file that was refused (all must come from the build folder).' },
   // `book preview` (scripts/preview/site.ts): the page keeps its last good version
   'preview-failed': { severity: 'error', stage: 'preview', fixed: true, description: 'The preview could not rebuild a chapter (or the book) for a reason no message of the manuscript gives, an error of the tool: the page keeps its last good version.' },
+  // French typography the author types (scripts/typography/; `book fix` applies the safe fixes)
+  'typography-range-hyphen': { severity: 'warning', description: 'In French text, a range of years or numbers written with a hyphen (`1939-1945`) rather than an en dash (`1939–1945`).' },
+  'typography-numero': { severity: 'warning', description: 'In French text, `no 7` or `No 7` for « numéro » rather than `n^o^ 7` (o in superscript).' },
+  'typography-english-quotes': { severity: 'warning', description: 'In French text, English quotation marks “ ” rather than « » (not inside « », where they are second-level quotes).' },
+  'typography-ellipsis': { severity: 'warning', description: 'In French text, three dots `...` rather than the ellipsis `…`.' },
+  // Figures and cross-references (scripts/crossref/)
+  'crossref-unknown': { severity: 'error', description: 'A cross-reference (`[@fig:x]`, `[@sec:x]`, `[@tbl:x]`, `@fig:x`) to a label no figure, section or table of the book carries.' },
+  'image-no-credit': { severity: 'warning', description: 'In a release (`status: release`), a figure with no `credit="…"`: whose picture it is goes under it and in the list of illustrations.' },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleId = keyof typeof catalogue;

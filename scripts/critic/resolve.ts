@@ -171,7 +171,7 @@ const codeOf = (error: unknown) => (error as NodeJS.ErrnoException).code ?? 'unk
  * would turn it into a copy, silently parting the chapter from the file the other book reads.
  * (A file with several hard links is, like any atomic replacement, parted from its other names.)
  */
-async function readForResolving(file: string): Promise<{ target: string; bytes: Buffer; read: Stats } | { refused: VFile }> {
+export async function readForResolving(file: string): Promise<{ target: string; bytes: Buffer; read: Stats } | { refused: VFile }> {
   let target: string;
   let read: Stats;
   try {

@@ -106,4 +106,16 @@ export const en: Labels = {
     file: 'File',
   },
   notesAfterPunctuation: true,
+
+  figures: {
+    figure: (n) => `Figure ${n}`,
+    table: (n) => `Table ${n}`,
+    captionSeparator: '. ',
+    figureRef: (n) => `figure ${n}`,
+    tableRef: (n) => `table ${n}`,
+    illustrations: 'List of illustrations',
+    pageAfter: ', p.\u00a0',
+    seePageBefore: ' (see p.\u00a0',
+    seePageAfter: ')',
+  },
 };

@@ -107,4 +107,16 @@ export const fr: Labels = {
     file: 'Fichier',
   },
   notesAfterPunctuation: false,
+
+  figures: {
+    figure: (n) => `Figure ${n}`,
+    table: (n) => `Tableau ${n}`,
+    captionSeparator: '. ',
+    figureRef: (n) => `figure ${n}`,
+    tableRef: (n) => `tableau ${n}`,
+    illustrations: 'Table des illustrations',
+    pageAfter: ', p.\u00a0',
+    seePageBefore: ' (voir p.\u00a0',
+    seePageAfter: ')',
+  },
 };

@@ -8,7 +8,7 @@ import type { Labels } from './labels.ts';
 import { fr } from './fr.ts';
 import { en } from './en.ts';
 
-export type { Labels, EpubLabels, PrintLabels, ProofLabels, DiffLabels } from './labels.ts';
+export type { Labels, EpubLabels, PrintLabels, ProofLabels, DiffLabels, FigureLabels } from './labels.ts';
 export { romanNumeral } from './labels.ts';
 
 const byLanguage: Record<string, Labels> = { fr, en };

@@ -40,6 +40,27 @@ export interface Labels {
    * pandoc's `notes-after-punctuation`, which book.yaml may set for the whole book.
    */
   notesAfterPunctuation: boolean;
+  figures: FigureLabels;
+}
+
+/** Figures, tables and cross-references (scripts/crossref): numbered per book. */
+export interface FigureLabels {
+  /** Under a figure, before its caption: `Figure 3`. */
+  figure: (n: number) => string;
+  /** Over a table, before its caption: `Tableau 2`, `Table 2`. */
+  table: (n: number) => string;
+  /** Between that label and the caption. */
+  captionSeparator: string;
+  /** A cross-reference in the running text: `figure 3`, `tableau 2` (capitalised on request). */
+  figureRef: (n: number) => string;
+  tableRef: (n: number) => string;
+  /** The list of illustrations in the back matter. */
+  illustrations: string;
+  /** In print, after a reference to a figure or a table, before the folio: `, p. ` (figure 3, p. 36). */
+  pageAfter: string;
+  /** In print, after a link to a section or another place: ` (voir p. ` … `)`. */
+  seePageBefore: string;
+  seePageAfter: string;
 }
 
 /** The words of the EPUB's own pages and package. */

@@ -14,6 +14,8 @@ import { VFile } from 'vfile';
 import { protectEscapesFromMarkdown } from './escapes.ts';
 import { remarkPandocInline } from './pandoc-inline.ts';
 import { remarkCriticMarkup } from './critic-syntax.ts';
+import { remarkFigures } from './figure-syntax.ts';
+import { remarkCrossrefsFromCitations } from '../crossref/from-citations.ts';
 import { cutDeepNodes, maskDeepLines, noteDeepPlaces, reportDeepPlaces, restoreOffsets } from './nesting.ts';
 import './types.ts';
 
@@ -42,7 +44,10 @@ export function createParser() {
     .use(remarkBlockDirectives)
     .use(remarkProtectEscapes)
     .use(remarkCriticMarkup)
-    .use(remarkPandocInline);
+    .use(remarkPandocInline)
+    // pandoc-crossref: figures, table captions, and labels cited as `[@fig:x]` (scripts/crossref/).
+    .use(remarkFigures)
+    .use(remarkCrossrefsFromCitations);
 }
 
 const parser = createParser();

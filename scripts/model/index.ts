@@ -23,9 +23,10 @@ export interface ChapterSource {
   part?: number;
   /**
    * Set on a chapter the build makes itself: `bibliography` when no chapter has `::bibliography`
-   * (its `path` is then the bibliography file it is made from).
+   * (its `path` is then the bibliography file it is made from); `illustrations`, the list of
+   * illustrations when the book has figures (its `path` the chapter of the first: scripts/crossref).
    */
-  generated?: 'bibliography';
+  generated?: 'bibliography' | 'illustrations';
 }
 
 export interface BookMeta {

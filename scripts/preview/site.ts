@@ -92,6 +92,16 @@ function citedKeys(tree: Root): string[] {
   return [...keys].sort();
 }
 
+function hasCrossrefs(tree: Root): boolean {
+  let found = false;
+  const walk = (node: Nodes) => {
+    if (node.type === 'figure' || node.type === 'tableFigure' || node.type === 'crossref') found = true;
+    if (!found && 'children' in node) for (const child of node.children) walk(child as Nodes);
+  };
+  walk(tree);
+  return found;
+}
+
 function hasBibliography(tree: Root): boolean {
   let found = false;
   const walk = (node: Nodes) => {
@@ -196,6 +206,11 @@ export class PreviewSite {
     try {
       const vfile = new VFile({ path: file, value: text });
       const tree = parseMarkdown(vfile);
+      // Figures and cross-references are numbered and resolved across the book (scripts/crossref).
+      if (hasCrossrefs(tree) || hasCrossrefs(old.mdast)) {
+        const result = await this.rebuildAll();
+        return { ...result, summary: `${path.relative(this.root, file)}: figures or cross-references, book rebuilt` };
+      }
       if (hasBibliography(tree) || hasBibliography(old.mdast) || citedKeys(tree).join(' ') !== citedKeys(old.mdast).join(' ')) {
         const result = await this.rebuildAll();
         return { ...result, summary: `${path.relative(this.root, file)}: cited works changed, book rebuilt` };

@@ -20,6 +20,7 @@ import { imageStandIn, sanitizeChapter, type UnsafeReport } from './sanitize.ts'
 import { assignIds, BookIds, type ChapterIds } from './ids.ts';
 import { isExternalUrl } from '../manuscript/inside.ts';
 import { report as reportMessage } from '../check/messages.ts';
+import { renderCrossref, renderFigure, renderTableFigure } from '../crossref/render.ts';
 
 export interface ChapterRenderOptions {
   chapterId: string;
@@ -251,6 +252,10 @@ function handlers(options: ChapterRenderOptions, places: WeakMap<Element, Positi
       }
       return placed(h('div', { className: [`directive-${node.name}`] }, state.all(node) as ElementContent[]), node);
     },
+    // Figures, captioned tables and cross-references (scripts/crossref/): numbered by the book.
+    figure: renderFigure,
+    tableFigure: renderTableFigure,
+    crossref: renderCrossref,
   } as unknown as Handlers;
 }
 

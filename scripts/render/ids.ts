@@ -12,7 +12,7 @@
  *   file systems do not tell `A.html` from `a.html`), or one shaped like another chapter's
  *   generated ids (`a-notes` beside `a`) gets `-2`, `-3`…; the check `chapter-id-duplicate` says so.
  * - Then each chapter's element ids, in book order (`assignIds`): first the ones the author gave
- *   (`{#id}` on a heading, a span, a testimony), then the headings' slugs. An id the book already
+ *   (`{#id}` on a heading, a span, a testimony, a figure or a captioned table), then the headings' slugs. An id the book already
  *   has, or generates, gets `-2`, `-3`… (reported by `id-duplicate` when the author gave it).
  *   Generated ids always keep theirs: they are made from chapter ids, which are unique.
  * - Links keep reaching what the author meant (`anchors`): `#a` and `chapitre.md#a` name the first
@@ -24,6 +24,7 @@ import type { Root, Nodes, Heading } from 'mdast';
 import type { Position } from 'unist';
 import { toString } from 'mdast-util-to-string';
 import type { ContainerDirective } from 'mdast-util-directive';
+import '../crossref/types.ts';
 
 /**
  * Names the editions give their own pages and elements: the HTML title and contents page
@@ -241,7 +242,7 @@ export function assignIds(tree: Root, chapterId: string, ids: BookIds): ChapterI
   const stack: Nodes[] = [tree];
   while (stack.length > 0) {
     const node = stack.pop()!;
-    if (node.type === 'heading' || node.type === 'span') {
+    if (node.type === 'heading' || node.type === 'span' || node.type === 'figure' || node.type === 'tableFigure') {
       const properties = (node.data as { hProperties?: Record<string, unknown> } | undefined)?.hProperties;
       if (properties && usableId(properties.id)) {
         authored.push({ id: properties.id, position: node.position, set: (id) => (properties.id = id) });

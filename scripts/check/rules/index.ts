@@ -13,6 +13,8 @@ import { pathOutsideManuscript } from './paths.ts';
 import { todoMarker } from './editorial.ts';
 import { chapterIdDuplicate, idDuplicate } from './ids.ts';
 import { criticUnresolved } from './critic.ts';
+import { imageNoCredit } from './figures.ts';
+import { typographyRangeHyphen, typographyNumero, typographyEnglishQuotes, typographyEllipsis } from './typography.ts';
 
 export const allRules: Rule[] = [
   footnoteUndefined,
@@ -39,4 +41,9 @@ export const allRules: Rule[] = [
   idDuplicate,
   todoMarker,
   criticUnresolved,
+  typographyRangeHyphen,
+  typographyNumero,
+  typographyEnglishQuotes,
+  typographyEllipsis,
+  imageNoCredit,
 ];

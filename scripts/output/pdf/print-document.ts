@@ -4,7 +4,8 @@
  * read the same trees) plus what print alone needs:
  *   1. block numbers (render/blocks.ts) first, so that they are the EPUB's;
  *   2. notes moved to their calls (footnotes.ts);
- *   3. names marked for the index (name-index.ts);
+ *   3. names marked for the index (name-index.ts); links inside the book followed by the page of
+ *      their target (page-refs.ts);
  *   4. soft hyphens (hyphenate.ts), in print only;
  *   5. characters the type lacks replaced by ones it has (glyphs.ts).
  * Pure: the book (and the names registry, read by the caller) in, a tree out.
@@ -31,6 +32,7 @@ import { notesAtCalls } from './footnotes.ts';
 import { hyphenate } from './hyphenate.ts';
 import { printableGlyphs } from './glyphs.ts';
 import { markNames, registryEntries, taggedNameEntries } from './name-index.ts';
+import { addPageReferences } from './page-refs.ts';
 
 export interface PrintDocumentOptions {
   /** The names registry, when book.yaml names one. */
@@ -57,10 +59,12 @@ export interface PrintDocument {
 }
 
 /** A chapter's tree prepared for print, and the places of its blocks. */
-function printChapter(book: Book, chapter: Chapter, blocks: Map<string, BlockSource>): { tree: Root; notes: number } {
+function printChapter(book: Book, chapter: Chapter, blocks: Map<string, BlockSource>, pageTargets: Set<string>): { tree: Root; notes: number } {
   const tree = structuredClone(chapter.hast);
   // One document: `chapitre.md#id` is `#id`, `chapitre.md` the chapter's division (render/links.ts).
   rewriteInternalLinks(tree, book, chapter, { page: () => '', chapterAnchor: chapterSectionId });
+  // Links inside the book get the page of their target: « figure 3, p. 36 » (page-refs.ts).
+  for (const id of addPageReferences(tree, book.labels.figures)) pageTargets.add(id);
   numberBlocks(tree, chapter.id);
   visit(tree, 'element', (node: Element) => {
     const id = node.properties.dataBlock;
@@ -74,8 +78,9 @@ export function buildPrintDocument(book: Book, options: PrintDocumentOptions): P
   const { meta } = book;
   const blocks = new Map<string, BlockSource>();
   let notes = 0;
+  const pageTargets = new Set<string>();
   const prepared = book.chapters.map((chapter) => {
-    const result = printChapter(book, chapter, blocks);
+    const result = printChapter(book, chapter, blocks, pageTargets);
     notes += result.notes;
     return { chapter, tree: result.tree, lang: chapter.lang };
   });
@@ -129,6 +134,13 @@ export function buildPrintDocument(book: Book, options: PrintDocumentOptions): P
   if (entries.length) body.push(indexOfNames(book, entries));
 
   const content = h('body', body);
+  // The elements whose page a link prints (page-refs.ts) are page targets for the page handler.
+  if (pageTargets.size > 0) {
+    visit(content, 'element', (node: Element) => {
+      const id = node.properties.id;
+      if (typeof id === 'string' && pageTargets.has(id) && node.properties.dataPageTarget === undefined) node.properties.dataPageTarget = '';
+    });
+  }
   printableGlyphs(content);
   const authors = [...meta.authors, ...meta.editors];
   const tree: Root = {

@@ -413,7 +413,8 @@ function links(handler: BookPages, notesByRef: Map<string | undefined, HTMLEleme
     const id = targetIdOf(element);
     if (id && !targets.has(id)) targets.set(id, element);
   }
-  for (const ref of area.querySelectorAll<HTMLElement>('.index-of-names [data-page-ref]')) {
+  // The index's numbers, and those after the links inside the book (output/pdf/page-refs.ts).
+  for (const ref of area.querySelectorAll<HTMLElement>('.index-of-names [data-page-ref], .crossref-page [data-page-ref]')) {
     const target = targets.get(ref.dataset.pageRef!);
     if (target && ref.textContent) result.push({ from: place(ref), to: place(target) });
   }
