@@ -55,7 +55,7 @@ export const en: Labels = {
   print: {
     indexOfNames: 'Index of names',
     partLabel: (n) => (ordinals[n - 1] ? `Part ${ordinals[n - 1]}` : `Part ${n}`),
-    typeset: 'Set in EB Garamond (SIL Open Font License).',
+    typeset: (family, licence) => `Set in ${family}${licence ? ` (${licence})` : ''}.`,
     draft: 'Working draft: this text is not final.',
     isbn: 'ISBN',
     publishedBy: 'Publisher',

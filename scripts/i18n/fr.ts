@@ -56,7 +56,7 @@ export const fr: Labels = {
     indexOfNames: 'Index des noms',
     partLabel: (n) => (ordinals[n - 1] ? `${ordinals[n - 1]} partie` : `Partie ${n}`),
     // The type is a fact of the build (scripts/output/fonts.ts), not an editorial claim.
-    typeset: 'Composé en EB Garamond (SIL Open Font License).',
+    typeset: (family, licence) => `Composé en ${family}${licence ? ` (${licence})` : ''}.`,
     draft: 'Version de travail : ce texte n’est pas définitif.',
     isbn: 'ISBN',
     publishedBy: 'Éditeur',

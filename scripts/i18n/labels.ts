@@ -58,7 +58,8 @@ export interface PrintLabels {
   indexOfNames: string;
   /** `Première partie`, `Part One`. */
   partLabel: (n: number) => string;
-  typeset: string;
+  /** The colophon's line on the type: the family book.yaml chooses and its licence when known. */
+  typeset: (family: string, licence?: string) => string;
   draft: string;
   isbn: string;
   publishedBy: string;

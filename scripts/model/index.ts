@@ -10,6 +10,7 @@ import type { BookConfig } from '../config/book-schema.ts';
 import type { Bibliography } from '../citations/types.ts';
 import type { ChapterIdClaim, ChapterIds } from '../render/ids.ts';
 import type { NamesRegistry } from '../manuscript/names.ts';
+import type { BookFonts } from '../manuscript/fonts.ts';
 import type { Labels } from '../i18n/labels.ts';
 
 export type Matter = 'front' | 'body' | 'back';
@@ -42,6 +43,8 @@ export interface BookMeta {
   parts: Array<{ title: string; id: string }>;
   /** The validated book.yaml, or defaults for a plain folder of Markdown. */
   config: BookConfig;
+  /** The book's type as book.yaml `fonts:` chose it (scripts/manuscript/fonts.ts); absent: EB Garamond. */
+  fonts?: BookFonts;
 }
 
 export interface Chapter {
