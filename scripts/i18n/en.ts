@@ -105,4 +105,13 @@ export const en: Labels = {
     summaryLink: 'Summary of the differences',
     file: 'File',
   },
+
+  search: {
+    label: 'Search the book',
+    placeholder: 'Search the book',
+    none: 'No passage contains these words.',
+    one: 'One passage.',
+    many: '{n} passages.',
+    unavailable: 'The search could not be loaded.',
+  },
 };

@@ -106,4 +106,13 @@ export const fr: Labels = {
     summaryLink: 'Résumé des différences',
     file: 'Fichier',
   },
+
+  search: {
+    label: 'Rechercher dans le livre',
+    placeholder: 'Rechercher dans le livre',
+    none: 'Aucun passage ne contient ces mots.',
+    one: 'Un passage.',
+    many: '{n} passages.',
+    unavailable: 'La recherche n’a pas pu être chargée.',
+  },
 };

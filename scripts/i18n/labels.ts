@@ -34,6 +34,7 @@ export interface Labels {
   print: PrintLabels;
   proof: ProofLabels;
   diff: DiffLabels;
+  search: SearchLabels;
 }
 
 /** The words of the EPUB's own pages and package. */
@@ -98,6 +99,18 @@ export interface NoteCounts {
 }
 
 /** The words of `book diff` (scripts/diff). */
+/** The HTML edition's search box (scripts/output/html/search/). `{n}` stands for the number of passages. */
+export interface SearchLabels {
+  /** The box's accessible name. */
+  label: string;
+  placeholder: string;
+  none: string;
+  one: string;
+  many: string;
+  /** When the passages cannot be loaded. */
+  unavailable: string;
+}
+
 export interface DiffLabels {
   title: string;
   between: (a: string, b: string) => string;

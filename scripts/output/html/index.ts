@@ -1,7 +1,8 @@
 /**
  * The HTML edition: `index.html` (title page and table of contents) and one page per chapter,
  * with its styles and fonts copied beside it so that nothing is requested outside the folder. The
- * fonts are cut down to the characters the pages show (scripts/output/font-subset.ts).
+ * fonts are cut down to the characters the pages show (scripts/output/font-subset.ts); the search
+ * box and its passages come from search/.
  */
 import { mkdir, readFile, writeFile, copyFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,6 +16,7 @@ import { chapterHref } from '../../model/outline.ts';
 import { chapterPage, indexPage } from './pages.ts';
 import { bookFonts, installFonts } from '../fonts.ts';
 import { layoutFeaturesOf, subsetBookFonts } from '../font-subset.ts';
+import { SearchIndex } from './search/index.ts';
 import { localImages } from '../local-images.ts';
 
 export const webTemplateDir = fileURLToPath(new URL('../../../templates/web/', import.meta.url));
@@ -55,6 +57,11 @@ export interface HtmlEditionOptions extends HtmlPageOptions {
    * rewrites pages one by one, and a character typed later must still find its glyph.
    */
   wholeFonts?: boolean;
+  /**
+   * Leave out the search (search/index.ts): the live preview, whose pages are rewritten one by one,
+   * would search stale passages.
+   */
+  noSearch?: boolean;
 }
 
 /**
@@ -106,14 +113,21 @@ export async function writeHtmlEdition(book: Book, dir: string, options: HtmlEdi
   const style = await readFile(path.join(webTemplateDir, 'style.css'), 'utf8');
   await writeFile(path.join(assets, 'style.css'), style);
   const characters = options.wholeFonts ? undefined : new Set(alwaysDrawn);
+  const search = options.noSearch ? undefined : new SearchIndex(book.meta.language, book.labels);
+  const titles = new Map([['index.html', book.typeset.title], ...book.chapters.map((chapter) => [chapterHref(chapter), chapter.title] as const)]);
   const pageOptions: HtmlPageOptions = {
     decorate: (page, name) => {
       options.decorate?.(page, name);
+      search?.addPage(page, name, titles.get(name) ?? name);
       if (characters) collectCharacters(page, characters);
     },
   };
   const pages = [await writeIndexPage(book, dir, pageOptions)];
   for (let i = 0; i < book.chapters.length; i++) pages.push(await writeChapterPage(book, i, dir, pageOptions));
+  if (search) {
+    await search.write(dir);
+    if (characters) for (const character of search.boxText) characters.add(character.codePointAt(0)!);
+  }
   await writeFonts(book, assets, characters, style);
   return { dir, pages };
 }
