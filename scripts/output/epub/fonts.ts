@@ -1,5 +1,5 @@
 /**
- * The fonts the EPUB embeds (EPUB 3.3 §3.2 core media type `font/woff2`): the family book.yaml
+ * The fonts the EPUB embeds (EPUB 3.3 §3.2 core media type `font/woff`): the family book.yaml
  * chooses (EB Garamond by default), in the four faces the style sheet uses, each cut down to the
  * characters the book uses (scripts/output/font-subset.ts). Before anything is written, every character a reader sees must
  * be drawn by every face; otherwise the build stops and says where the character is, rather than
@@ -17,7 +17,7 @@ import { report } from '../../check/messages.ts';
 export interface EmbeddedFont {
   /** File name inside the package's `fonts/` folder. */
   filename: string;
-  /** The subset font, WOFF2. */
+  /** The subset font, WOFF 1.0. */
   data: Buffer;
 }
 
