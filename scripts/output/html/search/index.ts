@@ -10,7 +10,7 @@
  *
  * A passage is a paragraph, a heading, a list item, a cell, a caption of the page's `main`; a result
  * links to it by its id, given here to passages that have none (`search-N`, unused in the page).
- * docs/html-edition.md explains the design.
+ * README.md (The HTML edition) explains the design.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
