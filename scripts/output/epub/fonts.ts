@@ -1,9 +1,10 @@
 /**
  * The fonts the EPUB embeds (EPUB 3.3 §3.2 core media type `font/woff`): the family book.yaml
  * chooses (EB Garamond by default), in the four faces the style sheet uses, each cut down to the
- * characters the book uses (scripts/output/font-subset.ts). Before anything is written, every character a reader sees must
- * be drawn by every face; otherwise the build stops and says where the character is, rather than
- * letting a reading system fall back to another font in the middle of a word.
+ * characters the book uses (scripts/output/font-subset.ts). Before anything is written, every
+ * character a reader sees must be drawn by every face; otherwise the build stops and says where the
+ * character is, rather than letting a reading system fall back to another font in the middle of a
+ * word.
  */
 import type { VFile } from 'vfile';
 import type { Position } from 'unist';
@@ -46,7 +47,7 @@ async function usedCoverages(fonts: BookFonts): Promise<FaceCoverage[]> {
 
 /**
  * Equivalents, in order of preference, for characters French typography and the citation styles
- * use but EB Garamond lacks. U+2060 WORD JOINER forbids a line break on either side of it
+ * use but a font may lack (EB Garamond does). U+2060 WORD JOINER forbids a line break on either side of it
  * (UAX #14, LB11) and needs no glyph, so a thin space or a hyphen followed by it cannot break:
  * - U+202F NARROW NO-BREAK SPACE (before « ; : ! ? », inside guillemets) → thin space + joiner
  *   (a thin space takes no break before it, LB21);

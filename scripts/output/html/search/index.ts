@@ -12,7 +12,10 @@
  * links to it by its id, given here to passages that have none (`search-N`, unused in the page).
  * README.md (The HTML edition) explains the design.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { h } from 'hastscript';
@@ -23,11 +26,23 @@ export const searchScriptPath = 'assets/search/search.js';
 export const searchDataPath = 'assets/search/index.js';
 
 const browserSource = fileURLToPath(new URL('./browser.ts', import.meta.url));
+const cacheDir = fileURLToPath(new URL('../../../../node_modules/.cache/book/search/', import.meta.url));
 let bundle: Promise<string> | undefined;
 
-/** search.js: browser.ts with text.ts, one classic script (IIFE: modules do not load from file://). */
+/**
+ * search.js: browser.ts with text.ts, one classic script (IIFE: modules do not load from file://).
+ * esbuild's output is the same for the same sources and version; starting it costs a quarter of a
+ * second, so the script is kept in node_modules/.cache/book/search/, named by a hash of those.
+ */
 export function searchScript(): Promise<string> {
   bundle ??= (async () => {
+    const require = createRequire(import.meta.url);
+    const sources = await Promise.all(['browser.ts', 'text.ts'].map((name) => readFile(path.join(path.dirname(browserSource), name), 'utf8')));
+    const version = (require('esbuild/package.json') as { version: string }).version;
+    const key = createHash('sha256').update([version, ...sources].join('\0')).digest('hex').slice(0, 32);
+    const cached = path.join(cacheDir, `${key}.js`);
+    const useCache = process.env.BOOK_CACHE !== '0';
+    if (useCache && existsSync(cached)) return readFile(cached, 'utf8');
     const { build } = await import('esbuild');
     const result = await build({
       entryPoints: [browserSource],
@@ -39,9 +54,15 @@ export function searchScript(): Promise<string> {
       charset: 'utf8',
       logLevel: 'silent',
     });
-    const code = result.outputFiles[0].text;
     // The bundle names our source files in comments; keep paths relative, the same on every machine.
-    return `/* Search of the HTML edition (scripts/output/html/search/browser.ts). */\n${code.replaceAll(path.dirname(browserSource), '.')}`;
+    const code = `/* Search of the HTML edition (scripts/output/html/search/browser.ts). */\n${result.outputFiles[0].text.replaceAll(path.dirname(browserSource), '.')}`;
+    if (useCache) {
+      await mkdir(cacheDir, { recursive: true });
+      const partial = `${cached}.${process.pid}.tmp`;
+      await writeFile(partial, code);
+      await rename(partial, cached);
+    }
+    return code;
   })();
   bundle.catch(() => (bundle = undefined));
   return bundle;
