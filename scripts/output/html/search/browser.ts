@@ -153,6 +153,9 @@ function setUp(box: HTMLElement): void {
     if (event.key === 'Escape') {
       input.value = '';
       show();
+    } else if (event.key === 'Enter') {
+      // Enter goes to the first result, as in a search field of a browser's own pages.
+      list.querySelector('a')?.click();
     }
   });
 }
