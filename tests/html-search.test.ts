@@ -60,7 +60,7 @@ describe('a small French book, searched in Chromium from its files', () => {
     await writeFile(path.join(ms, 'un.md'), '# Premier chapitre\n\nLe chat dort sur la fenêtre.\n\nLa pluie tombe sur le jardin.\n');
     await writeFile(
       path.join(ms, 'deux.md'),
-      '# Second chapitre\n\nUn paragraphe sans rapport.\n\n## Une section {#section-deux}\n\nLes chevaux traversent la rivière près des hôpitaux.[^1]\n\n[^1]: Une note sur les écuries.\n',
+      '# Second chapitre\n\nUn paragraphe sans rapport.\n\n## Une section {#section-deux}\n\nLes chevaux traversent la rivière près des hôpitaux[^1].\n\n[^1]: Une note sur les écuries.\n',
     );
     await build({ manuscript: ms, out: path.join(dir, 'out'), formats: ['html'] });
     html = path.join(dir, 'out', 'html');
@@ -97,8 +97,9 @@ describe('a small French book, searched in Chromium from its files', () => {
     expect((await search(page, 'fenê')).map((r) => r.href)).toEqual([expect.stringMatching(/^un\.html#/)]);
     expect(await search(page, 'chat pluie')).toEqual([]);
     expect(await page.textContent('[data-search-status]')).toBe('Aucun passage ne contient ces mots.');
-    // Notes are passages too.
+    // Notes are passages too; a note call does not stick to the word before it (`hôpitaux1`).
     expect((await search(page, 'écurie')).map((r) => r.text)).toEqual([expect.stringContaining('écuries')]);
+    expect((await search(page, 'hôpitaux ')).map((r) => r.text)).toEqual([expect.stringMatching(/hôpitaux\.$/)]);
 
     const [result] = await search(page, 'cheval');
     await page.press('#book-search-input', 'Enter');

@@ -71,8 +71,15 @@ export function searchScript(): Promise<string> {
 /** Elements whose text is a passage (when they hold no other passage). */
 const passageTags = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'li', 'dt', 'dd', 'td', 'th', 'figcaption', 'caption', 'blockquote']);
 
+/** Note calls and the notes' links back: numbers that would stick to the word before them (`mot12`). */
+const notText = new Set(['doc-noteref', 'doc-backlink']);
+
 const textOf = (node: RootContent | ElementContent): string =>
-  node.type === 'text' ? node.value : node.type === 'element' ? node.children.map(textOf).join('') : '';
+  node.type === 'text'
+    ? node.value
+    : node.type === 'element' && !notText.has(String(node.properties.role))
+      ? node.children.map(textOf).join('')
+      : '';
 
 const holdsPassage = (element: Element): boolean =>
   element.children.some((child) => child.type === 'element' && (passageTags.has(child.tagName) || holdsPassage(child)));
