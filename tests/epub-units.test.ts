@@ -16,6 +16,7 @@ import { BuildError } from '../scripts/errors.ts';
 import { bookIdentifier, uuidV5 } from '../scripts/output/epub/identifier.ts';
 import { insertPageBreaks } from '../scripts/output/epub/page-breaks.ts';
 import { characterSubstitutes, fontsForText } from '../scripts/output/epub/fonts.ts';
+import { defaultLayoutFeatures } from '../scripts/output/font-subset.ts';
 import { substituteCharacters } from '../scripts/output/epub/content.ts';
 import { nameImages } from '../scripts/output/epub/images.ts';
 import { epubcheck } from './support/epub-checkers.ts';
@@ -111,25 +112,25 @@ describe('font coverage', () => {
       [0x49, { file, position, where: 'chapitre.md:3:1' }],
       [0x2603, { file, position, where: 'chapitre.md:3:9' }],
     ]);
-    const error = await fontsForText(characters).catch((e: unknown) => e);
+    const error = await fontsForText({ meta: {} }, characters, defaultLayoutFeatures).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BuildError);
     expect((error as BuildError).message).toContain('U+2603 « ☃ » first in chapitre.md:3:9');
     expect(file.messages.map((m) => [m.line, m.column, m.fatal, m.ruleId])).toEqual([[3, 9, true, 'epub-font-coverage']]);
   });
 
   it('embeds only the subsets the text uses', async () => {
-    const { fonts, css } = await fontsForText(new Map([[0x41, { where: 'x' }]]));
+    const { fonts, css } = await fontsForText({ meta: {} }, new Map([[0x41, { where: 'x' }]]), defaultLayoutFeatures);
     expect(fonts.map((font) => font.filename).sort()).toEqual([
-      'eb-garamond-latin-400-italic.woff2',
-      'eb-garamond-latin-400-normal.woff2',
-      'eb-garamond-latin-600-italic.woff2',
-      'eb-garamond-latin-600-normal.woff2',
+      'eb-garamond-latin-400-italic.woff',
+      'eb-garamond-latin-400-normal.woff',
+      'eb-garamond-latin-600-italic.woff',
+      'eb-garamond-latin-600-normal.woff',
     ]);
-    expect(css).toContain("src: url('fonts/eb-garamond-latin-400-normal.woff2') format('woff2');");
+    expect(css).toContain("src: url('fonts/eb-garamond-latin-400-normal.woff') format('woff');");
   });
 
   it('writes the narrow no-break space EB Garamond lacks with characters it has', async () => {
-    const substitutes = await characterSubstitutes();
+    const substitutes = await characterSubstitutes({ meta: {} });
     expect(substitutes.get('\u202f')).toBe('\u2009\u2060');
     const tree: Root = { type: 'root', children: [h('p', 'Quoi\u202f? «\u202fOui\u202f»')] };
     substituteCharacters(tree, substitutes);

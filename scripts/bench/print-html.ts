@@ -18,7 +18,7 @@ import type { Root, Element } from 'hast';
 import { remove } from 'unist-util-remove';
 import { visit } from 'unist-util-visit';
 import { compileBook } from '../compile.ts';
-import { installFonts } from '../output/fonts.ts';
+import { bookFonts, installFonts } from '../output/fonts.ts';
 
 export interface PrintHtml {
   /** The folder holding the document and its stylesheets and fonts. */
@@ -93,7 +93,7 @@ export async function preparePrintHtml(manuscript: string, dir: string): Promise
   // The kept folder has fonts.css but, so far, not the font files it points at.
   const fontsCss = path.join(dir, 'fonts.css');
   if ((await exists(fontsCss)) && !(await exists(path.join(dir, 'fonts')))) {
-    await installFonts(path.join(dir, 'fonts'), 'fonts/');
+    await installFonts(bookFonts(book), path.join(dir, 'fonts'), 'fonts/');
   }
 
   const tree = withOtherEnginesChanges(fromHtml(await readFile(path.join(dir, 'print.html'), 'utf8')));

@@ -30,6 +30,30 @@ export const partSchema = z
   })
   .strict();
 
+const fontFile = z
+  .string()
+  .regex(/\.(woff2|woff|otf|ttf)$/i, 'a font file name ending in .woff2, .woff, .otf or .ttf')
+  .describe('a font file, relative to the manuscript folder');
+
+/**
+ * The book's type (scripts/manuscript/fonts.ts): a family from an @fontsource package, or the
+ * four faces the stylesheets use as files of the manuscript.
+ */
+export const fontsSchema = z
+  .object({
+    // Written into the editions' CSS: letters, digits, spaces, dots and hyphens only.
+    family: z
+      .string()
+      .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u, 'a font family name such as EB Garamond (letters, digits, spaces, dots, hyphens)')
+      .default('EB Garamond'),
+    files: z
+      .object({ regular: fontFile, italic: fontFile, bold: fontFile, 'bold-italic': fontFile })
+      .strict()
+      .optional(),
+    licence: z.string().min(1).optional(),
+  })
+  .strict();
+
 export const bookSchema = z
   .object({
     title: z.string().min(1, 'a non-empty title'),
@@ -69,6 +93,7 @@ export const bookSchema = z
         back: z.array(markdownFile).default([]),
       })
       .strict(),
+    fonts: fontsSchema.default({}),
   })
   .strict();
 

@@ -15,7 +15,7 @@ import { compileBook } from '../compile.ts';
 import { BuildError } from '../errors.ts';
 import type { Book } from '../model/index.ts';
 import { serializeHtml, webTemplateDir } from '../output/html/index.ts';
-import { installFonts } from '../output/fonts.ts';
+import { bookFonts, installFonts } from '../output/fonts.ts';
 import { checkOutputPlace, claimOutputs } from '../output/ownership.ts';
 import { diffChapterPage, diffIndexPage, diffLabels, type DiffPageContext } from './pages.ts';
 import { compareBooks, type BookDiff, type ChapterDiff } from './compare.ts';
@@ -85,7 +85,7 @@ export async function diffRevisions(options: DiffOptions): Promise<DiffResult> {
     try {
       const assets = path.join(written, 'assets');
       await mkdir(assets, { recursive: true });
-      await writeFile(path.join(assets, 'fonts.css'), await installFonts(path.join(assets, 'fonts'), 'fonts/'));
+      await writeFile(path.join(assets, 'fonts.css'), await installFonts(bookFonts(after), path.join(assets, 'fonts'), 'fonts/'));
       await copyFile(path.join(webTemplateDir, 'style.css'), path.join(assets, 'style.css'));
       await copyFile(path.join(proofTemplateDir, 'diff.css'), path.join(assets, 'diff.css'));
       await writeFile(path.join(written, 'index.html'), serializeHtml(diffIndexPage(diff, context)));

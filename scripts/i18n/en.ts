@@ -55,7 +55,7 @@ export const en: Labels = {
   print: {
     indexOfNames: 'Index of names',
     partLabel: (n) => (ordinals[n - 1] ? `Part ${ordinals[n - 1]}` : `Part ${n}`),
-    typeset: 'Set in EB Garamond (SIL Open Font License).',
+    typeset: (family, licence) => `Set in ${family}${licence ? ` (${licence})` : ''}.`,
     draft: 'Working draft: this text is not final.',
     isbn: 'ISBN',
     publishedBy: 'Publisher',
@@ -117,5 +117,14 @@ export const en: Labels = {
     pageAfter: ', p.\u00a0',
     seePageBefore: ' (see p.\u00a0',
     seePageAfter: ')',
+  },
+
+  search: {
+    label: 'Search the book',
+    placeholder: 'Search the book',
+    none: 'No passage contains these words.',
+    one: 'One passage.',
+    many: '{n} passages.',
+    unavailable: 'The search could not be loaded.',
   },
 };

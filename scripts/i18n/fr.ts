@@ -56,7 +56,7 @@ export const fr: Labels = {
     indexOfNames: 'Index des noms',
     partLabel: (n) => (ordinals[n - 1] ? `${ordinals[n - 1]} partie` : `Partie ${n}`),
     // The type is a fact of the build (scripts/output/fonts.ts), not an editorial claim.
-    typeset: 'Composé en EB Garamond (SIL Open Font License).',
+    typeset: (family, licence) => `Composé en ${family}${licence ? ` (${licence})` : ''}.`,
     draft: 'Version de travail : ce texte n’est pas définitif.',
     isbn: 'ISBN',
     publishedBy: 'Éditeur',
@@ -118,5 +118,14 @@ export const fr: Labels = {
     pageAfter: ', p.\u00a0',
     seePageBefore: ' (voir p.\u00a0',
     seePageAfter: ')',
+  },
+
+  search: {
+    label: 'Rechercher dans le livre',
+    placeholder: 'Rechercher dans le livre',
+    none: 'Aucun passage ne contient ces mots.',
+    one: 'Un passage.',
+    many: '{n} passages.',
+    unavailable: 'La recherche n’a pas pu être chargée.',
   },
 };

@@ -41,6 +41,7 @@ export interface Labels {
    */
   notesAfterPunctuation: boolean;
   figures: FigureLabels;
+  search: SearchLabels;
 }
 
 /** Figures, tables and cross-references (scripts/crossref): numbered per book. */
@@ -85,7 +86,8 @@ export interface PrintLabels {
   indexOfNames: string;
   /** `Première partie`, `Part One`. */
   partLabel: (n: number) => string;
-  typeset: string;
+  /** The colophon's line on the type: the family book.yaml chooses and its licence when known. */
+  typeset: (family: string, licence?: string) => string;
   draft: string;
   isbn: string;
   publishedBy: string;
@@ -124,6 +126,18 @@ export interface NoteCounts {
 }
 
 /** The words of `book diff` (scripts/diff). */
+/** The HTML edition's search box (scripts/output/html/search/). `{n}` stands for the number of passages. */
+export interface SearchLabels {
+  /** The box's accessible name. */
+  label: string;
+  placeholder: string;
+  none: string;
+  one: string;
+  many: string;
+  /** When the passages cannot be loaded. */
+  unavailable: string;
+}
+
 export interface DiffLabels {
   title: string;
   between: (a: string, b: string) => string;

@@ -15,6 +15,7 @@ import { citationSourcesOf, isLocalePath, isStylePath, type CitationSources } fr
 import { describeProblem, resolveInside } from './inside.ts';
 import { readManuscriptFile, readText } from './read-text.ts';
 import { readNamesRegistry, type NamesRegistry } from './names.ts';
+import { resolveBookFonts } from './fonts.ts';
 
 export interface ManuscriptOptions {
   /** The manuscript folder (or a single Markdown file). */
@@ -132,6 +133,7 @@ async function loadBook(root: string, configPath: string): Promise<Manuscript> {
       report(configFile, 'path-outside-manuscript', outsideMessage(named.what, named.value, root), placeOfPath(named.yamlPath));
     }
   }
+  const fonts = resolveBookFonts(config.fonts, root, { file: configFile, placeOfPath });
   if (sources.length === 0) {
     report(configFile, 'config-invalid', 'book.yaml lists no chapter: add files under `contents`', placeOfPath(['contents']));
   }
@@ -151,6 +153,7 @@ async function loadBook(root: string, configPath: string): Promise<Manuscript> {
     identifiers: config.identifiers,
     parts: config.contents.parts.map((part, i) => ({ title: part.title, id: partId(i) })),
     config,
+    fonts: 'problems' in fonts ? undefined : fonts,
   };
   const citations = citationSourcesOf(config, root, { file: configFile, placeOfPath });
   const names = config.names ? await readNamesRegistry(root, config.names, { file: configFile, place: placeOfPath(['names']) }) : { files: [] };

@@ -11,6 +11,7 @@ import type { Bibliography } from '../citations/types.ts';
 import type { LocatorTerms } from '../citations/locator.ts';
 import type { ChapterIdClaim, ChapterIds } from '../render/ids.ts';
 import type { NamesRegistry } from '../manuscript/names.ts';
+import type { BookFonts } from '../manuscript/fonts.ts';
 import type { Labels } from '../i18n/labels.ts';
 
 export type Matter = 'front' | 'body' | 'back';
@@ -44,6 +45,8 @@ export interface BookMeta {
   parts: Array<{ title: string; id: string }>;
   /** The validated book.yaml, or defaults for a plain folder of Markdown. */
   config: BookConfig;
+  /** The book's type as book.yaml `fonts:` chose it (scripts/manuscript/fonts.ts); absent: EB Garamond. */
+  fonts?: BookFonts;
 }
 
 export interface Chapter {

@@ -1,62 +1,66 @@
 /**
- * The book's type: EB Garamond from @fontsource, whose subsets cover French and Kazakh/Russian
- * Cyrillic (ә ғ қ ң ө ұ ү һ і sit in its cyrillic-ext subset, U+0460–052F). Debian's EB Garamond
- * lacks those letters. The faces are read from the package's own CSS so that the unicode ranges
- * stay the package's.
+ * The book's type in every edition: the faces book.yaml chose (scripts/manuscript/fonts.ts; EB
+ * Garamond by default), as @font-face rules and the one rule that sets the family (the stylesheets
+ * name no family, so that the choice in book.yaml reaches all three editions and the EPUB cover).
+ * The PDF, the cover and the diff copy the whole files (Chromium subsets the PDF's itself); the EPUB
+ * and the HTML edition write subsets (font-subset.ts).
  */
-import { readFile, copyFile, mkdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import type { BookMeta } from '../model/index.ts';
+import { defaultBookFonts, fontsourceSlug, type BookFonts, type FontFace } from '../manuscript/fonts.ts';
 
-export interface FontFace {
-  family: string;
-  style: 'normal' | 'italic';
-  weight: number;
-  unicodeRange: string;
-  /** Absolute path of the woff2 file in node_modules. */
-  file: string;
+export type { BookFonts, FontFace } from '../manuscript/fonts.ts';
+
+/** The book's fonts: book.yaml's choice, or EB Garamond for a book loaded without one. */
+export function bookFonts(book: { meta: Pick<BookMeta, 'fonts'> }): BookFonts {
+  return book.meta.fonts ?? defaultBookFonts();
 }
 
-const require = createRequire(import.meta.url);
-export const fontFamily = 'EB Garamond';
-const packageDir = path.dirname(require.resolve('@fontsource/eb-garamond/package.json'));
-const faces: Array<{ css: string; weight: number; style: 'normal' | 'italic' }> = [
-  { css: '400.css', weight: 400, style: 'normal' },
-  { css: '400-italic.css', weight: 400, style: 'italic' },
-  { css: '600.css', weight: 600, style: 'normal' },
-  { css: '600-italic.css', weight: 600, style: 'italic' },
-];
+const formats: Record<string, string> = { '.woff2': 'woff2', '.woff': 'woff', '.otf': 'opentype', '.ttf': 'truetype' };
 
-export async function bookFontFaces(): Promise<FontFace[]> {
-  const result: FontFace[] = [];
-  for (const face of faces) {
-    const css = await readFile(path.join(packageDir, face.css), 'utf8');
-    for (const block of css.matchAll(/@font-face\s*{([^}]*)}/g)) {
-      const woff2 = /url\(\.\/files\/([^)]+\.woff2)\)/.exec(block[1]);
-      const range = /unicode-range:\s*([^;]+);/.exec(block[1]);
-      if (!woff2 || !range) continue;
-      result.push({
-        family: fontFamily,
-        style: face.style,
-        weight: face.weight,
-        unicodeRange: range[1].trim(),
-        file: path.join(packageDir, 'files', woff2[1]),
-      });
-    }
-  }
-  return result;
+/**
+ * The name a face's file gets in an edition: the package's own (`eb-garamond-latin-400-normal.woff2`),
+ * or, for files of the manuscript, the family and role (two folders may both hold `Regular.otf`).
+ */
+export function installedName(fonts: BookFonts, face: FontFace, extension = path.extname(face.file).toLowerCase()): string {
+  if (face.unicodeRange !== undefined) return `${path.basename(face.file, path.extname(face.file))}${extension}`;
+  return `${fontsourceSlug(fonts.family) || 'book'}-${face.role}${extension}`;
 }
 
-/** Copy the font files into `dir` and return the @font-face rules that point at them. */
-export async function installFonts(dir: string, urlPrefix: string): Promise<string> {
+export function fontFaceRule(face: FontFace, url: string, unicodeRange = face.unicodeRange, display = false): string {
+  const format = formats[path.extname(url).toLowerCase()] ?? 'woff2';
+  return [
+    '@font-face {',
+    `  font-family: '${face.family}';`,
+    `  font-style: ${face.style};`,
+    `  font-weight: ${face.weight};`,
+    ...(display ? ['  font-display: swap;'] : []),
+    `  src: url('${url}') format('${format}');`,
+    ...(unicodeRange ? [`  unicode-range: ${unicodeRange};`] : []),
+    '}',
+  ].join('\n');
+}
+
+/** Where the fonts come from, as a CSS comment (no `*` `/` from book.yaml can close it). */
+export function fontsComment(fonts: BookFonts): string {
+  const text = `${fonts.family}${fonts.licence ? ` (${fonts.licence})` : ''}, from ${fonts.origin}.`.replace(/\*\//g, '* /');
+  return `/* ${text} */`;
+}
+
+/** The family the stylesheets' text is set in (they name none themselves). */
+export function familyRule(fonts: BookFonts): string {
+  return `/* The family chosen in book.yaml (fonts). */\nhtml, body { font-family: '${fonts.family}', serif; }`;
+}
+
+/** Copy the whole font files into `dir` and return the @font-face rules that point at them, and the family rule. */
+export async function installFonts(fonts: BookFonts, dir: string, urlPrefix: string): Promise<string> {
   await mkdir(dir, { recursive: true });
   const rules: string[] = [];
-  for (const face of await bookFontFaces()) {
-    const name = path.basename(face.file);
+  for (const face of fonts.faces) {
+    const name = installedName(fonts, face);
     await copyFile(face.file, path.join(dir, name));
-    rules.push(
-      `@font-face {\n  font-family: '${face.family}';\n  font-style: ${face.style};\n  font-weight: ${face.weight};\n  font-display: swap;\n  src: url('${urlPrefix}${name}') format('woff2');\n  unicode-range: ${face.unicodeRange};\n}`,
-    );
+    rules.push(fontFaceRule(face, `${urlPrefix}${name}`, face.unicodeRange, true));
   }
-  return `/* EB Garamond (SIL Open Font License 1.1), from @fontsource/eb-garamond. */\n${rules.join('\n')}\n`;
+  return `${fontsComment(fonts)}\n${rules.join('\n')}\n${familyRule(fonts)}\n`;
 }

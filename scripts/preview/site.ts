@@ -162,7 +162,7 @@ export class PreviewSite {
     this.book = book;
     this.root = book.root;
     await mkdir(this.dir, { recursive: true });
-    const edition = await writeHtmlEdition(book, this.dir);
+    const edition = await writeHtmlEdition(book, this.dir, { wholeFonts: true, noSearch: true });
     for (const key of Object.keys(this.errors)) delete this.errors[key];
     for (const chapter of book.chapters) {
       this.built.set(chapter.source.path, String(chapter.file.value));

@@ -32,7 +32,7 @@ declare module 'vitest' {
 }
 
 /** The test files that read the build: a run without any of them does not make it. */
-const readers = ['tests/html-edition.test.ts', 'tests/pdf.test.ts', 'tests/epub-page-list.test.ts'];
+const readers = ['tests/html-edition.test.ts', 'tests/pdf.test.ts', 'tests/epub-page-list.test.ts', 'tests/fonts-manuscript.test.ts'];
 
 let out: string | undefined;
 

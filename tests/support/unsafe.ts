@@ -10,6 +10,35 @@ import path from 'node:path';
 import { fromHtml } from 'hast-util-from-html';
 import type { Element, Root, RootContent } from 'hast';
 import JSZip from 'jszip';
+import { searchDataPath, searchScript, searchScriptPath } from '../../scripts/output/html/search/index.ts';
+
+/**
+ * The one script an edition may carry: the HTML edition's search (scripts/output/html/search/), by
+ * its path, with exactly the bytes our build makes, with no content of its own in the page; and its
+ * data file, which must be nothing but `window.bookSearchData = JSON;`.
+ */
+const ownScript = await searchScript();
+const isOwnScriptElement = (name: string, element: Element) =>
+  !name.includes('.epub!') &&
+  element.children.length === 0 &&
+  Object.keys(element.properties).sort().join(' ') === 'defer src' &&
+  element.properties.src === searchScriptPath &&
+  element.properties.defer === true;
+
+function scriptFileProblem(name: string, bytes: Buffer): string | undefined {
+  const text = bytes.toString('utf8');
+  if (name.endsWith(`/${searchScriptPath}`) && !name.includes('.epub!')) return text === ownScript ? undefined : `${name}: not the search script the build makes`;
+  if (name.endsWith(`/${searchDataPath}`) && !name.includes('.epub!')) {
+    const data = /^window\.bookSearchData = (.*);\n$/s.exec(text);
+    try {
+      if (data) JSON.parse(data[1]);
+      return data ? undefined : `${name}: search data that is more than data`;
+    } catch {
+      return `${name}: search data that is not JSON`;
+    }
+  }
+  return `${name}: a script file`;
+}
 
 /** Every file of an output folder, EPUBs opened (`book.epub!OEBPS/x.xhtml`): name → bytes. */
 export async function outputFiles(dir: string): Promise<Map<string, Buffer>> {
@@ -54,7 +83,7 @@ function markupProblems(name: string, tree: Root): string[] {
     if (node.type === 'element') {
       const element = node as Element;
       const tag = element.tagName.toLowerCase();
-      if (forbiddenElements.has(tag)) problems.push(`${name}: <${tag}>`);
+      if (forbiddenElements.has(tag) && !(tag === 'script' && isOwnScriptElement(name, element))) problems.push(`${name}: <${tag}>`);
       if (tag === 'meta' && element.properties.httpEquiv !== undefined) problems.push(`${name}: <meta http-equiv>`);
       if (tag === 'link' && !/^(?:stylesheet)$/i.test(String(element.properties.rel ?? '')) ) problems.push(`${name}: <link rel=${String(element.properties.rel)}>`);
       if (tag === 'style' && /url\(\s*['"]?(?:[a-z]+:|\/\/)/i.test(JSON.stringify(element.children))) problems.push(`${name}: <style> loading a URL`);
@@ -93,6 +122,9 @@ export function unsafeIn(files: Map<string, Buffer>, outside: string[] = []): st
       if (/\/(?:JavaScript|JS|Launch|SubmitForm|ImportData)\b/.test(raw)) problems.push(`${name}: a PDF action`);
     } else if (/\.(?:x?html?)$/i.test(name)) {
       problems.push(...markupProblems(name, fromHtml(bytes.toString('utf8'))));
+    } else if (/\.(?:m?js|cjs)$/i.test(name)) {
+      const problem = scriptFileProblem(name, bytes);
+      if (problem) problems.push(problem);
     } else if (name.endsWith('.css')) {
       if (/url\(\s*['"]?(?:[a-z][a-z0-9+.-]*:|\/\/)/i.test(bytes.toString('utf8').replace(/url\(\s*['"]?data:font\//gi, ''))) problems.push(`${name}: CSS loading from elsewhere`);
     }

@@ -17,7 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Book } from '../../model/index.ts';
 import { chromiumPath, withBrowser, watchPage } from '../../browser.ts';
 import { BuildError } from '../../errors.ts';
-import { installFonts, fontFamily } from '../fonts.ts';
+import { bookFonts, installFonts, type BookFonts } from '../fonts.ts';
 import { serializeHtml } from '../html/index.ts';
 import { coverArt, coverSize } from './cover-art.ts';
 
@@ -39,16 +39,18 @@ function browserIdentity(): string {
     .join('|');
 }
 
-/** The version of the font package (its files are named alike from one version to the next). */
-async function fontVersion(): Promise<string> {
-  const manifest = fileURLToPath(new URL('../../../node_modules/@fontsource/eb-garamond/package.json', import.meta.url));
-  return existsSync(manifest) ? String((JSON.parse(await readFile(manifest, 'utf8')) as { version?: string }).version) : '';
+/** The font files themselves (a package's files are named alike from one version to the next; the manuscript's may change). */
+async function fontIdentity(fonts: BookFonts): Promise<string> {
+  const digest = createHash('sha256');
+  for (const face of fonts.faces) digest.update(await readFile(face.file));
+  return digest.digest('hex');
 }
 
 /** Render the cover to PNG bytes (or take it from the cache); `workDir` receives the page and its fonts. */
 export async function renderCover(book: Book, workDir: string): Promise<Buffer> {
   await mkdir(workDir, { recursive: true });
-  const fontsCss = await installFonts(path.join(workDir, 'fonts'), 'fonts/');
+  const fonts = bookFonts(book);
+  const fontsCss = await installFonts(fonts, path.join(workDir, 'fonts'), 'fonts/');
   await writeFile(path.join(workDir, 'fonts.css'), fontsCss);
   const coverCss = await readFile(path.join(epubTemplateDir, 'cover.css'), 'utf8');
   await writeFile(path.join(workDir, 'cover.css'), coverCss);
@@ -58,13 +60,13 @@ export async function renderCover(book: Book, workDir: string): Promise<Buffer> 
 
   const useCache = process.env.BOOK_CACHE !== '0';
   const key = createHash('sha256')
-    .update([html, fontsCss, coverCss, JSON.stringify(coverSize), await fontVersion(), browserIdentity()].join('\0'))
+    .update([html, fontsCss, coverCss, JSON.stringify(coverSize), await fontIdentity(fonts), browserIdentity()].join('\0'))
     .digest('hex')
     .slice(0, 32);
   const cached = path.join(cacheDir, `${key}.png`);
   if (useCache && existsSync(cached)) return readFile(cached);
 
-  const png = await renderPage(page);
+  const png = await renderPage(page, fonts.family);
   if (useCache) {
     // Written aside and renamed: a build stopped halfway never leaves half a PNG in the cache.
     await mkdir(cacheDir, { recursive: true });
@@ -75,7 +77,7 @@ export async function renderCover(book: Book, workDir: string): Promise<Buffer> 
   return png;
 }
 
-async function renderPage(page: string): Promise<Buffer> {
+async function renderPage(page: string, fontFamily: string): Promise<Buffer> {
   return withBrowser(async (browser) => {
     const context = await browser.newContext({ viewport: { ...coverSize }, deviceScaleFactor: 1 });
     const tab = await context.newPage();
@@ -89,7 +91,7 @@ async function renderPage(page: string): Promise<Buffer> {
         { timeout: fontTimeoutMs },
       );
     } catch {
-      throw new BuildError(`The cover's font ${fontFamily} did not load within ${fontTimeoutMs / 1000} s in Chromium; check that node_modules/@fontsource/eb-garamond is installed (npm ci)`);
+      throw new BuildError(`The cover's font ${fontFamily} did not load within ${fontTimeoutMs / 1000} s in Chromium; check the font book.yaml names (\`fonts\`), or that its @fontsource package is installed (npm ci)`);
     }
     if (problems.errors.length > 0 || problems.failedRequests.length > 0) {
       throw new BuildError(`Rendering the cover failed: ${[...problems.errors, ...problems.failedRequests].join('; ')}`);

@@ -1,6 +1,6 @@
 /**
  * Which characters a font file really has: its `cmap` table (OpenType §cmap, formats 4 and 12),
- * read from the WOFF 1.0 file @fontsource ships beside each WOFF2 (WOFF 1.0 §5: tables compressed
+ * read from an OpenType/TrueType file, or from the WOFF 1.0 file @fontsource ships beside each WOFF2 (WOFF 1.0 §5: tables compressed
  * one by one with zlib, simpler to read than WOFF2's single Brotli stream; same font, same glyphs).
  * A `unicode-range` only says which characters a face is *meant* for; the cmap says which it can draw.
  */
@@ -56,9 +56,34 @@ function format12(table: Buffer, at: number, into: Set<number>): void {
   }
 }
 
+/** A table of an OpenType/TrueType file (OpenType §"Table directory": 16-byte records from offset 12). */
+function sfntTable(font: Buffer, tag: string): Buffer {
+  const count = font.readUInt16BE(4);
+  for (let i = 0; i < count; i++) {
+    const record = 12 + i * 16;
+    if (font.toString('latin1', record, record + 4) !== tag) continue;
+    const offset = font.readUInt32BE(record + 8);
+    return font.subarray(offset, offset + font.readUInt32BE(record + 12));
+  }
+  throw new Error(`no \`${tag}\` table`);
+}
+
+/** Whether `font` is a file this module reads: WOFF 1.0, or OpenType/TrueType (`OTTO`, 0x00010000, `true`). */
+export function isReadableFont(font: Buffer): boolean {
+  return ['wOFF', 'OTTO', '\x00\x01\x00\x00', 'true'].includes(font.toString('latin1', 0, 4));
+}
+
+/** The code points the font maps to a glyph (any Unicode subtable): WOFF 1.0 or OpenType/TrueType. */
+export function fontCodePoints(font: Buffer): Set<number> {
+  return font.toString('latin1', 0, 4) === 'wOFF' ? woffCodePoints(font) : cmapCodePoints(sfntTable(font, 'cmap'));
+}
+
 /** The code points the font maps to a glyph (any Unicode subtable). */
 export function woffCodePoints(woff: Buffer): Set<number> {
-  const cmap = woffTable(woff, 'cmap');
+  return cmapCodePoints(woffTable(woff, 'cmap'));
+}
+
+function cmapCodePoints(cmap: Buffer): Set<number> {
   const points = new Set<number>();
   const tables = cmap.readUInt16BE(2);
   for (let i = 0; i < tables; i++) {

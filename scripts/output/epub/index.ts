@@ -20,7 +20,8 @@ import { insertPageBreaks, type PagedDocument, type PageListEntry } from './page
 import { serializeXhtmlDocument, serializeXhtmlFragment } from './xhtml.ts';
 import { bookIdentifier, type BookIdentifier } from './identifier.ts';
 import { bookDate, w3cDateTime } from '../book-date.ts';
-import { characterSubstitutes, fontsForText, type CharacterPlace } from './fonts.ts';
+import { characterSubstitutes, fontsForText, type CharacterPlace, type EmbeddedFont } from './fonts.ts';
+import { layoutFeaturesOf } from '../font-subset.ts';
 import { renderCover, epubTemplateDir } from './cover.ts';
 import { fixPackageDocument, type AccessibilityFacts, type PackageFacts } from './package-document.ts';
 import { imageHref, nameImages, type PackageImage } from './images.ts';
@@ -40,12 +41,12 @@ const titlePageHref = 'titlepage.xhtml';
 
 /**
  * epub-gen-memory with the book's identifier instead of a random one (it also goes into toc.ncx),
- * and with the images named by the book (images.ts). Its constructor reads the chapters and gives
+ * with the images named by the book (images.ts), and with the subset fonts given as bytes. Its constructor reads the chapters and gives
  * every `<img>` a random name, with no option to do otherwise, but looks each `src` up in its image
  * list first: that list is ours from the start (the constructor assigns it, hence an accessor), so
  * it finds every image already named and keeps the name. The files are read, not fetched.
  */
-function bookEpub(options: Options, content: EpubChapter[], identifier: string, images: PackageImage[]): EPub {
+function bookEpub(options: Options, content: EpubChapter[], identifier: string, images: PackageImage[], fonts: EmbeddedFont[]): EPub {
   // epub-gen-memory's image record (its type is not exported): found by `url`, written `images/${id}.${extension}`.
   const listed = images.map((image) => ({ url: imageHref(image), id: image.id, extension: image.extension, mediaType: image.mediaType }));
   class BookEpub extends EPub {
@@ -59,6 +60,12 @@ function bookEpub(options: Options, content: EpubChapter[], identifier: string, 
       if (images.length === 0) return;
       const folder = this.zip.folder('OEBPS')!.folder('images')!;
       for (const image of images) folder.file(`${image.id}.${image.extension}`, await readFile(image.file));
+    }
+
+    // The subset fonts are made in memory (fonts.ts): written as they are, not fetched.
+    protected override async downloadAllFonts(): Promise<void> {
+      const folder = this.zip.folder('OEBPS')!.folder('fonts')!;
+      for (const font of fonts) folder.file(font.filename, font.data);
     }
   }
   Object.defineProperty(BookEpub.prototype, 'images', { get: () => listed, set: () => undefined });
@@ -229,14 +236,15 @@ export async function writeEpub(book: Book, file: string, workDir: string, { dat
     pageList,
   });
   const cover = coverPage(book, coverImageHref);
-  const substitutes = await characterSubstitutes();
+  const substitutes = await characterSubstitutes(book);
   for (const tree of [...documents.map((d) => d.tree), navigation]) substituteCharacters(tree, substitutes);
 
   const characters = new Map<number, CharacterPlace>();
   for (const document of documents) collectCharacters(characters, document.tree, `the page « ${document.title} »`, document.chapter);
   collectCharacters(characters, navigation, 'the table of contents');
-  const fonts = await fontsForText(characters);
-  const css = `${fonts.css}\n${await readFile(path.join(epubTemplateDir, 'style.css'), 'utf8')}`;
+  const style = await readFile(path.join(epubTemplateDir, 'style.css'), 'utf8');
+  const fonts = await fontsForText(book, characters, layoutFeaturesOf(style));
+  const css = `${fonts.css}\n${style}`;
 
   const coverImage = await renderCover(book, workDir);
   const warnings: string[] = [];
@@ -253,7 +261,7 @@ export async function writeEpub(book: Book, file: string, workDir: string, { dat
       numberChaptersInTOC: false,
       prependChapterTitles: false,
       css,
-      fonts: fonts.fonts.map((font) => ({ filename: font.filename, url: pathToFileURL(font.file).href })),
+      fonts: fonts.fonts.map((font) => ({ filename: font.filename, url: `fonts/${font.filename}` })),
       cover: new File([new Uint8Array(coverImage)], coverImageHref, { type: 'image/png' }),
       version: 3,
       ignoreFailedDownloads: false,
@@ -269,6 +277,7 @@ export async function writeEpub(book: Book, file: string, workDir: string, { dat
     })),
     identifier.value,
     images,
+    fonts.fonts,
   );
   const generated = await generator.genEpub();
   if (warnings.length > 0) {

@@ -1,17 +1,22 @@
 /**
  * The HTML edition: `index.html` (title page and table of contents) and one page per chapter,
- * with its styles and fonts copied beside it so that nothing is requested outside the folder.
+ * with its styles and fonts copied beside it so that nothing is requested outside the folder. The
+ * fonts are cut down to the characters the pages show (scripts/output/font-subset.ts); the search
+ * box and its passages come from search/.
  */
-import { mkdir, writeFile, copyFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile, copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unified } from 'unified';
 import rehypeStringify from 'rehype-stringify';
-import type { Root } from 'hast';
+import type { Root, Text } from 'hast';
+import { visit } from '../../tree/visit.ts';
 import type { Book } from '../../model/index.ts';
 import { chapterHref } from '../../model/outline.ts';
 import { chapterPage, indexPage } from './pages.ts';
-import { installFonts } from '../fonts.ts';
+import { bookFonts, installFonts } from '../fonts.ts';
+import { layoutFeaturesOf, subsetBookFonts } from '../font-subset.ts';
+import { SearchIndex } from './search/index.ts';
 import { localImages } from '../local-images.ts';
 
 export const webTemplateDir = fileURLToPath(new URL('../../../templates/web/', import.meta.url));
@@ -46,6 +51,45 @@ export interface HtmlPageOptions {
   decorate?: (page: Root, name: string) => void;
 }
 
+export interface HtmlEditionOptions extends HtmlPageOptions {
+  /**
+   * Copy the whole font files instead of subsets of the characters the pages use: the live preview
+   * rewrites pages one by one, and a character typed later must still find its glyph.
+   */
+  wholeFonts?: boolean;
+  /**
+   * Leave out the search (search/index.ts): the live preview, whose pages are rewritten one by one,
+   * would search stale passages.
+   */
+  noSearch?: boolean;
+}
+
+/**
+ * Characters the pages may show besides their text: printable ASCII (what a reader types in the
+ * search box comes back in its results' text anyway). Costs a few hundred bytes per face.
+ */
+const alwaysDrawn = Array.from({ length: 0x7f - 0x20 }, (_, i) => 0x20 + i);
+
+/** Every character of the text of a page (its `<title>` included: not drawn by the font, harmless). */
+function collectCharacters(tree: Root, into: Set<number>): void {
+  visit(tree, 'text', (node: Text) => {
+    for (const character of node.value) into.add(character.codePointAt(0)!);
+  });
+}
+
+/** The fonts: subsets of the characters the pages use (font-subset.ts), or the whole files. */
+async function writeFonts(book: Book, assets: string, characters: Set<number> | undefined, style: string): Promise<void> {
+  const fonts = bookFonts(book);
+  if (!characters) {
+    await writeFile(path.join(assets, 'fonts.css'), await installFonts(fonts, path.join(assets, 'fonts'), 'fonts/'));
+    return;
+  }
+  const subset = await subsetBookFonts(fonts, characters, layoutFeaturesOf(style), 'fonts/');
+  await mkdir(path.join(assets, 'fonts'), { recursive: true });
+  for (const file of subset.files) await writeFile(path.join(assets, 'fonts', file.name), file.data);
+  await writeFile(path.join(assets, 'fonts.css'), subset.css);
+}
+
 export async function writeIndexPage(book: Book, dir: string, options: HtmlPageOptions = {}): Promise<string> {
   const page = indexPage(book);
   options.decorate?.(page, 'index.html');
@@ -63,12 +107,27 @@ export async function writeChapterPage(book: Book, index: number, dir: string, o
   return name;
 }
 
-export async function writeHtmlEdition(book: Book, dir: string, options: HtmlPageOptions = {}): Promise<HtmlEdition> {
+export async function writeHtmlEdition(book: Book, dir: string, options: HtmlEditionOptions = {}): Promise<HtmlEdition> {
   const assets = path.join(dir, 'assets');
   await mkdir(assets, { recursive: true });
-  await writeFile(path.join(assets, 'fonts.css'), await installFonts(path.join(assets, 'fonts'), 'fonts/'));
-  await copyFile(path.join(webTemplateDir, 'style.css'), path.join(assets, 'style.css'));
-  const pages = [await writeIndexPage(book, dir, options)];
-  for (let i = 0; i < book.chapters.length; i++) pages.push(await writeChapterPage(book, i, dir, options));
+  const style = await readFile(path.join(webTemplateDir, 'style.css'), 'utf8');
+  await writeFile(path.join(assets, 'style.css'), style);
+  const characters = options.wholeFonts ? undefined : new Set(alwaysDrawn);
+  const search = options.noSearch ? undefined : new SearchIndex(book.meta.language, book.labels);
+  const titles = new Map([['index.html', book.typeset.title], ...book.chapters.map((chapter) => [chapterHref(chapter), chapter.title] as const)]);
+  const pageOptions: HtmlPageOptions = {
+    decorate: (page, name) => {
+      options.decorate?.(page, name);
+      search?.addPage(page, name, titles.get(name) ?? name);
+      if (characters) collectCharacters(page, characters);
+    },
+  };
+  const pages = [await writeIndexPage(book, dir, pageOptions)];
+  for (let i = 0; i < book.chapters.length; i++) pages.push(await writeChapterPage(book, i, dir, pageOptions));
+  if (search) {
+    await search.write(dir);
+    if (characters) for (const character of search.boxText) characters.add(character.codePointAt(0)!);
+  }
+  await writeFonts(book, assets, characters, style);
   return { dir, pages };
 }

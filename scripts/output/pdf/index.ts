@@ -13,7 +13,7 @@ import type { Book, PrintPage } from '../../model/index.ts';
 import { BuildError } from '../../errors.ts';
 import { report } from '../../check/messages.ts';
 import { serializeHtml } from '../html/index.ts';
-import { bookFontFaces, installFonts } from '../fonts.ts';
+import { bookFonts, fontFaceRule, installFonts, installedName, type BookFonts } from '../fonts.ts';
 import { buildPrintDocument, type PrintDocument } from './print-document.ts';
 import { renderPdf, type RenderResult, type RenderedPage } from './render.ts';
 import { browserScript } from './browser/index.ts';
@@ -99,13 +99,12 @@ function pageSizeCss(trim: { width: number; height: number }): string {
  * rules win for the characters they cover (CSS Fonts 4 §4.5), so the semibold faces take that one
  * glyph from the regular files, whose thin space is 0.1 em.
  */
-async function thinSpaceCss(): Promise<string> {
+function thinSpaceCss(fonts: BookFonts): string {
   const rules: string[] = [];
-  for (const face of await bookFontFaces()) {
-    if (face.weight !== 400 || !/U\+2000-206F/i.test(face.unicodeRange)) continue;
-    rules.push(
-      `@font-face {\n  font-family: '${face.family}';\n  font-style: ${face.style};\n  font-weight: 600;\n  src: url('fonts/${path.basename(face.file)}') format('woff2');\n  unicode-range: U+2009;\n}`,
-    );
+  const boldWeight = fonts.faces.find((face) => face.role === 'bold')?.weight ?? 600;
+  for (const face of fonts.faces) {
+    if (face.weight !== 400 || (face.unicodeRange !== undefined && !/U\+2000-206F/i.test(face.unicodeRange))) continue;
+    rules.push(fontFaceRule({ ...face, weight: boldWeight }, `fonts/${installedName(fonts, face)}`, 'U+2009'));
   }
   return `/* Thin spaces of the regular faces in semibold text (see scripts/output/pdf/index.ts). */\n${rules.join('\n')}\n`;
 }
@@ -188,7 +187,7 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
     const extra = (options.stylesheets ?? []).map((file, i) => ({ file, name: `extra-${i + 1}.css` }));
     const stylesheets = ['fonts.css', 'page.css', 'print.css', ...extra.map(({ name }) => name)];
     for (const { file, name } of extra) await copyFile(file, path.join(work, name));
-    await writeFile(path.join(work, 'fonts.css'), `${await installFonts(path.join(work, 'fonts'), 'fonts/')}${await thinSpaceCss()}`);
+    await writeFile(path.join(work, 'fonts.css'), `${await installFonts(bookFonts(book), path.join(work, 'fonts'), 'fonts/')}${thinSpaceCss(bookFonts(book))}`);
     await writeFile(path.join(work, 'page.css'), pageSizeCss(trim));
     await copyFile(path.join(printTemplateDir, 'print.css'), path.join(work, 'print.css'));
     await writeFile(path.join(work, 'render.js'), await browserScript());

@@ -16,6 +16,7 @@ import { h, type Child } from 'hastscript';
 import type { Element, ElementContent } from 'hast';
 import type { Book, Chapter, OutlinePart } from '../../model/index.ts';
 import { bookText } from '../../model/typeset.ts';
+import { bookFonts } from '../fonts.ts';
 
 /** The id of a chapter's division in the print document (its `h1` already has the chapter id). */
 export const chapterSectionId = (chapter: Chapter) => `chapter-${chapter.id}`;
@@ -58,7 +59,7 @@ export function copyrightPage(book: Book): Element {
   if (meta.publisher) lines.push(h('p', { className: ['publisher'] }, `${printLabels.publishedBy}${labels.beforeColon}: ${meta.publisher}`));
   if (meta.identifiers.isbn) lines.push(h('p', { className: ['isbn'] }, `${printLabels.isbn} ${meta.identifiers.isbn}`));
   if (meta.date) lines.push(h('p', { className: ['date'] }, meta.date));
-  lines.push(h('p', { className: ['typeset'] }, printLabels.typeset));
+  lines.push(h('p', { className: ['typeset'] }, printLabels.typeset(bookFonts(book).family, bookFonts(book).licence)));
   return h('section', { className: ['copyright-page'], id: 'copyright', dataSection: 'copyright', role: 'doc-colophon' }, [
     h('div', { className: ['copyright-text'] }, lines),
   ]);
