@@ -3,6 +3,7 @@
  * `describe` texts) the words of the error messages. See docs/manuscript-format.md.
  */
 import { z } from 'zod';
+import { printSchema } from './print-schema.ts';
 
 const markdownFile = z
   .string()
@@ -66,6 +67,10 @@ export const bookSchema = z
         back: z.array(markdownFile).default([]),
       })
       .strict(),
+    /** The back cover's text (plain paragraphs, separated by blank lines): build/book-cover.pdf. */
+    'back-cover': z.string().optional(),
+    /** Print production: printer preset, PDF/X, paper, ink limit (scripts/config/print-schema.ts). */
+    print: printSchema,
   })
   .strict();
 
