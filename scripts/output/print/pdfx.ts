@@ -1,8 +1,7 @@
 /**
  * PDF/X from a finished PDF, by Debian's Ghostscript (pdfwrite, `-dPDFX`): every colour converted
- * to CMYK through the press profile (icc-profile.ts), black text and black rules to K alone
- * (`-dBlackText`, `-dBlackVector`: without them an RGB black would come out as a four-colour
- * black), the profile embedded as the output intent (ISO 15930: `/OutputIntents` with
+ * to CMYK through the press profile (icc-profile.ts), except black, which black-to-k.ts has made
+ * K alone beforehand (an RGB black would come out as a four-colour black), the profile embedded as the output intent (ISO 15930: `/OutputIntents` with
  * `/S /GTS_PDFX`), `GTS_PDFXVersion` in the document information. Ghostscript keeps the TrimBox and
  * BleedBox, embeds the fonts already embedded, and does not carry annotations over (PDF/X allows
  * none in the trim): the press file has no links. PDF/X-1a:2001 is the same file with its version
@@ -10,12 +9,13 @@
  * without transparency, which is what X-1a asks beyond X-3 (docs/pdf.md says how it is checked).
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { BuildError } from '../../errors.ts';
 import type { PdfxVersion } from '../../config/print-schema.ts';
 import { fogra39, type PressProfile } from './icc-profile.ts';
+import { blackToK } from './black-to-k.ts';
 
 const run = promisify(execFile);
 
@@ -66,6 +66,8 @@ export async function writePdfx(input: string, output: string, options: PdfxOpti
   try {
     const definitions = path.join(work, 'pdfx-def.ps');
     await writeFile(definitions, pdfxDefinitions(options.version, options.profile), 'latin1');
+    const press = path.join(work, 'black-as-k.pdf');
+    await writeFile(press, (await blackToK(await readFile(input))).bytes);
     const args = [
       '-q', '-dNOPAUSE', '-dBATCH', '-dSAFER',
       `--permit-file-read=${path.dirname(options.profile.file)}/`,
@@ -75,11 +77,10 @@ export async function writePdfx(input: string, output: string, options: PdfxOpti
       '-sColorConversionStrategy=CMYK',
       '-sProcessColorModel=DeviceCMYK',
       `-sOutputICCProfile=${options.profile.file}`,
-      '-dBlackText', '-dBlackVector',
       '-dRenderIntent=1',
       `-sOutputFile=${output}`,
       definitions,
-      input,
+      press,
     ];
     const env = { ...process.env, SOURCE_DATE_EPOCH: String(Math.floor(options.date.getTime() / 1000)) };
     const { stdout, stderr } = await run('gs', args, { env, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' }).catch((error: NodeJS.ErrnoException & { stderr?: string; stdout?: string }) => {

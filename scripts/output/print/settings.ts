@@ -45,7 +45,7 @@ export function paperOf(value: string): PrintSettings['paper'] | undefined {
   const named = papers[text];
   if (named) return { name: text, ...named };
   const caliper = /^(\d+(?:\.\d+)?)\s*mm$/.exec(text);
-  if (caliper && Number(caliper[1]) > 0 && Number(caliper[1]) < 1) return { name: text, description: `${caliper[1]} mm a leaf`, leafMm: Number(caliper[1]) };
+  if (caliper && Number(caliper[1]) > 0 && Number(caliper[1]) < 2) return { name: text, description: `${caliper[1]} mm a leaf`, leafMm: Number(caliper[1]) };
   const ppi = /^(\d+(?:\.\d+)?)\s*ppi$/.exec(text);
   if (ppi && Number(ppi[1]) >= 100 && Number(ppi[1]) <= 2000) return { name: text, description: `${ppi[1]} pages per inch`, leafMm: (2 * 25.4) / Number(ppi[1]) };
   return undefined;
