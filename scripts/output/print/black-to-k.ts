@@ -35,14 +35,16 @@ export function blackToKContent(content: string): { content: string; count: numb
   return { content: result, count };
 }
 
-function rewrite(doc: PDFDocument, ref: PDFRef): number {
+function rewrite(doc: PDFDocument, ref: PDFRef, more?: (content: string) => string): number {
   const stream = doc.context.lookup(ref);
   if (!(stream instanceof PDFRawStream)) return 0;
   const filter = stream.dict.get(PDFName.of('Filter'));
   const flate = filter === PDFName.of('FlateDecode') || (filter instanceof PDFArray && filter.size() === 1 && filter.get(0) === PDFName.of('FlateDecode'));
   if (filter !== undefined && !flate) return 0;
   const bytes = flate ? inflateSync(stream.contents) : Buffer.from(stream.contents);
-  const { content, count } = blackToKContent(bytes.toString('latin1'));
+  const black = blackToKContent(bytes.toString('latin1'));
+  const content = more ? more(black.content) : black.content;
+  const count = black.count + (content === black.content ? 0 : 1);
   if (count === 0) return 0;
   const compressed = deflateSync(Buffer.from(content, 'latin1'));
   const dict = stream.dict.clone(doc.context);
@@ -54,7 +56,7 @@ function rewrite(doc: PDFDocument, ref: PDFRef): number {
 }
 
 /** The content streams of a page or form: its /Contents, and its form XObjects, recursively. */
-function contentRefs(doc: PDFDocument, node: PDFDict | PDFStream, seen: Set<string>): PDFRef[] {
+export function contentRefs(doc: PDFDocument, node: PDFDict | PDFStream, seen: Set<string>): PDFRef[] {
   const refs: PDFRef[] = [];
   const dict = node instanceof PDFStream ? node.dict : node;
   const contents = dict.get(PDFName.of('Contents'));
@@ -74,11 +76,13 @@ function contentRefs(doc: PDFDocument, node: PDFDict | PDFStream, seen: Set<stri
   return refs;
 }
 
-/** The PDF with every black as K alone; returns the bytes and how many operators changed. */
-export async function blackToK(pdf: Uint8Array): Promise<{ bytes: Uint8Array; count: number }> {
-  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+/**
+ * Rewrite the content streams of every page (and of their forms): black as K alone, then `more`
+ * (the other colours, press-colours.ts). Returns how many streams changed.
+ */
+export function rewriteContents(doc: PDFDocument, more?: (content: string) => string): number {
   const seen = new Set<string>();
   let count = 0;
-  for (const page of doc.getPages()) for (const ref of contentRefs(doc, page.node, seen)) count += rewrite(doc, ref);
-  return { bytes: await doc.save({ useObjectStreams: false }), count };
+  for (const page of doc.getPages()) for (const ref of contentRefs(doc, page.node, seen)) count += rewrite(doc, ref, more) > 0 ? 1 : 0;
+  return count;
 }

@@ -1,7 +1,7 @@
 /**
- * PDF/X from a finished PDF, by Debian's Ghostscript (pdfwrite, `-dPDFX`): every colour converted
- * to CMYK through the press profile (icc-profile.ts), except black, which black-to-k.ts has made
- * K alone beforehand (an RGB black would come out as a four-colour black), the profile embedded as the output intent (ISO 15930: `/OutputIntents` with
+ * PDF/X from a finished PDF, by Debian's Ghostscript (pdfwrite, `-dPDFX`): the colours already on
+ * the press's inks (press-colours.ts: black as K alone, the others through the press profile, which
+ * Ghostscript's pdfwrite would not use), the profile embedded as the output intent (ISO 15930: `/OutputIntents` with
  * `/S /GTS_PDFX`), `GTS_PDFXVersion` in the document information. Ghostscript keeps the TrimBox and
  * BleedBox, embeds the fonts already embedded, and does not carry annotations over (PDF/X allows
  * none in the trim): the press file has no links. PDF/X-1a:2001 is the same file with its version
@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import { BuildError } from '../../errors.ts';
 import type { PdfxVersion } from '../../config/print-schema.ts';
 import { fogra39, type PressProfile } from './icc-profile.ts';
-import { blackToK } from './black-to-k.ts';
+import { pressColours } from './press-colours.ts';
 
 const run = promisify(execFile);
 
@@ -67,7 +67,7 @@ export async function writePdfx(input: string, output: string, options: PdfxOpti
     const definitions = path.join(work, 'pdfx-def.ps');
     await writeFile(definitions, pdfxDefinitions(options.version, options.profile), 'latin1');
     const press = path.join(work, 'black-as-k.pdf');
-    await writeFile(press, (await blackToK(await readFile(input))).bytes);
+    await writeFile(press, await pressColours(await readFile(input), options.profile.file));
     const args = [
       '-q', '-dNOPAUSE', '-dBATCH', '-dSAFER',
       `--permit-file-read=${path.dirname(options.profile.file)}/`,
