@@ -172,15 +172,28 @@ describe('the fixture book, built once (PDF/X-1a, 240 %, ISBN, back cover, three
   });
 
   it('reports the images under 300 ppi as printed, and under 150 as an error, at their line', () => {
-    const printMessages = diagnosticsOf(result.book.files).filter((d) => d.ruleId.startsWith('print-'));
+    const printMessages = diagnosticsOf(result.book.files).filter((d) => /^print-(image|page)/.test(d.ruleId));
     expect(printMessages.map((d) => [path.basename(d.file), d.line, d.ruleId, d.severity]).sort()).toEqual([
-      ['book.pdf', undefined, 'print-page-count-odd', 'info'],
+      ['book.pdf', 1, 'print-page-count-odd', 'info'], // the writer's own file: line 1
       ['chapitre.md', 9, 'print-image-resolution-low', 'warning'],
       ['chapitre.md', 11, 'print-image-resolution-too-low', 'error'],
     ].sort());
     // 1000 px over the text block's 119 mm (4.69 in): 213 ppi; 300 px at its own size: 96 ppi.
     expect(printMessages.find((d) => d.ruleId === 'print-image-resolution-low')!.message).toMatch(/moyenne\.png` prints at 21\d ppi/);
     expect(printMessages.find((d) => d.ruleId === 'print-image-resolution-too-low')!.message).toMatch(/petite\.png` prints at 96 ppi/);
+  });
+
+  it('reports text under the printer\'s minimum size and lines under its minimum width (set stricter in the fixture)', () => {
+    const messages = diagnosticsOf(result.book.files);
+    // print.css's rules are 0.4 pt (0.6 pt for some): under the fixture's 0.5 pt, over the printers' 0.25 pt.
+    const thin = messages.filter((d) => d.ruleId === 'print-line-too-thin');
+    expect(thin.length).toBeGreaterThan(0);
+    expect(thin.every((d) => /draws a line 0\.40 pt thick/.test(d.message))).toBe(true);
+    // The text is 11 pt; the folios and running heads are smaller than the fixture's 10 pt.
+    const small = messages.filter((d) => d.ruleId === 'print-text-too-small');
+    expect(small.length).toBeGreaterThan(0);
+    expect(small.every((d) => /set at \d(\.\d)? pt on page/.test(d.message))).toBe(true);
+    expect(small.some((d) => /Paragraphe d.essai/.test(d.message))).toBe(false);
   });
 
   it('adds a blank page to an odd count, and the PDF/X has the same pages, boxes and no links', async () => {
