@@ -53,7 +53,7 @@ export const formats: Record<Format, EditionWriter> = {
     outputs: ['book.pdf', 'book-crop.pdf', 'book-screen.pdf', 'book-pdfx.pdf', 'book-cover.pdf', 'book-cover-pdfx.pdf', 'print-specs.json', 'print-specs.txt'],
     async write(book, staging, { pdfTimeout, date, draft }) {
       const { writePdfEdition } = await import('./pdf/index.ts');
-      const edition = await writePdfEdition(book, staging, { timeoutMs: pdfTimeout === undefined ? undefined : pdfTimeout * 1000, date: await date?.(), draft });
+      const edition = await writePdfEdition(book, staging, { timeoutMs: pdfTimeout === undefined ? undefined : pdfTimeout * 1000, date: await date?.(), draft, printProduction: true });
       return { names: edition.files, printPages: edition.printPages, messages: edition.messages };
     },
   },

@@ -46,6 +46,11 @@ export interface PdfOptions {
    * such as the 300k-word test (tests/pdf-render.test.ts), where printing and pdf-lib cost half the time.
    */
   layoutOnly?: boolean;
+  /**
+   * Also write the printer's files (scripts/output/print/: PDF/X, cover, specification sheet) and
+   * make the page count even, as `book build --format pdf` does; proofs and the benchmark do not.
+   */
+  printProduction?: boolean;
   /** A draft: the preflight's errors (an image under 150 ppi…) are reported but do not stop the build. */
   draft?: boolean;
   onProgress?: (event: { stage: string; pages?: number }) => void;
@@ -225,7 +230,7 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
     reportProblems(document, render, pdfFile);
     // The printer's preflight decides before any file is written (a draft goes on, and says so).
     const refused = [pdfFile, ...book.chapters.map((chapter) => chapter.file)].flatMap((file) => file.messages.filter((m) => m.fatal === true && m.ruleId?.startsWith('print-')));
-    if (refused.length > 0 && !options.draft) {
+    if (refused.length > 0 && options.printProduction && !options.draft) {
       throw new BuildError(
         `The printer's preflight found ${refused.length} error${refused.length > 1 ? 's' : ''} (${[...new Set(refused.map((m) => m.ruleId))].join(', ')}); correct ${refused.length > 1 ? 'them' : 'it'}, or build a draft with --draft`,
         [pdfFile, ...book.chapters.map((chapter) => chapter.file)].filter((file) => file.messages.length > 0),
@@ -240,7 +245,7 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
       const date = options.date ?? (await bookDate(book));
       const processed = await postprocessPdf(await readFile(raw), {
         bleed: settings.bleed * MM,
-        evenPages: true,
+        evenPages: options.printProduction ?? false,
         metadata: {
           title: typeset.title,
           subtitle: typeset.subtitle || undefined,
@@ -261,7 +266,7 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
         report(pdfFile, 'print-page-count-odd', `The book has ${render.pages.length} pages, an odd number: ${blankPagesAdded} blank page added at the end of the PDFs (${processed.pages} pages), as printers bind whole leaves`);
       }
       postprocessDone = performance.now();
-      production = await writePrintProduction(book, dir, { settings, pages: processed.pages, blankPagesAdded, date, workDir: work, interior: path.join(dir, PDF_FILES.print) });
+      if (options.printProduction) production = await writePrintProduction(book, dir, { settings, pages: processed.pages, blankPagesAdded, date, workDir: work, interior: path.join(dir, PDF_FILES.print) });
     }
     const productionDone = performance.now();
     if (options.keepPrintHtml) {
