@@ -70,7 +70,7 @@ export async function writeCover(book: Book, options: CoverOptions): Promise<voi
   await writeFile(path.join(workDir, 'fonts.css'), await installFonts(path.join(workDir, 'fonts'), 'fonts/'));
   await copyFile(path.join(printTemplateDir, 'cover.css'), path.join(workDir, 'cover.css'));
   const isbn = book.meta.identifiers.isbn;
-  let barcode;
+  let barcode: { src: string; widthMm: number; heightMm: number; isbn: string } | undefined;
   if (isbn) {
     const drawn = isbnBarcode(isbn, settings.preset.barcodeScale);
     await writeFile(path.join(workDir, 'barcode.svg'), drawn.svg);

@@ -9,7 +9,7 @@
  * without transparency, which is what X-1a asks beyond X-3 (docs/pdf.md says how it is checked).
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { BuildError } from '../../errors.ts';
@@ -64,6 +64,8 @@ export async function writePdfx(input: string, output: string, options: PdfxOpti
   const work = await mkdtemp(path.join(options.workDir, 'pdfx-'));
   const started = performance.now();
   try {
+    // Ghostscript names the file (its /ID) after the paths it is given: relative names in the work
+    // folder, the same in every build, keep two builds of the same book byte-identical.
     const definitions = path.join(work, 'pdfx-def.ps');
     await writeFile(definitions, pdfxDefinitions(options.version, options.profile), 'latin1');
     const press = path.join(work, 'black-as-k.pdf');
@@ -78,12 +80,12 @@ export async function writePdfx(input: string, output: string, options: PdfxOpti
       '-sProcessColorModel=DeviceCMYK',
       `-sOutputICCProfile=${options.profile.file}`,
       '-dRenderIntent=1',
-      `-sOutputFile=${output}`,
-      definitions,
-      press,
+      '-sOutputFile=pdfx.pdf',
+      'pdfx-def.ps',
+      'black-as-k.pdf',
     ];
     const env = { ...process.env, SOURCE_DATE_EPOCH: String(Math.floor(options.date.getTime() / 1000)) };
-    const { stdout, stderr } = await run('gs', args, { env, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' }).catch((error: NodeJS.ErrnoException & { stderr?: string; stdout?: string }) => {
+    const { stdout, stderr } = await run('gs', args, { cwd: work, env, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' }).catch((error: NodeJS.ErrnoException & { stderr?: string; stdout?: string }) => {
       if (error.code === 'ENOENT') throw new BuildError('Ghostscript is not installed: the PDF/X needs `gs`. Run `bash scripts/setup.sh` (Debian package `ghostscript`), or set `print.pdfx: none` in book.yaml.');
       throw new BuildError(`Ghostscript could not write the PDF/X: ${`${error.stderr ?? ''}${error.stdout ?? ''}`.trim().split('\n').slice(-3).join(' ')}`);
     });
@@ -92,6 +94,7 @@ export async function writePdfx(input: string, output: string, options: PdfxOpti
     if (/reverting to normal PDF output|not permitted in PDF\/X/i.test(said)) {
       throw new BuildError(`Ghostscript could not write a ${pdfxNames[options.version]}: ${said.trim().split('\n').join(' ')}`);
     }
+    await copyFile(path.join(work, 'pdfx.pdf'), output);
     return Math.round(performance.now() - started);
   } finally {
     await rm(work, { recursive: true, force: true });

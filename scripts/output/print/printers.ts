@@ -64,7 +64,7 @@ export const printers: Record<PrinterName, PrinterPreset> = {
     pdfx: 'none',
     inkLimit: 240,
     paper: 'kdp-white',
-    minMarginMm: { inside: 9.6, outside: 9.6 },
+    minMarginMm: { inside: 9.525, outside: 9.525 },
     barcodeScale: 1,
     minTextPt: 7,
     minLinePt: 0.25,
