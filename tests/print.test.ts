@@ -235,7 +235,7 @@ describe('the fixture book, built once (PDF/X-1a, 240 %, ISBN, back cover, three
   });
 
   it('converts colours through the profile within the ink limit, and keeps the barcode in K alone', async () => {
-    const { width, height, pixels } = await plates(file('book-cover-pdfx.pdf'), 100);
+    const { width, height, pixels } = await plates(file('book-cover-pdfx.pdf'), 72);
     let most = 0;
     let colour = 0;
     // The barcode's box is the only paper-white area of the cover: its bounds, then what is inside.
@@ -252,7 +252,7 @@ describe('the fixture book, built once (PDF/X-1a, 240 %, ISBN, back cover, three
     }
     expect(colour).toBeGreaterThan(pixels.length / 8); // the dark ground is a colour, not black
     expect((most / 255) * 100).toBeLessThanOrEqual(specs.inkLimit + 2);
-    expect(box.right - box.left).toBeGreaterThan(100); // about 40 mm at 100 dpi
+    expect(box.right - box.left).toBeGreaterThan(80); // about 40 mm: 113 px at 72 dpi
     let barsInK = 0;
     let cmyInBox = 0;
     for (let y = box.top; y <= box.bottom; y++) {
@@ -263,7 +263,7 @@ describe('the fixture book, built once (PDF/X-1a, 240 %, ISBN, back cover, three
       }
     }
     expect(cmyInBox, 'pixels with C, M or Y in the barcode').toBe(0);
-    expect(barsInK).toBeGreaterThan(1000);
+    expect(barsInK).toBeGreaterThan(500);
   });
 
   it('makes the cover 2 × trim + spine + 2 × bleed wide, the spine from the page count and the paper', async () => {
