@@ -47,8 +47,9 @@ export interface PdfOptions {
    */
   layoutOnly?: boolean;
   /**
-   * Also write the printer's files (scripts/output/print/: PDF/X, cover, specification sheet) and
-   * make the page count even, as `book build --format pdf` does; proofs and the benchmark do not.
+   * Also run the printer's preflight, make the page count even and write the printer's files
+   * (scripts/output/print/: PDF/X, cover, specification sheet), as `book build --format pdf` does;
+   * proofs and the benchmark do not.
    */
   printProduction?: boolean;
   /** A draft: the preflight's errors (an image under 150 ppi…) are reported but do not stop the build. */
@@ -215,10 +216,11 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
     const documentDone = performance.now();
 
     const pdfFile = new VFile({ path: PDF_FILES.print });
-    await checkFontLicences(pdfFile);
+    // The printer's preflight belongs to the printer's files: proofs and the benchmark go without.
+    if (options.printProduction) await checkFontLicences(pdfFile);
     const raw = path.join(work, 'chromium.pdf');
     const render = await renderPdf({
-      preflight: { minTextPt: settings.minTextPt, minLinePt: settings.minLinePt },
+      preflight: options.printProduction ? { minTextPt: settings.minTextPt, minLinePt: settings.minLinePt } : undefined,
       workDir: work,
       assetsDir: book.root,
       aliases: { 'paged.esm.js': pagedEsm },
