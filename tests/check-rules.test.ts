@@ -48,6 +48,13 @@ const producedElsewhere: Partial<Record<RuleId, string>> = {
   'pdf-heading-at-foot': 'print.css keeps headings with what follows; the check guards the layout engine',
   'pdf-browser-error': 'a script error of Paged.js in Chromium: a bug, no input brings it about on purpose',
   'preview-failed': 'tests/preview.test.ts checks its message (failureMessages): the preview failing for a reason no message of the manuscript gives is a bug, no input brings it about on purpose',
+  // The printer's preflight runs in the PDF writer: one fixture each would be one PDF build each.
+  'print-page-count-odd': 'tests/print.test.ts shows it on its fixture book (9 pages, a blank added), in its one PDF build',
+  'print-image-resolution-low': 'tests/print.test.ts shows it on its fixture book (an image at 213 ppi), in its one PDF build',
+  'print-image-resolution-too-low': 'tests/print.test.ts shows it on its fixture book (an image at 96 ppi), in its one PDF build',
+  'print-line-too-thin': 'tests/print.test.ts shows it on its fixture book (print.min-line-width above print.css\'s rules), in its one PDF build',
+  'print-text-too-small': 'tests/print.test.ts shows it on its fixture book (print.min-text-size above the folios), in its one PDF build',
+  'print-font-embedding': 'a font whose licence forbids embedding cannot be shipped in a fixture (the @fontsource faces allow it): tests/print.test.ts checks the reader on a bare sfnt whose fsType forbids embedding, and the check runs on the faces book.yaml chooses (fonts:)',
 };
 
 interface FixtureOptions extends BuildOptions {

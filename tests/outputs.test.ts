@@ -153,7 +153,7 @@ describe('what the build may replace', () => {
   it('declares in the registry every name a writer may put in the output folder', () => {
     expect(Object.fromEntries(Object.entries(formats).map(([name, writer]) => [name, writer.outputs]))).toEqual({
       html: ['html'],
-      pdf: ['book.pdf', 'book-crop.pdf', 'book-screen.pdf'],
+      pdf: ['book.pdf', 'book-crop.pdf', 'book-screen.pdf', 'book-pdfx.pdf', 'book-cover.pdf', 'book-cover-pdfx.pdf', 'print-specs.json', 'print-specs.txt'],
       epub: ['book.epub'],
     });
   });

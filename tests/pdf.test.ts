@@ -124,7 +124,8 @@ function noteCalls(chapters: Chapter[]): NoteCall[] {
 
 describe('PDF edition of the manuscript', () => {
   it('writes the three files, with the same pages', async () => {
-    expect(built.outputs.filter((o) => o.format === 'pdf').map((o) => path.basename(o.path)).sort()).toEqual(['book-crop.pdf', 'book-screen.pdf', 'book.pdf']);
+    // The printer's files of the same format are read by tests/print.test.ts.
+    expect(built.outputs.filter((o) => o.format === 'pdf').map((o) => path.basename(o.path)).sort()).toEqual(['book-cover-pdfx.pdf', 'book-cover.pdf', 'book-crop.pdf', 'book-pdfx.pdf', 'book-screen.pdf', 'book.pdf', 'print-specs.json', 'print-specs.txt']);
     const counts = await Promise.all(['book.pdf', 'book-crop.pdf', 'book-screen.pdf'].map(async (name) => Number(/Pages:\s+(\d+)/.exec((await run('pdfinfo', [file(name)])).stdout)![1])));
     expect(counts[0]).toBeGreaterThan(20);
     expect(counts[1]).toBe(counts[0]);
@@ -318,7 +319,8 @@ describe('PDF edition of the manuscript', () => {
   });
 
   it('reports no layout problem: notes, widows and orphans, headings at a page foot', () => {
-    expect(built.pdfMessages).toEqual([]);
+    // The blank page added for an even count is a note for the printer (tests/print.test.ts), not a layout problem.
+    expect(built.pdfMessages.filter((m) => !/an odd number: 1 blank page added at the end/.test(m))).toEqual([]);
   });
 
   it('fills the page map the EPUB reads, with the folios the pages print', async () => {

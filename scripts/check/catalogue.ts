@@ -99,6 +99,14 @@ export const catalogue = {
   // Figures and cross-references (scripts/crossref/)
   'crossref-unknown': { severity: 'error', description: 'A cross-reference (`[@fig:x]`, `[@sec:x]`, `[@tbl:x]`, `@fig:x`) to a label no figure, section or table of the book carries.' },
   'image-no-credit': { severity: 'warning', description: 'In a release (`status: release`), a figure with no `credit="…"`: whose picture it is goes under it and in the list of illustrations.' },
+  // Print production (scripts/output/print/): the ISBN, then the preflight of the printer's files
+  'isbn-check-digit': { severity: 'error', fixed: true, description: 'An ISBN in book.yaml whose check digit is wrong (a typing slip): its barcode would scan as another book; the build stops.' },
+  'print-page-count-odd': { severity: 'info', stage: 'build', edition: 'pdf', fixed: true, description: 'The book has an odd number of pages: a blank page is added at the end of the print files, as printers need a whole number of leaves.' },
+  'print-image-resolution-low': { severity: 'warning', stage: 'build', edition: 'pdf', fixed: true, description: 'An image printed at under 300 ppi (its pixels over its printed size): it may print soft.' },
+  'print-image-resolution-too-low': { severity: 'error', stage: 'build', edition: 'pdf', fixed: true, description: 'An image printed at under 150 ppi: it will print blurred or in blocks; a release build stops.' },
+  'print-font-embedding': { severity: 'error', stage: 'build', edition: 'pdf', fixed: true, description: 'A font whose licence (its OS/2 `fsType`) forbids embedding it in a PDF: no printer may receive it; a release build stops.' },
+  'print-line-too-thin': { severity: 'warning', stage: 'build', edition: 'pdf', fixed: true, description: 'A rule or border in the print design thinner than the printer\'s minimum line (0.25 pt by default): it may not print.' },
+  'print-text-too-small': { severity: 'warning', stage: 'build', edition: 'pdf', fixed: true, description: 'Text printed smaller than the printer\'s minimum size (6 pt by default, 7 pt for KDP).' },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleId = keyof typeof catalogue;

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { citationMetadataShape } from './citation-metadata.ts';
+import { printSchema } from './print-schema.ts';
 
 const markdownFile = z
   .string()
@@ -94,6 +95,10 @@ export const bookSchema = z
       })
       .strict(),
     fonts: fontsSchema.default({}),
+    /** The back cover's text (plain paragraphs, separated by blank lines): build/book-cover.pdf. */
+    'back-cover': z.string().optional(),
+    /** Print production: printer preset, PDF/X, paper, ink limit (scripts/config/print-schema.ts). */
+    print: printSchema,
   })
   .strict();
 

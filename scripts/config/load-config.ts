@@ -162,7 +162,7 @@ export function loadBookConfig(file: VFile): BookConfig | undefined {
     fail(
       `Invalid ISBN \`${isbn}\` in book.yaml: expected an ISBN-13 or ISBN-10 whose check digit is right; correct it or remove it`,
       placeOfPath(['identifiers', 'isbn']),
-      'config-invalid',
+      'isbn-check-digit',
     );
     return undefined;
   }

@@ -49,11 +49,11 @@ export const formats: Record<Format, EditionWriter> = {
     },
   },
   pdf: {
-    description: 'Print edition: build/book.pdf (3 mm bleed), build/book-crop.pdf (crop marks), build/book-screen.pdf',
-    outputs: ['book.pdf', 'book-crop.pdf', 'book-screen.pdf'],
-    async write(book, staging, { pdfTimeout, date }) {
+    description: 'Print edition: build/book.pdf (bleed), build/book-crop.pdf (crop marks), build/book-screen.pdf; for the printer build/book-pdfx.pdf, build/book-cover.pdf (and its PDF/X), build/print-specs.json and .txt',
+    outputs: ['book.pdf', 'book-crop.pdf', 'book-screen.pdf', 'book-pdfx.pdf', 'book-cover.pdf', 'book-cover-pdfx.pdf', 'print-specs.json', 'print-specs.txt'],
+    async write(book, staging, { pdfTimeout, date, draft }) {
       const { writePdfEdition } = await import('./pdf/index.ts');
-      const edition = await writePdfEdition(book, staging, { timeoutMs: pdfTimeout === undefined ? undefined : pdfTimeout * 1000, date: await date?.() });
+      const edition = await writePdfEdition(book, staging, { timeoutMs: pdfTimeout === undefined ? undefined : pdfTimeout * 1000, date: await date?.(), draft, printProduction: true });
       return { names: edition.files, printPages: edition.printPages, messages: edition.messages };
     },
   },

@@ -14,7 +14,10 @@ import { build } from '../../scripts/build.ts';
 import type { PrintPage } from '../../scripts/model/index.ts';
 
 export interface ManuscriptBuild {
-  /** The output folder: html/, book.epub, book.pdf, book-crop.pdf, book-screen.pdf. */
+  /**
+   * The output folder: html/, book.epub, book.pdf, book-crop.pdf, book-screen.pdf, and the printer's
+   * files: book-pdfx.pdf, book-cover.pdf, book-cover-pdfx.pdf, print-specs.json, print-specs.txt.
+   */
   out: string;
   outputs: Array<{ format: string; path: string }>;
   /** The compiled chapters, in book order. */
@@ -32,7 +35,7 @@ declare module 'vitest' {
 }
 
 /** The test files that read the build: a run without any of them does not make it. */
-const readers = ['tests/html-edition.test.ts', 'tests/pdf.test.ts', 'tests/epub-page-list.test.ts', 'tests/fonts-manuscript.test.ts'];
+const readers = ['tests/html-edition.test.ts', 'tests/pdf.test.ts', 'tests/epub-page-list.test.ts', 'tests/fonts-manuscript.test.ts', 'tests/print.test.ts'];
 
 let out: string | undefined;
 

@@ -15,10 +15,11 @@ import { report } from '../../check/messages.ts';
 import { serializeHtml } from '../html/index.ts';
 import { bookFonts, fontFaceRule, installFonts, installedName, type BookFonts } from '../fonts.ts';
 import { buildPrintDocument, type PrintDocument } from './print-document.ts';
-import { renderPdf, type RenderResult, type RenderedPage } from './render.ts';
+import { renderPdf, type LayoutProblem, type RenderResult, type RenderedPage } from './render.ts';
 import { browserScript } from './browser/index.ts';
 import { MM, postprocessPdf, type OutlineItem } from './postprocess.ts';
 import { bookDate } from '../book-date.ts';
+import { checkFontLicences, printSettings, writePrintProduction, type PrintProduction, type PrintSettings } from '../print/index.ts';
 
 export const printTemplateDir = fileURLToPath(new URL('../../../templates/print/', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -45,6 +46,14 @@ export interface PdfOptions {
    * such as the 300k-word test (tests/pdf-render.test.ts), where printing and pdf-lib cost half the time.
    */
   layoutOnly?: boolean;
+  /**
+   * Also run the printer's preflight, make the page count even and write the printer's files
+   * (scripts/output/print/: PDF/X, cover, specification sheet), as `book build --format pdf` does;
+   * proofs and the benchmark do not.
+   */
+  printProduction?: boolean;
+  /** A draft: the preflight's errors (an image under 150 ppi…) are reported but do not stop the build. */
+  draft?: boolean;
   onProgress?: (event: { stage: string; pages?: number }) => void;
 }
 
@@ -61,8 +70,10 @@ export interface PdfEdition {
   messages: VFile[];
   notes: number;
   /** Milliseconds per stage: print document, browser (start, layout, print), layout alone, print alone, pdf-lib. */
-  timings: { documentMs: number; browserMs: number; layoutMs: number; printMs: number; postprocessMs: number };
+  timings: { documentMs: number; browserMs: number; layoutMs: number; printMs: number; postprocessMs: number; productionMs: number };
   render: RenderResult;
+  /** The printer's files (scripts/output/print/): PDF/X, cover, specification sheet; none with `layoutOnly`. */
+  print?: PrintProduction;
 }
 
 const units: Record<string, number> = { mm: 1, cm: 10, in: 25.4, pt: 25.4 / 72 };
@@ -89,8 +100,8 @@ function trimOf(book: Book): { width: number; height: number } {
 }
 
 /** The page-size rule Paged.js reads; the rest of the design is templates/print/print.css. */
-function pageSizeCss(trim: { width: number; height: number }): string {
-  return `/* From book.yaml (trim) and the bleed of the print edition. */\n@page {\n  size: ${trim.width}mm ${trim.height}mm;\n  bleed: ${BLEED_MM}mm;\n}\n`;
+function pageSizeCss(trim: { width: number; height: number }, bleed: number): string {
+  return `/* From book.yaml (trim) and the bleed of the print edition (print.printer, print.bleed). */\n@page {\n  size: ${trim.width}mm ${trim.height}mm;\n  bleed: ${bleed}mm;\n}\n`;
 }
 
 /**
@@ -157,12 +168,19 @@ export function printPagesOf(pages: RenderedPage[]): PrintPage[] {
   return result;
 }
 
+/** The preflight's kinds of problem (browser/render.ts, preflight()), reported under `print-` ids. */
+const preflightKinds = new Set<LayoutProblem['kind']>(['image-resolution-low', 'image-resolution-too-low', 'text-too-small', 'line-too-thin']);
+
 /** Layout problems become build messages at the place in the manuscript of the block concerned. */
 function reportProblems(document: PrintDocument, render: RenderResult, pdfFile: VFile): void {
   for (const problem of render.problems) {
     const source = document.blocks.get(problem.block);
     const file = source?.chapter.file ?? pdfFile;
-    report(file, `pdf-${problem.kind}`, `${problem.message} of the PDF; rewrite or move text near it, or report the layout bug`, source?.position);
+    if (preflightKinds.has(problem.kind)) {
+      report(file, `print-${problem.kind as 'image-resolution-low' | 'image-resolution-too-low' | 'text-too-small' | 'line-too-thin'}`, problem.message, source?.position);
+      continue;
+    }
+    report(file, `pdf-${problem.kind as 'footnote-lost' | 'footnote-doubled' | 'footnote-page' | 'orphan' | 'widow' | 'heading-at-foot'}`, `${problem.message} of the PDF; rewrite or move text near it, or report the layout bug`, source?.position);
   }
   for (const error of render.browser.errors) {
     report(pdfFile, 'pdf-browser-error', `The browser reported an error while laying out the PDF: ${error}`);
@@ -174,6 +192,7 @@ function reportProblems(document: PrintDocument, render: RenderResult, pdfFile: 
 
 export async function writePdfEdition(book: Book, dir: string, options: PdfOptions = {}): Promise<PdfEdition> {
   const trim = trimOf(book);
+  const settings: PrintSettings = printSettings(book, trim);
   // Read and validated when the book was loaded (scripts/manuscript/names.ts).
   const registry = book.names;
   if (book.meta.config.names && !registry) {
@@ -188,15 +207,19 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
     const stylesheets = ['fonts.css', 'page.css', 'print.css', ...extra.map(({ name }) => name)];
     for (const { file, name } of extra) await copyFile(file, path.join(work, name));
     await writeFile(path.join(work, 'fonts.css'), `${await installFonts(bookFonts(book), path.join(work, 'fonts'), 'fonts/')}${thinSpaceCss(bookFonts(book))}`);
-    await writeFile(path.join(work, 'page.css'), pageSizeCss(trim));
+    await writeFile(path.join(work, 'page.css'), pageSizeCss(trim, settings.bleed));
     await copyFile(path.join(printTemplateDir, 'print.css'), path.join(work, 'print.css'));
     await writeFile(path.join(work, 'render.js'), await browserScript());
     const document = buildPrintDocument(book, { persons: registry?.persons, stylesheets, script: 'render.js' });
     await writeFile(path.join(work, 'print.html'), serializeHtml(document.tree));
     const documentDone = performance.now();
 
+    const pdfFile = new VFile({ path: PDF_FILES.print });
+    // The printer's preflight belongs to the printer's files: proofs and the benchmark go without.
+    if (options.printProduction) await checkFontLicences(pdfFile, bookFonts(book));
     const raw = path.join(work, 'chromium.pdf');
     const render = await renderPdf({
+      preflight: options.printProduction ? { minTextPt: settings.minTextPt, minLinePt: settings.minLinePt } : undefined,
       workDir: work,
       assetsDir: book.root,
       aliases: { 'paged.esm.js': pagedEsm },
@@ -205,13 +228,25 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
       onProgress: options.onProgress,
     });
     const browserDone = performance.now();
-    const pdfFile = new VFile({ path: PDF_FILES.print });
     reportProblems(document, render, pdfFile);
+    // The printer's preflight decides before any file is written (a draft goes on, and says so).
+    const refused = [pdfFile, ...book.chapters.map((chapter) => chapter.file)].flatMap((file) => file.messages.filter((m) => m.fatal === true && m.ruleId?.startsWith('print-')));
+    if (refused.length > 0 && options.printProduction && !options.draft) {
+      throw new BuildError(
+        `The printer's preflight found ${refused.length} error${refused.length > 1 ? 's' : ''} (${[...new Set(refused.map((m) => m.ruleId))].join(', ')}); correct ${refused.length > 1 ? 'them' : 'it'}, or build a draft with --draft`,
+        [pdfFile, ...book.chapters.map((chapter) => chapter.file)].filter((file) => file.messages.length > 0),
+      );
+    }
 
+    let production: PrintProduction | undefined;
+    let blankPagesAdded = 0;
+    let postprocessDone = performance.now();
     if (!options.layoutOnly) {
       const { meta, typeset } = book;
-      await postprocessPdf(await readFile(raw), {
-        bleed: BLEED_MM * MM,
+      const date = options.date ?? (await bookDate(book));
+      const processed = await postprocessPdf(await readFile(raw), {
+        bleed: settings.bleed * MM,
+        evenPages: options.printProduction ?? false,
         metadata: {
           title: typeset.title,
           subtitle: typeset.subtitle || undefined,
@@ -220,24 +255,36 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
         },
         outline: outlineOf(book, render.pages, document.indexEntries > 0),
         links: render.links,
-        date: options.date ?? (await bookDate(book)),
+        date,
         files: {
           print: path.join(dir, PDF_FILES.print),
           screen: path.join(dir, PDF_FILES.screen),
           crop: path.join(dir, PDF_FILES.crop),
         },
       });
+      blankPagesAdded = processed.blankPagesAdded;
+      if (blankPagesAdded > 0) {
+        report(pdfFile, 'print-page-count-odd', `The book has ${render.pages.length} pages, an odd number: ${blankPagesAdded} blank page added at the end of the PDFs (${processed.pages} pages), as printers bind whole leaves`);
+      }
+      postprocessDone = performance.now();
+      if (options.printProduction) production = await writePrintProduction(book, dir, { settings, pages: processed.pages, blankPagesAdded, date, workDir: work, interior: path.join(dir, PDF_FILES.print) });
     }
-    const postprocessDone = performance.now();
+    const productionDone = performance.now();
     if (options.keepPrintHtml) {
       await rm(path.join(dir, 'print'), { recursive: true, force: true });
       await cp(work, path.join(dir, 'print'), { recursive: true });
       await copyFile(pagedEsm, path.join(dir, 'print', 'paged.esm.js'));
     }
+    const printPages = printPagesOf(render.pages);
+    // A blank page added at the end belongs where the last page does.
+    for (let i = 0; i < blankPagesAdded; i++) {
+      const last = printPages[printPages.length - 1];
+      printPages.push({ ...last, label: /^\d+$/.test(last.label) ? String(Number(last.label) + 1) : last.label });
+    }
     return {
-      files: options.layoutOnly ? [] : Object.values(PDF_FILES),
-      pages: render.pages.length,
-      printPages: printPagesOf(render.pages),
+      files: options.layoutOnly ? [] : [...Object.values(PDF_FILES), ...(production?.files ?? [])],
+      pages: render.pages.length + blankPagesAdded,
+      printPages,
       messages: pdfFile.messages.length ? [pdfFile] : [],
       notes: render.notes,
       timings: {
@@ -246,8 +293,10 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
         layoutMs: render.layoutMs,
         printMs: render.printMs,
         postprocessMs: Math.round(postprocessDone - browserDone),
+        productionMs: Math.round(productionDone - postprocessDone),
       },
       render,
+      print: production,
     };
   } finally {
     await rm(work, { recursive: true, force: true });

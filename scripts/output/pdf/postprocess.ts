@@ -51,6 +51,8 @@ export interface PostprocessOptions {
   links?: LinkAnnotation[];
   /** The book's date (scripts/output/book-date.ts), written as CreationDate and ModDate. */
   date: Date;
+  /** Add a blank page at the end when the count is odd (printers bind whole leaves). */
+  evenPages?: boolean;
 }
 
 /** CSS px (1/96 in) to PDF points (1/72 in). */
@@ -167,6 +169,8 @@ function drawCropMarks(page: PDFPage, trim: Box, bleed: number, slug: number): v
 
 export interface PostprocessResult {
   pages: number;
+  /** Blank pages added at the end (`evenPages`). */
+  blankPagesAdded: number;
   /** Trim size in points. */
   trim: { width: number; height: number };
 }
@@ -178,6 +182,12 @@ export async function postprocessPdf(raw: Uint8Array, options: PostprocessOption
   addLinks(doc, options.links ?? []);
   const b = options.bleed;
   const slug = options.slug ?? 10 * MM;
+  let blankPagesAdded = 0;
+  if (options.evenPages && doc.getPageCount() % 2 === 1) {
+    const last = doc.getPage(doc.getPageCount() - 1).getMediaBox();
+    doc.addPage([last.width, last.height]).setMediaBox(last.x, last.y, last.width, last.height);
+    blankPagesAdded = 1;
+  }
   const pages = doc.getPages();
   const boxes = pages.map((page) => {
     const media = page.getMediaBox();
@@ -203,5 +213,5 @@ export async function postprocessPdf(raw: Uint8Array, options: PostprocessOption
   await save(options.files.crop);
 
   const first = boxes[0]?.trim ?? { width: 0, height: 0 };
-  return { pages: pages.length, trim: { width: first.width, height: first.height } };
+  return { pages: pages.length, blankPagesAdded, trim: { width: first.width, height: first.height } };
 }

@@ -31,7 +31,10 @@ export interface RenderedPage {
 }
 
 export interface LayoutProblem {
-  kind: 'footnote-lost' | 'footnote-doubled' | 'footnote-page' | 'orphan' | 'widow' | 'heading-at-foot';
+  kind:
+    | 'footnote-lost' | 'footnote-doubled' | 'footnote-page' | 'orphan' | 'widow' | 'heading-at-foot'
+    // The printer's preflight (browser/render.ts, preflight()): reported as `print-…` ids.
+    | 'image-resolution-low' | 'image-resolution-too-low' | 'text-too-small' | 'line-too-thin';
   /** The block concerned, to find its place in the manuscript. */
   block: string;
   page: string;
@@ -83,6 +86,8 @@ export interface RenderOptions {
   timeoutMs?: number;
   /** Called as the layout goes, for progress display. */
   onProgress?: (event: { stage: string; pages?: number }) => void;
+  /** The printer's limits, for the preflight checks of the finished pages (none without). */
+  preflight?: { minTextPt: number; minLinePt: number };
 }
 
 export function defaultTimeoutMs(): number {
@@ -161,6 +166,7 @@ export async function renderPdf(options: RenderOptions): Promise<RenderResult> {
     const problems = watchPage(page);
     const refused: string[] = [];
     await page.route('**/*', (route) => serve(route, options, refused));
+    if (options.preflight) await page.addInitScript((limits) => ((window as unknown as { bookPreflight: unknown }).bookPreflight = limits), options.preflight);
     await page.exposeFunction('bookProgress', (event: { stage: string; pages?: number }) => options.onProgress?.(event));
     // One time limit for the whole browser step: load, layout, print.
     const deadline = performance.now() + timeoutMs;

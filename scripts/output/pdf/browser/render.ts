@@ -46,6 +46,8 @@ declare global {
     bookRender: Promise<PageResult>;
     /** Progress of the layout, exposed by the build. */
     bookProgress?: (event: { stage: string; pages?: number; notes?: number }) => void;
+    /** The printer's limits for the preflight checks (preflight()), set by the build before the page loads. */
+    bookPreflight?: { minTextPt: number; minLinePt: number };
   }
 }
 
@@ -374,10 +376,89 @@ function report(handler: BookPages): Omit<PageResult, 'ms' | 'pageCount'> {
       problems.push({ kind: 'heading-at-foot', block: describe(last), page: label, message: `Heading « ${(last.textContent ?? '').trim()} » stands alone at the foot of page ${label}` });
     }
   }
+  if (window.bookPreflight) problems.push(...preflight(handler.chunker.pagesArea, window.bookPreflight));
   handler.phases.checks = Math.round(performance.now());
   const found = links(handler, notesByRef);
   handler.phases.links = Math.round(performance.now());
   return { pages: map, problems, notes: printedNotes, pageTimes: handler.pageTimes, phases: handler.phases, links: found };
+}
+
+/** CSS lengths in pt, for the preflight (the units a stylesheet gives a line width in). */
+const ptPer: Record<string, number> = { pt: 1, px: 0.75, mm: 72 / 25.4, cm: 720 / 25.4, in: 72, q: 18 / 25.4 };
+
+/**
+ * The printer's preflight, on the finished pages: images printed under 300 ppi (pixels over the
+ * printed size; under 150, an error), text under the printer's minimum size, and lines of the
+ * print design thinner than its minimum. Line widths are read from the stylesheets as written:
+ * Chromium rounds a computed border width up to a whole device pixel, which would hide them.
+ */
+function preflight(pagesArea: Element, limits: { minTextPt: number; minLinePt: number }): LayoutProblem[] {
+  const problems: LayoutProblem[] = [];
+  const folioOf = (element: Element) => element.closest<HTMLElement>('.pagedjs_page')?.dataset.folio ?? '';
+  for (const image of pagesArea.querySelectorAll<HTMLImageElement>('img')) {
+    const box = image.getBoundingClientRect();
+    // Vector images have no pixels to count.
+    if (box.width === 0 || box.height === 0 || /\.svgz?(\?|#|$)/i.test(image.currentSrc || image.src)) continue;
+    const ppi = Math.round(Math.min(image.naturalWidth / (box.width / 96), image.naturalHeight / (box.height / 96)));
+    if (ppi >= 300) continue;
+    const name = decodeURIComponent(new URL(image.currentSrc || image.src).pathname.split('/').pop() ?? '');
+    const size = `${image.naturalWidth} × ${image.naturalHeight} px printed ${((box.width / 96) * 25.4).toFixed(1)} × ${((box.height / 96) * 25.4).toFixed(1)} mm`;
+    problems.push({
+      kind: ppi < 150 ? 'image-resolution-too-low' : 'image-resolution-low',
+      block: describe(image),
+      page: folioOf(image),
+      message: `Image \`${name}\` prints at ${ppi} ppi on page ${folioOf(image)} (${size}); printers ask for 300 ppi: give a file at least ${Math.ceil((box.width / 96) * 300)} px wide, or print it smaller`,
+    });
+  }
+  const seen = new Set<string>();
+  const walker = document.createTreeWalker(pagesArea, NodeFilter.SHOW_TEXT);
+  const sizes = new Map<Element, number>();
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || !node.textContent?.trim()) continue;
+    let size = sizes.get(parent);
+    if (size === undefined) {
+      size = parent.checkVisibility() ? parseFloat(getComputedStyle(parent).fontSize) * 0.75 : Infinity;
+      sizes.set(parent, size);
+    }
+    if (size >= limits.minTextPt - 0.01) continue;
+    const block = describe(parent);
+    const key = `${block}|${size}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push({
+      kind: 'text-too-small',
+      block,
+      page: folioOf(parent),
+      message: `Text « ${node.textContent.trim().slice(0, 30)} » is set at ${size.toFixed(1)} pt on page ${folioOf(parent)}, under the printer's minimum of ${limits.minTextPt} pt; set it larger in the print design`,
+    });
+  }
+  for (const sheet of document.styleSheets) {
+    let rules: CSSRuleList;
+    try {
+      rules = sheet.cssRules;
+    } catch {
+      continue;
+    }
+    for (const rule of rules) {
+      if (!(rule instanceof CSSStyleRule)) continue;
+      for (const side of ['top', 'right', 'bottom', 'left']) {
+        if (rule.style.getPropertyValue(`border-${side}-style`) === 'none') continue;
+        const match = /^(\d*\.?\d+)(pt|px|mm|cm|in|q)$/i.exec(rule.style.getPropertyValue(`border-${side}-width`).trim());
+        if (!match) continue;
+        const width = Number(match[1]) * ptPer[match[2].toLowerCase()];
+        if (width === 0 || width >= limits.minLinePt - 0.001) continue;
+        problems.push({
+          kind: 'line-too-thin',
+          block: '',
+          page: '',
+          message: `The print design draws a line ${width.toFixed(2)} pt thick (\`${rule.selectorText}\`, border-${side}), under the printer's minimum of ${limits.minLinePt} pt: it may not print; make it at least ${limits.minLinePt} pt`,
+        });
+        break;
+      }
+    }
+  }
+  return problems;
 }
 
 /**

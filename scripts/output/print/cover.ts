@@ -1,0 +1,104 @@
+/**
+ * `book-cover.pdf`: the cover page (cover-art.ts) printed by Debian's Chromium (scripts/browser.ts),
+ * then given its boxes by pdf-lib: MediaBox = BleedBox = the cover with its bleed, TrimBox = the
+ * cover as cut (back + spine + front). The page is a folder of its own (the page, its styles, the
+ * book's fonts, the barcode's SVG) opened from disk; any request elsewhere is refused.
+ *
+ * Why Chromium and not pdf-lib drawing: the cover's typography is the book's and the EPUB cover's
+ * (EB Garamond with kerning, small capitals, balanced title lines), which the browser sets as it
+ * sets the book; pdf-lib would need its own line breaking and font shaping.
+ */
+import { mkdir, readFile, writeFile, copyFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PDFDocument } from 'pdf-lib';
+import { watchPage, withBrowser } from '../../browser.ts';
+import { BuildError } from '../../errors.ts';
+import type { Book } from '../../model/index.ts';
+import { serializeHtml } from '../html/index.ts';
+import { bookFonts, familyRule, installFonts } from '../fonts.ts';
+import { MM } from '../pdf/postprocess.ts';
+import { printTemplateDir } from '../pdf/index.ts';
+import { isbnBarcode } from './barcode.ts';
+import { coverArt } from './cover-art.ts';
+import type { CoverGeometry, PrintSettings } from './settings.ts';
+
+const fontTimeoutMs = 30_000;
+
+export interface CoverOptions {
+  settings: PrintSettings;
+  geometry: CoverGeometry;
+  workDir: string;
+  output: string;
+  date: Date;
+}
+
+async function printPage(page: string, pdf: string, fontFamily: string): Promise<void> {
+  await withBrowser(async (browser) => {
+    const context = await browser.newContext({ serviceWorkers: 'block' });
+    const tab = await context.newPage();
+    const problems = watchPage(tab);
+    const refused: string[] = [];
+    await tab.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith(pathToFileURL(path.dirname(page)).href + '/')) return route.continue();
+      refused.push(url);
+      return route.abort('blockedbyclient');
+    });
+    await tab.goto(pathToFileURL(page).href, { waitUntil: 'load', timeout: fontTimeoutMs });
+    try {
+      await tab.waitForFunction(
+        (family) => document.fonts.status === 'loaded' && [...document.fonts].some((face) => face.family.replace(/['"]/g, '') === family && face.status === 'loaded'),
+        fontFamily,
+        { timeout: fontTimeoutMs },
+      );
+    } catch {
+      throw new BuildError(`The cover's font ${fontFamily} did not load within ${fontTimeoutMs / 1000} s in Chromium; check the family and files named by fonts: in book.yaml`);
+    }
+    if (problems.errors.length > 0 || problems.failedRequests.length > 0 || refused.length > 0) {
+      throw new BuildError(`Printing the cover failed: ${[...problems.errors, ...problems.failedRequests, ...refused].join('; ')}`);
+    }
+    await tab.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true, tagged: false, outline: false });
+    await context.close();
+  });
+}
+
+/** Write the cover PDF at `options.output`. */
+export async function writeCover(book: Book, options: CoverOptions): Promise<void> {
+  const { settings, geometry, workDir } = options;
+  await mkdir(workDir, { recursive: true });
+  const fonts = bookFonts(book);
+  await writeFile(path.join(workDir, 'fonts.css'), `${await installFonts(fonts, path.join(workDir, 'fonts'), 'fonts/')}\n${familyRule(fonts)}\n`);
+  await copyFile(path.join(printTemplateDir, 'cover.css'), path.join(workDir, 'cover.css'));
+  const isbn = book.meta.identifiers.isbn;
+  let barcode: { src: string; widthMm: number; heightMm: number; isbn: string } | undefined;
+  if (isbn) {
+    const drawn = isbnBarcode(isbn, settings.preset.barcodeScale);
+    await writeFile(path.join(workDir, 'barcode.svg'), drawn.svg);
+    barcode = { src: 'barcode.svg', widthMm: drawn.widthMm, heightMm: drawn.heightMm, isbn: isbn.trim() };
+  }
+  const page = path.join(workDir, 'cover.html');
+  await writeFile(page, serializeHtml(coverArt(book, { settings, geometry, stylesheets: ['fonts.css', 'cover.css'], barcode })));
+  const raw = path.join(workDir, 'cover-chromium.pdf');
+  await printPage(page, raw, fonts.family);
+
+  // Cut the sheet to the cover, from its top left corner, and give it its boxes.
+  const doc = await PDFDocument.load(await readFile(raw), { updateMetadata: false });
+  if (doc.getPageCount() !== 1) throw new BuildError(`The cover came out on ${doc.getPageCount()} pages instead of one; report this layout bug`);
+  const sheet = doc.getPage(0);
+  const top = sheet.getMediaBox().y + sheet.getMediaBox().height;
+  const width = geometry.width * MM;
+  const height = geometry.height * MM;
+  const bleed = settings.bleed * MM;
+  const y = top - height;
+  sheet.setMediaBox(0, y, width, height);
+  sheet.setCropBox(0, y, width, height);
+  sheet.setBleedBox(0, y, width, height);
+  sheet.setTrimBox(bleed, y + bleed, width - 2 * bleed, height - 2 * bleed);
+  doc.setTitle(`${book.typeset.title} — ${book.labels.epub.cover}`);
+  doc.setAuthor((book.meta.editors.length ? book.meta.editors : book.meta.authors).join(', '));
+  doc.setProducer('book (Chromium, pdf-lib)');
+  doc.setCreationDate(options.date);
+  doc.setModificationDate(options.date);
+  await writeFile(options.output, await doc.save({ useObjectStreams: false }));
+}

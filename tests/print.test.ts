@@ -1,0 +1,331 @@
+/**
+ * Print production read as a printer's preflight reads it: the PDF/X's keys and output intent
+ * (pdf-lib, qpdf), the colours on the press plates (Ghostscript's inkcov and pamcmyk32 devices),
+ * the cover's width against the page count and the paper (pdfinfo), the barcode decoded (zbarimg
+ * at 300 dpi), the images' resolution as printed (the preflight's messages). One small PDF build
+ * of a fixture book (tests/fixtures/print: test data, a valid test ISBN), and the shared build of
+ * the manuscript (tests/setup/manuscript.ts).
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { PDFDict, PDFDocument, PDFName, PDFRawStream, PDFArray, PDFString, PDFHexString } from 'pdf-lib';
+import { build, type BuildResult } from '../scripts/build.ts';
+import { diagnosticsOf } from '../scripts/check/messages.ts';
+import { defaultBookFonts } from '../scripts/manuscript/fonts.ts';
+import { isbnBarcode, isbn13 } from '../scripts/output/print/barcode.ts';
+import { blackToKContent } from '../scripts/output/print/black-to-k.ts';
+import { embeddingRefused, fsTypeOf } from '../scripts/output/print/font-licence.ts';
+import { pdfxDefinitions } from '../scripts/output/print/pdfx.ts';
+import { coverGeometry, paperOf, type PrintSettings } from '../scripts/output/print/settings.ts';
+import { printers } from '../scripts/output/print/printers.ts';
+import type { PrintSpecs } from '../scripts/output/print/specs.ts';
+
+const run = promisify(execFile);
+const fixture = path.join(import.meta.dirname, 'fixtures', 'print');
+
+/** Boxes of page 1 (pdfinfo -box), in points. */
+async function boxesOf(file: string): Promise<Record<string, number[]>> {
+  const { stdout } = await run('pdfinfo', ['-box', file]);
+  const boxes: Record<string, number[]> = {};
+  for (const match of stdout.matchAll(/^(\w+Box):\s+([\d.-]+)\s+([\d.-]+)\s+([\d.-]+)\s+([\d.-]+)/gm)) boxes[match[1]] = match.slice(2, 6).map(Number);
+  return boxes;
+}
+
+async function pageCount(file: string): Promise<number> {
+  return Number(/Pages:\s+(\d+)/.exec((await run('pdfinfo', [file])).stdout)![1]);
+}
+
+/** Ghostscript's inkcov: for each page, the share of the page each of C, M, Y, K covers. */
+async function inkCoverage(file: string, first: number, last = first): Promise<number[][]> {
+  const { stdout } = await run('gs', ['-q', '-dSAFER', '-o', '-', '-sDEVICE=inkcov', `-dFirstPage=${first}`, `-dLastPage=${last}`, file]);
+  return stdout.trim().split('\n').map((line) => line.trim().split(/\s+/).slice(0, 4).map(Number));
+}
+
+/** The page rendered on CMYK plates (pamcmyk32): width, height and the C, M, Y, K bytes of each pixel. */
+async function plates(file: string, dpi: number): Promise<{ width: number; height: number; pixels: Buffer }> {
+  const work = await mkdtemp(path.join(os.tmpdir(), 'plates-'));
+  try {
+    const pam = path.join(work, 'page.pam');
+    await run('gs', ['-q', '-dSAFER', '-o', pam, '-sDEVICE=pamcmyk32', `-r${dpi}`, file]);
+    const data = await readFile(pam);
+    const end = data.indexOf('ENDHDR\n') + 7;
+    const header = data.subarray(0, end).toString('latin1');
+    return { width: Number(/WIDTH (\d+)/.exec(header)![1]), height: Number(/HEIGHT (\d+)/.exec(header)![1]), pixels: data.subarray(end) };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** The PDF/X keys as a preflight reads them: Info's GTS_ keys and the catalog's output intents. */
+async function pdfxKeys(file: string) {
+  const doc = await PDFDocument.load(await readFile(file), { updateMetadata: false });
+  const info = doc.context.lookup(doc.context.trailerInfo.Info, PDFDict);
+  const text = (value: unknown) => (value instanceof PDFString || value instanceof PDFHexString ? value.decodeText() : String(value));
+  const intents = doc.catalog.lookup(PDFName.of('OutputIntents'), PDFArray);
+  const intent = intents.lookup(0, PDFDict);
+  const profile = intent.lookup(PDFName.of('DestOutputProfile'));
+  const profileBytes = profile instanceof PDFRawStream ? Buffer.from(profile.contents) : Buffer.alloc(0);
+  return {
+    version: text(info.lookup(PDFName.of('GTS_PDFXVersion'))),
+    conformance: info.has(PDFName.of('GTS_PDFXConformance')) ? text(info.lookup(PDFName.of('GTS_PDFXConformance'))) : undefined,
+    intents: intents.size(),
+    subtype: String(intent.get(PDFName.of('S'))),
+    condition: text(intent.lookup(PDFName.of('OutputConditionIdentifier'))),
+    registry: text(intent.lookup(PDFName.of('RegistryName'))),
+    profileN: String((profile as PDFRawStream).dict.get(PDFName.of('N'))),
+    profileFiltered: (profile as PDFRawStream).dict.has(PDFName.of('Filter')),
+    profileBytes,
+    annotations: doc.getPages().filter((page) => page.node.has(PDFName.of('Annots'))).length,
+  };
+}
+
+describe('print production, unit by unit', () => {
+  const settings = (leafMm: number): PrintSettings => ({
+    printer: 'generic',
+    preset: printers.generic,
+    trim: { width: 156, height: 234 },
+    bleed: 3,
+    pdfx: 'x-3',
+    inkLimit: 300,
+    paper: { name: 'test', description: 'test', leafMm },
+    spineDirection: 'bottom-to-top',
+    minTextPt: 6,
+    minLinePt: 0.25,
+  });
+
+  it('makes the spine pages ÷ 2 leaves × the caliper, and the cover back + spine + front + bleed', () => {
+    expect(coverGeometry(settings(0.1), 240)).toEqual({ pages: 240, spine: 12, width: 2 * 156 + 12 + 6, height: 240, spineText: true });
+    // Too narrow for text: under the preset's 6 mm.
+    expect(coverGeometry(settings(0.1), 60)).toMatchObject({ spine: 3, width: 321, spineText: false });
+    expect(paperOf('offset-80')?.leafMm).toBe(0.1);
+    expect(paperOf('0.104mm')?.leafMm).toBe(0.104);
+    // KDP's white paper, 0.002252 in a page: 444 pages an inch.
+    expect(paperOf('444ppi')!.leafMm).toBeCloseTo(2 * 0.0572, 3);
+    expect(paperOf('papier-inconnu')).toBeUndefined();
+  });
+
+  it('turns an ISBN-10 into its ISBN-13 and draws the EAN-13 at its nominal size', () => {
+    expect(isbn13('2-07-036822-X')).toBe('9782070368228');
+    expect(isbn13('978-2-07-036822-8')).toBe('9782070368228');
+    const barcode = isbnBarcode('978-2-07-036822-8');
+    // bwip-js draws one unit a module: 0.33 mm at 100 %; bars 22.85 mm high (ISO/IEC 15420).
+    const bars = /M[\d.]+ ([\d.]+)L[\d.]+ ([\d.]+)/.exec(barcode.svg)!;
+    expect((Number(bars[1]) - Number(bars[2])) * 0.33).toBeCloseTo(22.85 + 5 * 0.33, 0);
+    expect(barcode.widthMm).toBeGreaterThan(31.35);
+    expect(barcode.widthMm).toBeLessThan(38);
+    expect(isbnBarcode('978-2-07-036822-8', 0.8).widthMm).toBeCloseTo(barcode.widthMm * 0.8, 5);
+  });
+
+  it('rewrites black, and only black, as K alone', () => {
+    const { content, count } = blackToKContent('q 0 0 0 rg 0 0 0 RG 10 0 0 rg 0.5 0.5 0.5 rg 0 g BT /F1 12 Tf <0010> Tj ET 0.0 0.0 0.0 rg');
+    expect(content).toBe('q 0 0 0 1 k 0 0 0 1 K 10 0 0 rg 0.5 0.5 0.5 rg 0 0 0 1 k BT /F1 12 Tf <0010> Tj ET 0 0 0 1 k');
+    expect(count).toBe(4);
+  });
+
+  it('reads a font\'s embedding permissions (OS/2 fsType), from the book\'s WOFF2 faces and from a bare sfnt', async () => {
+    for (const face of defaultBookFonts().faces.slice(0, 3)) expect(fsTypeOf(await readFile(face.file))).toBe(0);
+    // A minimal sfnt: one table record, OS/2, whose fsType (offset 8) says "restricted licence".
+    const font = Buffer.alloc(12 + 16 + 16);
+    font.writeUInt32BE(0x00010000, 0);
+    font.writeUInt16BE(1, 4);
+    font.write('OS/2', 12, 'latin1');
+    font.writeUInt32BE(28, 12 + 8);
+    font.writeUInt32BE(16, 12 + 12);
+    font.writeUInt16BE(0x0002, 28 + 8);
+    expect(fsTypeOf(font)).toBe(2);
+    expect(embeddingRefused(2)).toMatch(/forbids embedding/);
+    expect(embeddingRefused(0x0004)).toBeUndefined();
+    expect(embeddingRefused(0x0100)).toMatch(/subset/);
+  });
+
+  it('writes the output intent\'s strings as PostScript literals', () => {
+    const definitions = pdfxDefinitions('x-1a', { file: '/tmp/a (b)\\c.icc', description: 'FOGRA39, ink limit 240 %', inkLimit: 240 });
+    expect(definitions).toContain('/GTS_PDFXVersion (PDF/X-1a:2001) /GTS_PDFXConformance (PDF/X-1a:2001)');
+    expect(definitions).toContain('(/tmp/a \\(b\\)\\\\c.icc) (r) file');
+    expect(definitions).toContain('/OutputConditionIdentifier (FOGRA39)');
+  });
+});
+
+describe('the fixture book, built once (PDF/X-1a, 240 %, ISBN, back cover, three images)', () => {
+  let out: string;
+  let result: BuildResult;
+  let specs: PrintSpecs;
+  const file = (name: string) => path.join(out, name);
+
+  beforeAll(async () => {
+    out = await mkdtemp(path.join(os.tmpdir(), 'print-fixture-'));
+    // A draft: the image under 150 ppi is an error, which stops a release build before any file.
+    result = await build({ manuscript: fixture, out, formats: ['pdf'], draft: true });
+    specs = JSON.parse(await readFile(file('print-specs.json'), 'utf8')) as PrintSpecs;
+  });
+  afterAll(() => rm(out, { recursive: true, force: true }));
+
+  it('writes the printer\'s files as outputs of the pdf format, recorded in the manifest', async () => {
+    const names = result.outputs.map((output) => path.basename(output.path));
+    expect(names).toEqual(['book.pdf', 'book-crop.pdf', 'book-screen.pdf', 'book-pdfx.pdf', 'book-cover.pdf', 'book-cover-pdfx.pdf', 'print-specs.json', 'print-specs.txt']);
+    const manifest = JSON.parse(await readFile(file('book-manifest.json'), 'utf8')) as { outputs: Record<string, unknown> };
+    expect(Object.keys(manifest.outputs).sort()).toEqual([...names].sort());
+  });
+
+  it('reports the images under 300 ppi as printed, and under 150 as an error, at their line', () => {
+    const printMessages = diagnosticsOf(result.book.files).filter((d) => /^print-(image|page)/.test(d.ruleId));
+    expect(printMessages.map((d) => [path.basename(d.file), d.line, d.ruleId, d.severity]).sort()).toEqual([
+      ['book.pdf', 1, 'print-page-count-odd', 'info'], // the writer's own file: line 1
+      ['chapitre.md', 9, 'print-image-resolution-low', 'warning'],
+      ['chapitre.md', 11, 'print-image-resolution-too-low', 'error'],
+    ].sort());
+    // 1000 px over the text block's 119 mm (4.69 in): 213 ppi; 300 px at its own size: 96 ppi.
+    expect(printMessages.find((d) => d.ruleId === 'print-image-resolution-low')!.message).toMatch(/moyenne\.png` prints at 21\d ppi/);
+    expect(printMessages.find((d) => d.ruleId === 'print-image-resolution-too-low')!.message).toMatch(/petite\.png` prints at 96 ppi/);
+  });
+
+  it('reports text under the printer\'s minimum size and lines under its minimum width (set stricter in the fixture)', () => {
+    const messages = diagnosticsOf(result.book.files);
+    // print.css's rules are 0.4 pt (0.6 pt for some): under the fixture's 0.5 pt, over the printers' 0.25 pt.
+    const thin = messages.filter((d) => d.ruleId === 'print-line-too-thin');
+    expect(thin.length).toBeGreaterThan(0);
+    expect(thin.every((d) => /draws a line 0\.40 pt thick/.test(d.message))).toBe(true);
+    // The text is 11 pt; the folios and running heads are smaller than the fixture's 10 pt.
+    const small = messages.filter((d) => d.ruleId === 'print-text-too-small');
+    expect(small.length).toBeGreaterThan(0);
+    expect(small.every((d) => /set at \d(\.\d)? pt on page/.test(d.message))).toBe(true);
+    expect(small.some((d) => /Paragraphe d.essai/.test(d.message))).toBe(false);
+  });
+
+  it('adds a blank page to an odd count, and the PDF/X has the same pages, boxes and no links', async () => {
+    expect(specs.pages % 2).toBe(0);
+    expect(specs.blankPagesAdded).toBe(1);
+    expect(await pageCount(file('book.pdf'))).toBe(specs.pages);
+    expect(await pageCount(file('book-pdfx.pdf'))).toBe(specs.pages);
+    const [print, pdfx] = [await boxesOf(file('book.pdf')), await boxesOf(file('book-pdfx.pdf'))];
+    for (const box of ['MediaBox', 'BleedBox', 'TrimBox']) for (let i = 0; i < 4; i++) expect(pdfx[box][i]).toBeCloseTo(print[box][i], 1);
+    expect((await pdfxKeys(file('book-pdfx.pdf'))).annotations).toBe(0);
+  });
+
+  it('is a PDF/X-1a:2001 with a FOGRA39 output intent that embeds a CMYK profile', async () => {
+    for (const name of ['book-pdfx.pdf', 'book-cover-pdfx.pdf']) {
+      const keys = await pdfxKeys(file(name));
+      expect(keys).toMatchObject({ version: 'PDF/X-1a:2001', conformance: 'PDF/X-1a:2001', intents: 1, subtype: '/GTS_PDFX', condition: 'FOGRA39', registry: 'http://www.color.org', profileN: '4' });
+      // An ICC output profile (ICC.1 §7.2: 'acsp' at 36, colour space 'CMYK' at 16, class 'prtr' at 12), stored compressed or not.
+      const profile = keys.profileFiltered ? (await import('node:zlib')).inflateSync(keys.profileBytes) : keys.profileBytes;
+      expect([profile.subarray(36, 40), profile.subarray(16, 20), profile.subarray(12, 16)].map(String)).toEqual(['acsp', 'CMYK', 'prtr']);
+    }
+    // PDF/X-1a: no colour but DeviceCMYK (and DeviceGray) in the pages, PDF 1.3, fonts embedded.
+    const { stdout } = await run('qpdf', ['--qdf', '--object-streams=disable', file('book-pdfx.pdf'), '-'], { encoding: 'latin1', maxBuffer: 64 * 1024 * 1024 });
+    expect(stdout).not.toMatch(/\/ICCBased|\/DeviceRGB|\/CalRGB|\/Lab\b/);
+    expect(stdout.slice(0, 8)).toBe('%PDF-1.3');
+    const fonts = (await run('pdffonts', [file('book-pdfx.pdf')])).stdout.split('\n').slice(2).filter(Boolean);
+    expect(fonts.length).toBeGreaterThan(0);
+    expect(fonts.every((line) => / yes +yes +yes +\d+/.test(line))).toBe(true);
+  });
+
+  it('prints the text in black alone: C = M = Y = 0 on a text page (inkcov)', async () => {
+    const { stdout } = await run('pdftotext', ['-f', '9', '-l', '9', file('book-pdfx.pdf'), '-']);
+    expect(stdout).toMatch(/Paragraphe d.essai/);
+    const [[c, m, y, k]] = await inkCoverage(file('book-pdfx.pdf'), 9);
+    expect([c, m, y]).toEqual([0, 0, 0]);
+    expect(k).toBeGreaterThan(0.01);
+    // The same page of the RGB book.pdf, rendered on CMYK plates without a profile, is four-colour black.
+    const [[rgbC]] = await inkCoverage(file('book.pdf'), 9);
+    expect(rgbC).toBeGreaterThan(0);
+  });
+
+  it('converts colours through the profile within the ink limit, and keeps the barcode in K alone', async () => {
+    const { width, height, pixels } = await plates(file('book-cover-pdfx.pdf'), 72);
+    let most = 0;
+    let colour = 0;
+    // The barcode's box is the only paper-white area of the cover: its bounds, then what is inside.
+    let box = { left: width, right: 0, top: height, bottom: 0 };
+    for (let i = 0; i < pixels.length; i += 4) {
+      const total = pixels[i] + pixels[i + 1] + pixels[i + 2] + pixels[i + 3];
+      most = Math.max(most, total);
+      if (pixels[i] + pixels[i + 1] + pixels[i + 2] > 0) colour++;
+      if (total === 0) {
+        const x = (i / 4) % width;
+        const y = Math.floor(i / 4 / width);
+        box = { left: Math.min(box.left, x), right: Math.max(box.right, x), top: Math.min(box.top, y), bottom: Math.max(box.bottom, y) };
+      }
+    }
+    expect(colour).toBeGreaterThan(pixels.length / 8); // the dark ground is a colour, not black
+    expect((most / 255) * 100).toBeLessThanOrEqual(specs.inkLimit + 2);
+    expect(box.right - box.left).toBeGreaterThan(80); // about 40 mm: 113 px at 72 dpi
+    let barsInK = 0;
+    let cmyInBox = 0;
+    for (let y = box.top; y <= box.bottom; y++) {
+      for (let x = box.left; x <= box.right; x++) {
+        const i = (y * width + x) * 4;
+        if (pixels[i] + pixels[i + 1] + pixels[i + 2] > 0) cmyInBox++;
+        if (pixels[i + 3] > 200) barsInK++;
+      }
+    }
+    expect(cmyInBox, 'pixels with C, M or Y in the barcode').toBe(0);
+    expect(barsInK).toBeGreaterThan(500);
+  });
+
+  it('makes the cover 2 × trim + spine + 2 × bleed wide, the spine from the page count and the paper', async () => {
+    // 10 pages on a 1.5 mm leaf (test data: a spine wide enough for text): 5 leaves, 7.5 mm.
+    expect(specs.paper.leaf).toBe(1.5);
+    expect(specs.spine.width).toBeCloseTo((specs.pages / 2) * specs.paper.leaf, 2);
+    expect(specs.cover.width).toBeCloseTo(2 * specs.trim.width + specs.spine.width + 2 * specs.bleed, 2);
+    expect(specs.cover.height).toBeCloseTo(specs.trim.height + 2 * specs.bleed, 2);
+    expect(specs).toMatchObject({ isbn: '9782070368228', pdfx: 'PDF/X-1a:2001', inkLimit: 240, bleed: 3, spine: { text: true, direction: 'bottom-to-top' } });
+    const mm = (points: number) => (points * 25.4) / 72;
+    for (const name of ['book-cover.pdf', 'book-cover-pdfx.pdf']) {
+      expect(await pageCount(file(name))).toBe(1);
+      const boxes = await boxesOf(file(name));
+      expect(mm(boxes.MediaBox[2] - boxes.MediaBox[0])).toBeCloseTo(specs.cover.width, 1);
+      expect(mm(boxes.MediaBox[3] - boxes.MediaBox[1])).toBeCloseTo(specs.cover.height, 1);
+      expect(mm(boxes.TrimBox[2] - boxes.TrimBox[0])).toBeCloseTo(2 * specs.trim.width + specs.spine.width, 1);
+      expect(mm(boxes.TrimBox[0] - boxes.MediaBox[0])).toBeCloseTo(specs.bleed, 1);
+    }
+    const text = await readFile(file('print-specs.txt'), 'utf8');
+    expect(text).toMatch(/Spine width\s+7\.5 mm, text bottom to top/);
+    expect(text).toMatch(/Cover \(flat, with bleed\)\s+325\.5 × 240 mm/);
+  });
+
+  it('prints the back-cover text, the spine text and a barcode that decodes at 300 dpi', async () => {
+    const { stdout } = await run('pdftotext', [file('book-cover.pdf'), '-']);
+    expect(stdout).toMatch(/quatrième de couverture/);
+    expect(stdout).toMatch(/Un second paragraphe d.essai/);
+    expect(stdout).toMatch(/Livre d.essai pour l.imprimeur/);
+    const work = await mkdtemp(path.join(os.tmpdir(), 'barcode-'));
+    try {
+      // The lower half of the back cover, where the barcode stands, at 300 dpi.
+      const px = (mm: number) => Math.round((mm / 25.4) * 300);
+      const crop = ['-x', '0', '-y', String(px(specs.cover.height / 2)), '-W', String(px(specs.bleed + specs.trim.width)), '-H', String(px(specs.cover.height / 2))];
+      await run('pdftoppm', ['-r', '300', '-gray', '-png', ...crop, file('book-cover.pdf'), path.join(work, 'cover')]);
+      const decoded = await run('zbarimg', ['-q', '--raw', path.join(work, 'cover-1.png')]);
+      expect(decoded.stdout.trim()).toBe('9782070368228');
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the manuscript\'s printer files (shared build)', () => {
+  const built = inject('manuscriptBuild');
+  const file = (name: string) => path.join(built.out, name);
+
+  it('has a PDF/X-3 of the same pages with a FOGRA39 intent, and specifications that match it', async () => {
+    const specs = JSON.parse(await readFile(file('print-specs.json'), 'utf8')) as PrintSpecs;
+    const pages = await pageCount(file('book.pdf'));
+    expect(await pageCount(file('book-pdfx.pdf'))).toBe(pages);
+    expect(specs).toMatchObject({ pages, isbn: null, pdfx: 'PDF/X-3:2002', printer: { id: 'generic' }, paper: { name: 'offset-80' } });
+    expect(pages % 2).toBe(0);
+    expect(built.printPages.length).toBe(pages);
+    expect(specs.spine.width).toBeCloseTo((pages / 2) * 0.1, 2);
+    expect(await pdfxKeys(file('book-pdfx.pdf'))).toMatchObject({ version: 'PDF/X-3:2002', condition: 'FOGRA39', subtype: '/GTS_PDFX' });
+    // A chapter's first text page: black alone.
+    const page = built.printPages.findIndex((p) => p.chapterId === built.chapters[2].id) + 2;
+    const [[c, m, y, k]] = await inkCoverage(file('book-pdfx.pdf'), page);
+    expect([c, m, y]).toEqual([0, 0, 0]);
+    expect(k).toBeGreaterThan(0.01);
+    // No preflight message but the blank page (no image, no text under 6 pt, no line under 0.25 pt).
+    expect(built.pdfMessages.filter((m) => /ppi|printer's minimum|cannot go to the printer/.test(m))).toEqual([]);
+    expect(built.pdfMessages.filter((m) => /an odd number: 1 blank page added at the end/.test(m))).toHaveLength(pages === specs.pages && specs.blankPagesAdded ? 1 : 0);
+  });
+});
