@@ -5,7 +5,7 @@ import { defineCommand, draftOption, manuscriptOption, manuscriptOptions, printM
 
 export default defineCommand({
   names: ['check'],
-  usage: ['check [DIR | FILE.md ...] [--reporter human|json]', 'check --rules'],
+  usage: ['check [DIR | FILE.md ...] [--reporter human|json|compact]', 'check --rules'],
   summary: ['Run the footnote, citation, source and structure checks. Exit 1 on any error.'],
   options: {
     manuscript: manuscriptOption,

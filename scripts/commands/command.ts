@@ -5,7 +5,8 @@
  */
 import path from 'node:path';
 import type { VFile } from 'vfile';
-import { humanReport, jsonReport } from '../check/reporters.ts';
+import { compactReport, humanReport, jsonReport } from '../check/reporters.ts';
+import { colorFor } from './color.ts';
 import type { ProgressEvent } from '../build.ts';
 
 export interface Io {
@@ -35,6 +36,7 @@ type ValueOf<S extends OptionSpec> = S['type'] extends 'boolean' ? boolean : S['
 export const globalOptions = {
   quiet: { type: 'boolean', short: 'q', description: 'Only errors and warnings, no progress.' },
   help: { type: 'boolean', short: 'h', description: 'This help.' },
+  version: { type: 'boolean', short: 'V', description: 'The version of book.' },
 } as const satisfies Options;
 
 /** The parsed values of a command's options (and of the global ones). */
@@ -83,7 +85,7 @@ export const reporterOption = {
   type: 'string',
   value: 'NAME',
   default: 'human',
-  description: 'Messages as human text (default) or as a JSON array (json).',
+  description: 'Messages as human text (default), as a JSON array (json), or one per line\nas file:line:column: severity message [rule-id] (compact).',
 } as const satisfies OptionSpec;
 
 /** Where a folder without book.yaml finds its bibliography, style and locale. */
@@ -99,7 +101,7 @@ export const sourceOptions = {
 } as const satisfies Options;
 
 /** The reporters `--reporter` chooses among. */
-export const reporters = ['human', 'json'] as const;
+export const reporters = ['human', 'json', 'compact'] as const;
 export type ReporterName = (typeof reporters)[number];
 
 /** A positional argument that names a folder rather than a Markdown file. */
@@ -165,7 +167,11 @@ export function printMessages(files: VFile[], io: Io, reporterName: string, quie
     io.stdout.write(jsonReport(files));
     return;
   }
+  if (reporterName === 'compact') {
+    io.stdout.write(compactReport(files, { quiet }));
+    return;
+  }
   // Quiet: errors and warnings only (infos such as editorial markers are left out).
-  const text = humanReport(files, { quiet, color: io.stderr.isTTY === true });
+  const text = humanReport(files, { quiet, color: colorFor(io.stderr) });
   if (text) io.stderr.write(`${text}\n`);
 }

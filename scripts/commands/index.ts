@@ -65,7 +65,7 @@ export function globalHelp(): string {
 
 Usage:
 ${commands.flatMap((command) => command.usage.map((line) => `  book ${line}`)).join('\n')}
-  book --help
+  book --help | --version
 
 Commands:
 ${commands.map(summaryLines).join('\n')}
