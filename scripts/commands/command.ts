@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { VFile } from 'vfile';
 import { compactReport, humanReport, jsonReport } from '../check/reporters.ts';
 import { colorFor } from './color.ts';
+import { locate } from './book-folder.ts';
 import type { ProgressEvent } from '../build.ts';
 
 export interface Io {
@@ -74,7 +75,7 @@ export const manuscriptOption = {
   short: 'm',
   value: 'DIR',
   default: 'manuscript',
-  description: 'Manuscript folder (default: manuscript). Without a book.yaml, every\nMarkdown file of the folder builds, in name order.',
+  description: 'Book folder (default: the nearest folder with a book.yaml, from here\nupward, else manuscript). Without a book.yaml, every Markdown file of the\nfolder builds, in name order.',
 } as const satisfies OptionSpec;
 
 export const outOption = { type: 'string', short: 'o', value: 'DIR', default: 'build', description: 'Output folder (default: build).' } as const satisfies OptionSpec;
@@ -104,22 +105,22 @@ export const sourceOptions = {
 export const reporters = ['human', 'json', 'compact'] as const;
 export type ReporterName = (typeof reporters)[number];
 
-/** A positional argument that names a folder rather than a Markdown file. */
-export const isFolder = (argument: string): boolean => !/\.(md|markdown)$/i.test(argument);
+export { isFolder, manuscriptOf } from './book-folder.ts';
 
-/** The manuscript folder: `--manuscript`, else the first folder among the arguments, else the default. */
-export function manuscriptOf(values: { manuscript?: string }, positionals: string[]): string {
-  return values.manuscript ?? positionals.find(isFolder) ?? manuscriptOption.default;
-}
-
-/** What `build` and `check` read: the manuscript folder or files, and the citation options for a folder without book.yaml. */
+/**
+ * What `build` and `check` read: the book's folder or the files named (scripts/commands/book-folder.ts),
+ * and the citation options for a folder without book.yaml. `only`: the chapters of the book the
+ * messages are limited to, when files of a book were named.
+ */
 export function manuscriptOptions(
   values: { manuscript?: string; bibliography?: string[]; csl?: string; locale?: string; draft?: boolean },
   positionals: string[],
 ) {
+  const { manuscript, files, only } = locate(values, positionals);
   return {
-    manuscript: manuscriptOf(values, positionals),
-    files: positionals.filter((p) => !isFolder(p)),
+    manuscript,
+    files,
+    only,
     bibliography: values.bibliography,
     csl: values.csl,
     locale: values.locale,

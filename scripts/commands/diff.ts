@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { checkOutputPlace } from '../output/ownership.ts';
 import { diffRevisions, describeDiff } from '../diff/index.ts';
-import { defineCommand, manuscriptOption, outOption } from './command.ts';
+import { defineCommand, manuscriptOf, manuscriptOption, outOption } from './command.ts';
 
 export default defineCommand({
   names: ['diff'],
@@ -19,7 +19,7 @@ export default defineCommand({
       return 2;
     }
     // The arguments are revisions: the manuscript comes only from --manuscript.
-    const manuscript = values.manuscript ?? manuscriptOption.default;
+    const manuscript = manuscriptOf(values, []);
     const out = values.out ?? outOption.default;
     await checkOutputPlace(out, [manuscript]);
     const result = await diffRevisions({ manuscript, from, to, out: path.join(out, 'diff') });
