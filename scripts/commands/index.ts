@@ -10,10 +10,11 @@ import proof from './proof.ts';
 import accept from './accept.ts';
 import diff from './diff.ts';
 import preview from './preview.ts';
+import init from './init.ts';
 
 export { globalOptions, type Command, type Io } from './command.ts';
 
-export const commands: readonly Command[] = [build, check, proof, accept, diff, preview];
+export const commands: readonly Command[] = [build, check, proof, accept, diff, preview, init];
 
 /** The command called `name`, if there is one. */
 export function commandNamed(name: string): Command | undefined {
