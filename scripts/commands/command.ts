@@ -138,11 +138,28 @@ export function formatMs(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-/** Stage progress: an updating line on a terminal, plain lines otherwise (CI logs). */
-export function progressPrinter(io: Io, quiet: boolean) {
+/** Off a terminal (a CI log), a long stage's progress is one line every this many milliseconds at most. */
+export const PLAIN_PROGRESS_EVERY_MS = 5000;
+
+/**
+ * Stage progress: an updating line on a terminal, plain lines otherwise (CI logs). Inside a long
+ * stage (the PDF's layout), the pages laid out: the terminal's line follows them, a log gets a line
+ * every few seconds.
+ */
+export function progressPrinter(io: Io, quiet: boolean, now: () => number = () => performance.now()) {
   const tty = io.stderr.isTTY === true;
+  let lastLine = -Infinity;
   return (event: ProgressEvent) => {
     if (quiet) return;
+    if (event.type === 'progress') {
+      const line = `${event.stage}: ${event.pages} page${event.pages === 1 ? '' : 's'} laid out`;
+      if (tty) io.stderr.write(`\r\x1b[K… ${line}`);
+      else if (now() - lastLine >= PLAIN_PROGRESS_EVERY_MS) {
+        lastLine = now();
+        io.stderr.write(`book: ${line}\n`);
+      }
+      return;
+    }
     if (event.type === 'start') {
       if (tty) io.stderr.write(`\r\x1b[K… ${event.stage}`);
       else io.stderr.write(`book: ${event.stage}…\n`);
