@@ -45,7 +45,7 @@ export const catalogue = {
   'citation-bad-locator': { severity: 'error', description: 'A locator label the style cannot render.' },
   'bibliography-invalid': { severity: 'error', description: 'A bibliography file that cannot be parsed.' },
   // Sources and names
-  'quote-unsourced': { severity: 'error', description: 'A testimony, document or long quotation with no citation or source.' },
+  'quote-unsourced': { severity: 'warning', description: 'A blockquote with no note or citation inside, at its end, or in the sentence before or after it.' },
   'name-mixed-script': { severity: 'error', description: 'A word mixing Latin and Cyrillic letters.' },
   // Structure
   'link-broken-anchor': { severity: 'error', description: 'A link to an anchor that exists nowhere in the book.' },
@@ -88,6 +88,8 @@ export const catalogue = {
   'pdf-heading-at-foot': { severity: 'warning', stage: 'build', edition: 'pdf', fixed: true, description: 'A heading alone at the foot of a page.' },
   'pdf-browser-error': { severity: 'warning', stage: 'build', edition: 'pdf', fixed: true, description: 'Chromium reported a script error while Paged.js laid out the book.' },
   'pdf-request-failed': { severity: 'warning', stage: 'build', edition: 'pdf', fixed: true, description: 'The print document asked for a file that was refused (all must come from the build folder).' },
+  // Sources of testimonies and documents (split from quote-unsourced, which now covers blockquotes, as a warning)
+  'testimony-unsourced': { severity: 'error', description: 'A `:::testimony` or `:::document` with no note or citation inside and no `source` or `archive` attribute.' },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleId = keyof typeof catalogue;
