@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBookFolder, locate, manuscriptOf } from '../scripts/commands/book-folder.ts';
 import { colorFor } from '../scripts/commands/color.ts';
 import { PLAIN_PROGRESS_EVERY_MS, progressPrinter, type Io } from '../scripts/commands/command.ts';
+import { build, type ProgressEvent } from '../scripts/build.ts';
 import { runCli } from './support/cli.ts';
 
 const repo = path.resolve(import.meta.dirname, '..');
@@ -101,6 +102,22 @@ describe('progress', () => {
       now += PLAIN_PROGRESS_EVERY_MS / 4;
     }
     expect(text().split('\n').filter(Boolean)).toEqual(['book: pdf: 10 pages laid out', 'book: pdf: 50 pages laid out', 'book: pdf: 90 pages laid out']);
+  });
+});
+
+describe('progress of the PDF layout', () => {
+  it('passes the pages laid out from the browser up to onProgress, ending on the total', async () => {
+    const dir = path.join(work, 'pdf-progress');
+    await runCli(['init', '--quiet', dir]);
+    const events: ProgressEvent[] = [];
+    const result = await build({ manuscript: dir, out: path.join(dir, 'build'), formats: ['pdf'], onProgress: (event) => events.push(event) });
+    const pages = events.filter((event) => event.type === 'progress');
+    expect(pages.length).toBeGreaterThan(0);
+    expect(pages.every((event) => event.stage === 'pdf')).toBe(true);
+    expect(pages.at(-1)).toEqual({ type: 'progress', stage: 'pdf', pages: result.printPages?.length });
+    // Between the stage's start and its end.
+    expect(events.findIndex((event) => event.type === 'start' && event.stage === 'pdf')).toBeLessThan(events.indexOf(pages[0]));
+    expect(events.findIndex((event) => event.type === 'end' && event.stage === 'pdf')).toBeGreaterThan(events.indexOf(pages.at(-1)!));
   });
 });
 

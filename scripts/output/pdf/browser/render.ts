@@ -236,6 +236,8 @@ class BookPages extends Handler {
   afterRendered(): void {
     this.phases.paged = Math.round(performance.now());
     const pages = this.chunker.pages;
+    // The final count, whatever the time since the last one: the progress line ends on the true total.
+    window.bookProgress?.({ stage: 'pages', pages: pages.length });
     for (const page of pages.slice(this.offstage)) {
       page.removeListeners();
       prune(page.element);
