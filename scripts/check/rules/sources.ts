@@ -37,19 +37,28 @@ function flatten(node: Nodes): string {
 /** Sentence ends: a full stop, ! ? or …, the note calls right after it, then white space. */
 const sentenceEnd = new RegExp(`[.!?…][»"”’)]*${MARK}*\\s+`, 'gu');
 
+/** Words whose full stop ends no sentence: an initial (`M.`, `J.`) or a usual abbreviation. */
+const abbreviation = /(?:^|[^\p{L}])(?:\p{Lu}|cf|p|pp|etc|vol|chap|éd|ed|trad|op|cit|ibid|id|Mme|Mlle|Dr|St|Mr|Mrs|Ms|vs|e\.g|i\.e)$/iu;
+
+/** Where the sentences of a paragraph end (the index just after each end). */
+function sentenceEnds(text: string): number[] {
+  const ends: number[] = [];
+  for (const match of text.matchAll(sentenceEnd)) {
+    if (match[0].startsWith('.') && abbreviation.test(text.slice(0, match.index))) continue;
+    ends.push(match.index + match[0].length);
+  }
+  return ends;
+}
+
 /** The last sentence of a paragraph (the one that introduces what follows it). */
 function lastSentence(text: string): string {
   const trimmed = text.trimEnd();
-  let start = 0;
-  for (const match of trimmed.matchAll(sentenceEnd)) start = match.index + match[0].length;
-  return trimmed.slice(start);
+  return trimmed.slice(sentenceEnds(trimmed).at(-1) ?? 0);
 }
 
 /** The first sentence of a paragraph, with the note calls right after its full stop. */
 function firstSentence(text: string): string {
-  sentenceEnd.lastIndex = 0;
-  const match = sentenceEnd.exec(text);
-  return match ? text.slice(0, match.index + match[0].length) : text;
+  return text.slice(0, sentenceEnds(text)[0] ?? text.length);
 }
 
 function sourcedAround(parent: Parent, index: number): boolean {
