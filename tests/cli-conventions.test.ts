@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findBookFolder, locate, manuscriptOf } from '../scripts/commands/book-folder.ts';
+import { findBookFolder, locate, manuscriptOf, outOf } from '../scripts/commands/book-folder.ts';
 import { colorFor } from '../scripts/commands/color.ts';
 import { PLAIN_PROGRESS_EVERY_MS, progressPrinter, type Io } from '../scripts/commands/command.ts';
 import { build, type ProgressEvent } from '../scripts/build.ts';
@@ -132,6 +132,11 @@ describe('the book folder', () => {
     expect(manuscriptOf({ manuscript: 'ailleurs' }, [], book)).toBe('ailleurs');
     expect(manuscriptOf({}, ['autre'], book)).toBe('autre');
     expect(manuscriptOf({}, [], path.join(work, 'found'))).toBe('manuscript');
+    // The output folder: build here, or the book's own when the book is above.
+    expect(outOf({}, [], book)).toBe('build');
+    expect(outOf({}, [], path.join(book, 'notes', 'deep'))).toBe(path.join(book, 'build'));
+    expect(outOf({ out: 'ailleurs' }, [], path.join(book, 'notes'))).toBe('ailleurs');
+    expect(outOf({ manuscript: book }, [], path.join(book, 'notes'))).toBe('build');
     // A file inside a book: the book, limited to that file; a file outside any book: read alone.
     await writeFile(path.join(book, 'a.md'), '# A\n');
     await writeFile(path.join(work, 'found', 'b.md'), '# B\n');

@@ -72,3 +72,15 @@ export function locate(values: { manuscript?: string }, positionals: string[], c
   if (!inBook) return { manuscript: given ?? defaultManuscript, files };
   return { manuscript: shown(book, cwd), files: [], only: absolute };
 }
+
+/**
+ * The output folder when `--out` is not given: `build` in the working folder, except when the book
+ * was found in a folder above it (`book build` run from a subfolder of the book), where it is the
+ * book's own `build`, not a new one beside the chapters.
+ */
+export function outOf(values: { out?: string; manuscript?: string }, positionals: string[], cwd = process.cwd()): string {
+  if (values.out !== undefined) return values.out;
+  if (values.manuscript !== undefined || positionals.some(isFolder)) return 'build';
+  const found = findBookFolder(cwd);
+  return found && found !== path.resolve(cwd) ? path.join(shown(found, cwd), 'build') : 'build';
+}

@@ -20,6 +20,7 @@ import {
   sourceOptions,
   type Io,
 } from './command.ts';
+import { outOf } from './book-folder.ts';
 
 export default defineCommand({
   names: ['build'],
@@ -59,7 +60,7 @@ export default defineCommand({
       ...(only ? { ...located, files: only } : located),
       pdfTimeout,
       onProgress: progressPrinter(io, quiet || reporterName === 'json'),
-      out: values.out,
+      out: outOf(values, positionals),
       formats: requested as Format[] | undefined,
     };
     if (reporterName === 'json') return buildJson(options, io);

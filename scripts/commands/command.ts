@@ -78,7 +78,7 @@ export const manuscriptOption = {
   description: 'Book folder (default: the nearest folder with a book.yaml, from here\nupward, else manuscript). Without a book.yaml, every Markdown file of the\nfolder builds, in name order.',
 } as const satisfies OptionSpec;
 
-export const outOption = { type: 'string', short: 'o', value: 'DIR', default: 'build', description: 'Output folder (default: build).' } as const satisfies OptionSpec;
+export const outOption = { type: 'string', short: 'o', value: 'DIR', default: 'build', description: 'Output folder (default: build; from a subfolder of a book, the book\'s build).' } as const satisfies OptionSpec;
 
 export const draftOption = { type: 'boolean', description: 'Build even when the checks report errors; show editorial markers.' } as const satisfies OptionSpec;
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { checkOutputPlace } from '../output/ownership.ts';
 import { diffRevisions, describeDiff } from '../diff/index.ts';
 import { defineCommand, manuscriptOf, manuscriptOption, outOption } from './command.ts';
+import { outOf } from './book-folder.ts';
 
 export default defineCommand({
   names: ['diff'],
@@ -20,7 +21,7 @@ export default defineCommand({
     }
     // The arguments are revisions: the manuscript comes only from --manuscript.
     const manuscript = manuscriptOf(values, []);
-    const out = values.out ?? outOption.default;
+    const out = outOf(values, []);
     await checkOutputPlace(out, [manuscript]);
     const result = await diffRevisions({ manuscript, from, to, out: path.join(out, 'diff') });
     for (const line of describeDiff(result)) io.stdout.write(`${line}\n`);
