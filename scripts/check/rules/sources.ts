@@ -10,7 +10,7 @@
  *   (`As he wrote[^3]:`) or in the one right after it (`(Smith 2001, 12).`).
  */
 import type { Nodes, Parent, RootContent } from 'mdast';
-import { visit } from '../../tree/visit.ts';
+import { visit, visitParents } from '../../tree/visit.ts';
 import { chapterRule } from '../rule.ts';
 
 /** A note call or a citation: what gives a quotation its source. */
@@ -79,10 +79,16 @@ export const testimonyUnsourced = chapterRule('testimony-unsourced', (tree, repo
   });
 });
 
+/** A quotation inside another, or inside a testimony or a document, takes its source from the enclosing one. */
+const enclosesQuotations = (node: Nodes): boolean =>
+  node.type === 'blockquote' || (node.type === 'containerDirective' && (node.name === 'testimony' || node.name === 'document'));
+
 export const quoteUnsourced = chapterRule('quote-unsourced', (tree, report) => {
-  visit(tree, 'blockquote', (node, index, parent) => {
+  visitParents(tree, 'blockquote', (node, ancestors) => {
+    if (ancestors.some((ancestor) => enclosesQuotations(ancestor as Nodes))) return;
     if (hasSourceMark(node)) return;
-    if (parent && index !== undefined && sourcedAround(parent, index)) return;
+    const parent = ancestors.at(-1) as Parent | undefined;
+    if (parent && sourcedAround(parent, parent.children.indexOf(node))) return;
     report('Quotation with no source; add a note or a citation at its end, or in the sentence that introduces it or the one that follows it', node.position);
   });
 });
