@@ -39,6 +39,8 @@ export interface BuildOptions {
 
 export type ProgressEvent =
   | { type: 'start'; stage: string }
+  /** Work done so far inside a long stage: the PDF's pages laid out. */
+  | { type: 'progress'; stage: string; pages: number }
   | { type: 'end'; stage: string; ms: number };
 
 export interface BuildOutput {
@@ -140,7 +142,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const staged: Array<{ format: Format; name: string; ms: number }> = [];
     for (const format of requested) {
       const writer = formats[format];
-      const { value: written, ms } = await timed(format, options, () => writer.write(book, staging, writeOptions));
+      const onPages = (pages: number) => options.onProgress?.({ type: 'progress', stage: format, pages });
+      const { value: written, ms } = await timed(format, options, () => writer.write(book, staging, { ...writeOptions, onPages }));
       // The PDF's page map goes to the editions written after it (the EPUB).
       if (written.printPages) writeOptions.printPages = written.printPages;
       for (const file of written.messages ?? []) if (!book.files.includes(file)) book.files.push(file);

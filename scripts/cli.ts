@@ -6,6 +6,7 @@
  * given, 70 for a bug.
  */
 import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { BuildError, UsageError } from './errors.ts';
 import { interruption } from './output/ownership.ts';
@@ -38,6 +39,12 @@ function unknownOptionMessage(error: Error, command: Command, name: string): str
   return `book: \`${option[1]}${option[2]}\` is an option of ${ownersText}, not of book ${name}\n${help}\n`;
 }
 
+/** `book --version`: the toolchain's version, from its package.json. */
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return `book ${pkg.version}\n`;
+}
+
 export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const found = findCommand(argv);
   if (!found || found.name === 'help') {
@@ -49,8 +56,16 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       return 2;
     }
     // `book help NAME`: that command's help.
+    if (values.version && !found) {
+      io.stdout.write(version());
+      return 0;
+    }
     const topic = found && argv.slice(found.index + 1).find((arg) => !arg.startsWith('-'));
     const about = topic ? commandNamed(topic) : undefined;
+    if (topic && !about) {
+      io.stderr.write(`book: unknown command \`${topic}\`\n\n${globalHelp()}`);
+      return 2;
+    }
     io.stdout.write(about ? commandHelp(about) : globalHelp());
     return found || values.help ? 0 : 2;
   }
@@ -73,9 +88,13 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     io.stdout.write(commandHelp(command));
     return 0;
   }
+  if (values.version) {
+    io.stdout.write(version());
+    return 0;
+  }
   const reporterName = 'reporter' in command.options ? values.reporter ?? 'human' : 'human';
   if (!(reporters as readonly string[]).includes(reporterName)) {
-    io.stderr.write(`book: unknown reporter \`${reporterName}\`; use human or json\n`);
+    io.stderr.write(`book: unknown reporter \`${reporterName}\`; use ${reporters.join(', ')}\n`);
     return 2;
   }
 

@@ -50,7 +50,14 @@ function readFrontMatter(tree: Root, file: VFile): FrontMatter {
     const data: unknown = parseYaml(node.value, { maxAliasCount });
     if (data === null || data === undefined) return {};
     if (typeof data !== 'object' || Array.isArray(data)) throw new Error('expected keys such as title, id, lang');
-    const { title, id, lang } = data as Record<string, unknown>;
+    // Keys are read case-insensitively (`Title:` as pandoc and Jekyll users write it); a key in
+    // lower case wins over the same key written otherwise.
+    const keys: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
+      const lower = key.toLowerCase();
+      if (key === lower || !(lower in keys)) keys[lower] = value;
+    }
+    const { title, id, lang } = keys;
     const front: FrontMatter = {};
     if (typeof title === 'string') front.title = title;
     if (typeof id === 'string' && /^[\p{L}\p{N}_-]+$/u.test(id)) front.id = id;

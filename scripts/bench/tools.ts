@@ -153,7 +153,7 @@ export async function buildTools(registered: readonly string[]): Promise<Tool[]>
       ? { status: 'ok', version: `pagedjs-cli ${version}, ${chromiumVersion ?? 'Chromium'}` }
       : { status: 'missing', reason: 'Chromium is not installed; run `bash scripts/setup.sh` (Debian package `chromium`)' };
   } catch {
-    pagedjsCli = { status: 'missing', reason: 'the npm package pagedjs-cli is not installed; run `npm ci`' };
+    pagedjsCli = { status: 'missing', reason: 'pagedjs-cli, an optional peer of the benchmark, is not installed (`npm install --include=optional`): skipped' };
   }
   const printBlocked = (w: Workspace) => (w.print.status === 'blocked' ? `no print HTML: ${w.print.reason}` : undefined);
   const printHtml = (w: Workspace) => (w.print.status === 'ok' ? w.print.print : undefined);

@@ -46,7 +46,7 @@ export const catalogue = {
   'citation-bad-locator': { severity: 'error', description: 'A locator label the style cannot render.' },
   'bibliography-invalid': { severity: 'error', description: 'A bibliography file that cannot be parsed.' },
   // Sources and names
-  'quote-unsourced': { severity: 'error', description: 'A testimony, document or long quotation with no citation or source.' },
+  'quote-unsourced': { severity: 'warning', description: 'A blockquote with no note or citation inside, at its end, or in the sentence before or after it.' },
   'name-mixed-script': { severity: 'error', description: 'A word mixing Latin and Cyrillic letters.' },
   // Structure
   'link-broken-anchor': { severity: 'error', description: 'A link to an anchor that exists nowhere in the book.' },
@@ -107,6 +107,8 @@ export const catalogue = {
   'print-font-embedding': { severity: 'error', stage: 'build', edition: 'pdf', fixed: true, description: 'A font whose licence (its OS/2 `fsType`) forbids embedding it in a PDF: no printer may receive it; a release build stops.' },
   'print-line-too-thin': { severity: 'warning', stage: 'build', edition: 'pdf', fixed: true, description: 'A rule or border in the print design thinner than the printer\'s minimum line (0.25 pt by default): it may not print.' },
   'print-text-too-small': { severity: 'warning', stage: 'build', edition: 'pdf', fixed: true, description: 'Text printed smaller than the printer\'s minimum size (6 pt by default, 7 pt for KDP).' },
+  // Sources of testimonies and documents (split from quote-unsourced, which now covers blockquotes, as a warning)
+  'testimony-unsourced': { severity: 'error', description: 'A `:::testimony` or `:::document` with no note or citation inside and no `source` or `archive` attribute.' },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleId = keyof typeof catalogue;

@@ -10,7 +10,7 @@ import type { VFile } from 'vfile';
 import { catalogue, type RuleInfo } from './catalogue.ts';
 import { diagnosticsOf, type Diagnostic } from './messages.ts';
 
-export type ReporterName = 'human' | 'json';
+export type ReporterName = 'human' | 'json' | 'compact';
 
 export type JsonDiagnostic = Pick<Diagnostic, 'file' | 'line' | 'column' | 'ruleId' | 'severity' | 'message' | 'expected' | 'actual'>;
 
@@ -25,6 +25,19 @@ export function jsonDiagnostic(d: Diagnostic): JsonDiagnostic {
 /** The JSON array of the messages on `files`, with its final newline. */
 export function jsonReport(files: VFile[]): string {
   return `${JSON.stringify(diagnosticsOf(files).map(jsonDiagnostic), null, 2)}\n`;
+}
+
+/**
+ * `--reporter compact`: one message a line, `file:line:column: severity message [rule-id]`, the
+ * form compilers print and terminals and editors turn into links to the place. A message is one
+ * line already; any line break in it is folded into a space so that each stays one line. Quiet
+ * leaves out the infos, as the human reporter does.
+ */
+export function compactReport(files: VFile[], { quiet = false }: { quiet?: boolean } = {}): string {
+  return diagnosticsOf(files)
+    .filter((d) => !quiet || d.severity !== 'info')
+    .map((d) => `${d.file}:${d.line}:${d.column}: ${d.severity} ${d.message.replace(/\s*\n\s*/g, ' ')} [${d.ruleId}]\n`)
+    .join('');
 }
 
 /**

@@ -1,6 +1,10 @@
 /** `book build`: check the manuscript, then write the editions (scripts/build.ts). */
 import path from 'node:path';
-import { build } from '../build.ts';
+import { build, type BuildOptions } from '../build.ts';
+import { diagnosticsOf } from '../check/messages.ts';
+import { jsonDiagnostic } from '../check/reporters.ts';
+import { BuildError, UsageError } from '../errors.ts';
+import { interruption } from '../output/ownership.ts';
 import { formats, isFormat, type Format } from '../output/index.ts';
 import {
   defineCommand,
@@ -14,7 +18,9 @@ import {
   progressPrinter,
   reporterOption,
   sourceOptions,
+  type Io,
 } from './command.ts';
+import { outOf } from './book-folder.ts';
 
 export default defineCommand({
   names: ['build'],
@@ -48,13 +54,17 @@ export default defineCommand({
       io.stderr.write(`book: unknown format ${unknown.map((f) => `\`${f}\``).join(', ')}; choose among ${Object.keys(formats).join(', ')}\n`);
       return 2;
     }
-    const result = await build({
-      ...manuscriptOptions(values, positionals),
+    const { only, ...located } = manuscriptOptions(values, positionals);
+    const options = {
+      // Files named inside a book are built on their own, as a book of their own (as before).
+      ...(only ? { ...located, files: only } : located),
       pdfTimeout,
       onProgress: progressPrinter(io, quiet || reporterName === 'json'),
-      out: values.out,
+      out: outOf(values, positionals),
       formats: requested as Format[] | undefined,
-    });
+    };
+    if (reporterName === 'json') return buildJson(options, io);
+    const result = await build(options);
     printMessages(result.book.files, io, reporterName, quiet);
     if (!quiet && reporterName === 'human') {
       io.stderr.write('\nEditions:\n');
@@ -66,3 +76,29 @@ export default defineCommand({
     return 0;
   },
 });
+
+/**
+ * `book build --reporter json`: one JSON document on stdout, for scripts and CI — what was written
+ * (`outputs`: format, path relative to the working folder, bytes, ms), the messages as
+ * `book check --reporter json` gives them, the total time, and `error` when the build stopped
+ * (then `outputs` is empty: nothing was written).
+ */
+async function buildJson(options: BuildOptions, io: Io): Promise<number> {
+  const relative = (file: string) => path.relative(process.cwd(), file) || file;
+  const messages = (files: Parameters<typeof diagnosticsOf>[0]) => {
+    for (const file of files) if (file.path && path.isAbsolute(file.path)) file.history = [relative(file.path)];
+    return diagnosticsOf(files).map(jsonDiagnostic);
+  };
+  try {
+    const result = await build(options);
+    const outputs = result.outputs.map(({ format, path: file, bytes, ms }) => ({ format, path: relative(file), bytes, ms }));
+    io.stdout.write(`${JSON.stringify({ outputs, messages: messages(result.book.files), ms: result.ms }, null, 2)}\n`);
+    return 0;
+  } catch (error) {
+    // Usage errors, bugs and interruptions are reported by scripts/cli.ts, as for every command.
+    if (!(error instanceof BuildError) || error instanceof UsageError || interruption()) throw error;
+    io.stdout.write(`${JSON.stringify({ outputs: [], messages: messages(error.files), error: error.message }, null, 2)}\n`);
+    io.stderr.write(`book: ${error.message}\nNothing was written; the previous editions in the output folder are untouched.\n`);
+    return 1;
+  }
+}

@@ -5,7 +5,9 @@
  */
 import path from 'node:path';
 import type { VFile } from 'vfile';
-import { humanReport, jsonReport } from '../check/reporters.ts';
+import { compactReport, humanReport, jsonReport } from '../check/reporters.ts';
+import { colorFor } from './color.ts';
+import { locate } from './book-folder.ts';
 import type { ProgressEvent } from '../build.ts';
 
 export interface Io {
@@ -35,6 +37,7 @@ type ValueOf<S extends OptionSpec> = S['type'] extends 'boolean' ? boolean : S['
 export const globalOptions = {
   quiet: { type: 'boolean', short: 'q', description: 'Only errors and warnings, no progress.' },
   help: { type: 'boolean', short: 'h', description: 'This help.' },
+  version: { type: 'boolean', short: 'V', description: 'The version of book.' },
 } as const satisfies Options;
 
 /** The parsed values of a command's options (and of the global ones). */
@@ -72,10 +75,10 @@ export const manuscriptOption = {
   short: 'm',
   value: 'DIR',
   default: 'manuscript',
-  description: 'Manuscript folder (default: manuscript). Without a book.yaml, every\nMarkdown file of the folder builds, in name order.',
+  description: 'Book folder (default: the nearest folder with a book.yaml, from here\nupward, else manuscript). Without a book.yaml, every Markdown file of the\nfolder builds, in name order.',
 } as const satisfies OptionSpec;
 
-export const outOption = { type: 'string', short: 'o', value: 'DIR', default: 'build', description: 'Output folder (default: build).' } as const satisfies OptionSpec;
+export const outOption = { type: 'string', short: 'o', value: 'DIR', default: 'build', description: 'Output folder (default: build; from a subfolder of a book, the book\'s build).' } as const satisfies OptionSpec;
 
 export const draftOption = { type: 'boolean', description: 'Build even when the checks report errors; show editorial markers.' } as const satisfies OptionSpec;
 
@@ -83,7 +86,7 @@ export const reporterOption = {
   type: 'string',
   value: 'NAME',
   default: 'human',
-  description: 'Messages as human text (default) or as a JSON array (json).',
+  description: 'Messages as human text (default), as a JSON array (json), or one per line\nas file:line:column: severity message [rule-id] (compact).',
 } as const satisfies OptionSpec;
 
 /** Where a folder without book.yaml finds its bibliography, style and locale. */
@@ -99,25 +102,25 @@ export const sourceOptions = {
 } as const satisfies Options;
 
 /** The reporters `--reporter` chooses among. */
-export const reporters = ['human', 'json'] as const;
+export const reporters = ['human', 'json', 'compact'] as const;
 export type ReporterName = (typeof reporters)[number];
 
-/** A positional argument that names a folder rather than a Markdown file. */
-export const isFolder = (argument: string): boolean => !/\.(md|markdown)$/i.test(argument);
+export { isFolder, manuscriptOf } from './book-folder.ts';
 
-/** The manuscript folder: `--manuscript`, else the first folder among the arguments, else the default. */
-export function manuscriptOf(values: { manuscript?: string }, positionals: string[]): string {
-  return values.manuscript ?? positionals.find(isFolder) ?? manuscriptOption.default;
-}
-
-/** What `build` and `check` read: the manuscript folder or files, and the citation options for a folder without book.yaml. */
+/**
+ * What `build` and `check` read: the book's folder or the files named (scripts/commands/book-folder.ts),
+ * and the citation options for a folder without book.yaml. `only`: the chapters of the book the
+ * messages are limited to, when files of a book were named.
+ */
 export function manuscriptOptions(
   values: { manuscript?: string; bibliography?: string[]; csl?: string; locale?: string; draft?: boolean },
   positionals: string[],
 ) {
+  const { manuscript, files, only } = locate(values, positionals);
   return {
-    manuscript: manuscriptOf(values, positionals),
-    files: positionals.filter((p) => !isFolder(p)),
+    manuscript,
+    files,
+    only,
     bibliography: values.bibliography,
     csl: values.csl,
     locale: values.locale,
@@ -135,11 +138,28 @@ export function formatMs(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-/** Stage progress: an updating line on a terminal, plain lines otherwise (CI logs). */
-export function progressPrinter(io: Io, quiet: boolean) {
+/** Off a terminal (a CI log), a long stage's progress is one line every this many milliseconds at most. */
+export const PLAIN_PROGRESS_EVERY_MS = 5000;
+
+/**
+ * Stage progress: an updating line on a terminal, plain lines otherwise (CI logs). Inside a long
+ * stage (the PDF's layout), the pages laid out: the terminal's line follows them, a log gets a line
+ * every few seconds.
+ */
+export function progressPrinter(io: Io, quiet: boolean, now: () => number = () => performance.now()) {
   const tty = io.stderr.isTTY === true;
+  let lastLine = -Infinity;
   return (event: ProgressEvent) => {
     if (quiet) return;
+    if (event.type === 'progress') {
+      const line = `${event.stage}: ${event.pages} page${event.pages === 1 ? '' : 's'} laid out`;
+      if (tty) io.stderr.write(`\r\x1b[K… ${line}`);
+      else if (now() - lastLine >= PLAIN_PROGRESS_EVERY_MS) {
+        lastLine = now();
+        io.stderr.write(`book: ${line}\n`);
+      }
+      return;
+    }
     if (event.type === 'start') {
       if (tty) io.stderr.write(`\r\x1b[K… ${event.stage}`);
       else io.stderr.write(`book: ${event.stage}…\n`);
@@ -165,7 +185,11 @@ export function printMessages(files: VFile[], io: Io, reporterName: string, quie
     io.stdout.write(jsonReport(files));
     return;
   }
+  if (reporterName === 'compact') {
+    io.stdout.write(compactReport(files, { quiet }));
+    return;
+  }
   // Quiet: errors and warnings only (infos such as editorial markers are left out).
-  const text = humanReport(files, { quiet, color: io.stderr.isTTY === true });
+  const text = humanReport(files, { quiet, color: colorFor(io.stderr) });
   if (text) io.stderr.write(`${text}\n`);
 }

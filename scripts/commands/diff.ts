@@ -2,7 +2,8 @@
 import path from 'node:path';
 import { checkOutputPlace } from '../output/ownership.ts';
 import { diffRevisions, describeDiff } from '../diff/index.ts';
-import { defineCommand, manuscriptOption, outOption } from './command.ts';
+import { defineCommand, manuscriptOf, manuscriptOption, outOption } from './command.ts';
+import { outOf } from './book-folder.ts';
 
 export default defineCommand({
   names: ['diff'],
@@ -19,8 +20,8 @@ export default defineCommand({
       return 2;
     }
     // The arguments are revisions: the manuscript comes only from --manuscript.
-    const manuscript = values.manuscript ?? manuscriptOption.default;
-    const out = values.out ?? outOption.default;
+    const manuscript = manuscriptOf(values, []);
+    const out = outOf(values, []);
     await checkOutputPlace(out, [manuscript]);
     const result = await diffRevisions({ manuscript, from, to, out: path.join(out, 'diff') });
     for (const line of describeDiff(result)) io.stdout.write(`${line}\n`);

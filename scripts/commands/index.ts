@@ -11,10 +11,11 @@ import accept from './accept.ts';
 import diff from './diff.ts';
 import preview from './preview.ts';
 import fix from './fix.ts';
+import init from './init.ts';
 
 export { globalOptions, type Command, type Io } from './command.ts';
 
-export const commands: readonly Command[] = [build, check, proof, accept, diff, preview, fix];
+export const commands: readonly Command[] = [build, check, proof, accept, diff, preview, fix, init];
 
 /** The command called `name`, if there is one. */
 export function commandNamed(name: string): Command | undefined {
@@ -66,7 +67,7 @@ export function globalHelp(): string {
 
 Usage:
 ${commands.flatMap((command) => command.usage.map((line) => `  book ${line}`)).join('\n')}
-  book --help
+  book --help | --version
 
 Commands:
 ${commands.map(summaryLines).join('\n')}

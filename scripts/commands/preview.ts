@@ -3,6 +3,7 @@ import path from 'node:path';
 import { checkOutputPlace } from '../output/ownership.ts';
 import { startPreview } from '../preview/index.ts';
 import { defineCommand, formatMs, manuscriptOf, manuscriptOption, outOption } from './command.ts';
+import { outOf } from './book-folder.ts';
 
 export default defineCommand({
   names: ['preview'],
@@ -24,7 +25,7 @@ export default defineCommand({
       return 2;
     }
     const manuscript = manuscriptOf(values, positionals);
-    const out = values.out ?? outOption.default;
+    const out = outOf(values, positionals);
     await checkOutputPlace(out, [manuscript]);
     const server = await startPreview({
       manuscript,

@@ -1,6 +1,7 @@
 /** `book proof`: proofs of the draft (scripts/proof/). */
 import path from 'node:path';
 import { defineCommand, manuscriptOf, manuscriptOption, outOption, printMessages, reporterOption } from './command.ts';
+import { outOf } from './book-folder.ts';
 
 export default defineCommand({
   names: ['proof'],
@@ -13,7 +14,7 @@ export default defineCommand({
   async run({ values, positionals, io }) {
     // The date a proof carries: now, or SOURCE_DATE_EPOCH (buildProof's default).
     const { buildProof } = await import('../proof/index.ts'); // loads the PDF writer: only when asked
-    const result = await buildProof({ manuscript: manuscriptOf(values, positionals), out: values.out });
+    const result = await buildProof({ manuscript: manuscriptOf(values, positionals), out: outOf(values, positionals) });
     printMessages(result.book.files, io, values.reporter ?? reporterOption.default, true);
     if (!values.quiet) {
       const flags = result.chapters.reduce((n, chapter) => n + chapter.placed.length + chapter.unplaced.length, 0);

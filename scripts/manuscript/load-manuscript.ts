@@ -54,7 +54,7 @@ export async function loadManuscript(options: ManuscriptOptions): Promise<Manusc
   const configPath = path.join(root, 'book.yaml');
   if (!(await exists(root))) {
     const file = new VFile({ path: root });
-    report(file, 'manuscript-missing', `Manuscript folder \`${options.manuscript}\` does not exist; give an existing folder with --manuscript`);
+    report(file, 'manuscript-missing', `Manuscript folder \`${options.manuscript}\` does not exist; give an existing folder with --manuscript, run book inside a book's folder (one with a book.yaml), or start one with \`book init DIR\``);
     throw new BuildError('The manuscript cannot be read.', [file]);
   }
   if (await present(configPath)) return loadBook(root, configPath);

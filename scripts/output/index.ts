@@ -18,6 +18,8 @@ export interface WriteOptions {
   pdfTimeout?: number;
   /** The page map of the PDF built in the same run, for the EPUB's page list (`build()` passes it on). */
   printPages?: PrintPage[];
+  /** Told the number of pages laid out so far, every second or so, while a paged edition (the PDF) is laid out. */
+  onPages?: (pages: number) => void;
 }
 
 export interface WrittenEdition {
@@ -51,9 +53,15 @@ export const formats: Record<Format, EditionWriter> = {
   pdf: {
     description: 'Print edition: build/book.pdf (bleed), build/book-crop.pdf (crop marks), build/book-screen.pdf; for the printer build/book-pdfx.pdf, build/book-cover.pdf (and its PDF/X), build/print-specs.json and .txt',
     outputs: ['book.pdf', 'book-crop.pdf', 'book-screen.pdf', 'book-pdfx.pdf', 'book-cover.pdf', 'book-cover-pdfx.pdf', 'print-specs.json', 'print-specs.txt'],
-    async write(book, staging, { pdfTimeout, date, draft }) {
+    async write(book, staging, { pdfTimeout, date, draft, onPages }) {
       const { writePdfEdition } = await import('./pdf/index.ts');
-      const edition = await writePdfEdition(book, staging, { timeoutMs: pdfTimeout === undefined ? undefined : pdfTimeout * 1000, date: await date?.(), draft, printProduction: true });
+      const edition = await writePdfEdition(book, staging, {
+        timeoutMs: pdfTimeout === undefined ? undefined : pdfTimeout * 1000,
+        date: await date?.(),
+        draft,
+        printProduction: true,
+        onProgress: onPages && ((event) => event.pages !== undefined && event.stage === 'pages' && onPages(event.pages)),
+      });
       return { names: edition.files, printPages: edition.printPages, messages: edition.messages };
     },
   },

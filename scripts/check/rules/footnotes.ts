@@ -2,7 +2,7 @@
  * The footnote rules. Labels match on their normalised identifier (as mdast-util-gfm-footnote
  * does); messages quote the author's label.
  */
-import type { FootnoteDefinition, FootnoteReference, Text, Nodes } from 'mdast';
+import type { FootnoteDefinition, FootnoteReference, Text, Nodes, Parent } from 'mdast';
 import { visit } from '../../tree/visit.ts';
 import { visitParents } from '../../tree/visit.ts';
 import { toString } from 'mdast-util-to-string';
@@ -10,6 +10,7 @@ import { normaliseLabel } from '../../transforms/number-notes.ts';
 import { chapterRule } from '../rule.ts';
 import { pointInText } from './text-position.ts';
 import { isAuthorInText } from '../../markdown/citation-syntax.ts';
+import { isLanguage, languageAt } from '../language.ts';
 
 function definitionsOf(tree: Nodes): FootnoteDefinition[] {
   const found: FootnoteDefinition[] = [];
@@ -84,9 +85,13 @@ const abbreviations = /^(etc|cf|p|pp|op|cit|ibid|id|éd|trad|coll|vol|chap|fol|n
 
 /** French custom (Imprimerie nationale): « texte¹. », not « texte.¹ ». Abbreviations keep their dot. */
 export const footnoteCallAfterPunctuation = chapterRule('footnote-call-after-punctuation', (tree, report, { chapter }) => {
-  if (!/^fr(-|$)/.test(chapter.lang)) return;
-  visit(tree, (node, index, parent) => {
-    if (!isNoteCall(node as Nodes) || !parent || index === undefined || index === 0) return;
+  visitParents(tree, (node, ancestors) => {
+    if (!isNoteCall(node as Nodes)) return;
+    const parent = ancestors.at(-1) as Parent | undefined;
+    const index = parent ? parent.children.indexOf(node as (typeof parent.children)[number]) : -1;
+    if (!parent || index <= 0) return;
+    // The French custom, in French text only: the chapter's language, or a span's or block's `lang`.
+    if (!isLanguage(languageAt(ancestors, chapter.lang), 'fr')) return;
     const before = parent.children[index - 1];
     if (before.type !== 'text') return;
     // « texte.¹ » and « texte. [@a] » alike: a space between does not move the call.

@@ -3,7 +3,7 @@ import type { Rule } from '../rule.ts';
 import {
   footnoteUndefined, footnoteUnused, footnoteDuplicate, footnoteEmpty, footnoteInHeading, footnoteCallAfterPunctuation,
 } from './footnotes.ts';
-import { quoteUnsourced } from './sources.ts';
+import { quoteUnsourced, testimonyUnsourced } from './sources.ts';
 import {
   bibliographyInvalid, citationDuplicateKey, citationMissingField, citationUnknownKey, citationBadLocator, citationUnusedEntry,
 } from './citations.ts';
@@ -30,6 +30,7 @@ export const allRules: Rule[] = [
   citationMissingField,
   citationUnusedEntry,
   quoteUnsourced,
+  testimonyUnsourced,
   nameMixedScript,
   imageNoAlt,
   imageMissing,

@@ -55,6 +55,8 @@ declare global {
 type BookPreviewer = Previewer & { bookPages: BookPages };
 
 const KEEP_IN_LAYOUT = 2;
+/** How often the layout tells Node how many pages it has laid out (the terminal's progress line). */
+const PROGRESS_EVERY_MS = 1000;
 const SOFT_HYPHEN = '\u00ad';
 const HYPHEN = '-';
 const letter = /[\p{L}\p{M}]/u;
@@ -106,6 +108,7 @@ class BookPages extends Handler {
   printedNotes = new Set<string | undefined>();
   /** When each page was done (ms since the page opened), to see how the layout scales. */
   pageTimes: number[] = [];
+  lastProgress = 0;
   /** When each phase after the layout ended (ms, page clock). */
   phases: Record<string, number> = {};
   /** The text node a page break was moved back into, after its soft hyphen. */
@@ -224,12 +227,19 @@ class BookPages extends Handler {
       this.offstage += 1;
     }
     this.pageTimes.push(Math.round(performance.now()));
-    if (pages.length % 50 === 0) window.bookProgress?.({ stage: 'pages', pages: pages.length });
+    // The pages laid out so far, once a second at most (each call crosses to Node and back).
+    const now = performance.now();
+    if (now - this.lastProgress >= PROGRESS_EVERY_MS) {
+      this.lastProgress = now;
+      window.bookProgress?.({ stage: 'pages', pages: pages.length });
+    }
   }
 
   afterRendered(): void {
     this.phases.paged = Math.round(performance.now());
     const pages = this.chunker.pages;
+    // The final count, whatever the time since the last one: the progress line ends on the true total.
+    window.bookProgress?.({ stage: 'pages', pages: pages.length });
     for (const page of pages.slice(this.offstage)) {
       page.removeListeners();
       prune(page.element);

@@ -1,0 +1,110 @@
+/**
+ * package.json says what the code needs, no more, no less (issue 14, point 9):
+ *
+ * - every package the code imports (or resolves, or runs from node_modules/.bin) is declared;
+ * - what the book's build needs at run time (scripts/ outside the benchmark, bin/) is in
+ *   `dependencies`, so that `npm install --omit=dev --omit=optional` is enough to build a book;
+ * - nothing declared is unused, except the few listed below with the reason;
+ * - the benchmark's peers (pagedjs-cli and its Puppeteer) are optional.
+ *
+ * A static reading of the sources: `import … from 'x'`, `import('x')`, `import 'x'`,
+ * `require.resolve('x/…')`, `node_modules/.bin/x`. Type-only packages (`hast`, `mdast`…) are
+ * satisfied by their `@types/` package.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '..');
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Record<'dependencies' | 'devDependencies' | 'optionalDependencies', Record<string, string> | undefined> & { scripts: Record<string, string> };
+const dependencies = Object.keys(pkg.dependencies ?? {});
+const devDependencies = Object.keys(pkg.devDependencies ?? {});
+const optionalDependencies = Object.keys(pkg.optionalDependencies ?? {});
+const declared = new Set([...dependencies, ...devDependencies, ...optionalDependencies]);
+
+/** Declared but not imported, each with why it is there. */
+const usedOtherwise: Record<string, string> = {
+  typescript: 'the type checker, `tsc --noEmit` in the npm scripts',
+  '@types/node': "Node's own types, ambient (no import names them)",
+};
+
+/**
+ * Declared by the lead for the issues being worked on in parallel (commit "Dependencies for the next
+ * issues"): fonts subsetting, search, maps, barcodes. Each leaves this list when its code imports it.
+ */
+const forIssuesInProgress = ['bwip-js', 'd3-geo', '@types/d3-geo', 'pagefind', 'subset-font', 'topojson-client', '@types/topojson-client', 'world-atlas'];
+
+function sourceFiles(dir: string, found: string[] = []): string[] {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name === 'fixtures') continue;
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) sourceFiles(file, found);
+    else if (/\.(ts|js|mjs|cjs)$/.test(entry.name)) found.push(file);
+  }
+  return found;
+}
+
+const specifier = /(?:\bfrom\s+|\bimport\s*\(\s*|\bimport\s+|\brequire(?:\.resolve)?\s*\(\s*)['"]([^'"./][^'"]*)['"]|node_modules\/\.bin\/([\w.-]+)/g;
+
+/** The package a specifier names (`@scope/name/sub` → `@scope/name`), none for Node's builtins. */
+function packageOf(spec: string): string | undefined {
+  if (spec.startsWith('node:')) return undefined;
+  const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
+  return name;
+}
+
+/** For each package, the files that use it. Binaries map to their package. */
+function usesIn(files: string[]): Map<string, string[]> {
+  const bins: Record<string, string> = { 'ace-cli': '@daisy/ace-cli' };
+  const uses = new Map<string, string[]>();
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    for (const match of text.matchAll(specifier)) {
+      const name = match[1] ? packageOf(match[1]) : bins[match[2]] ?? match[2];
+      if (!name) continue;
+      // A type-only package is satisfied by its @types/ package.
+      const resolved = declared.has(name) || !declared.has(`@types/${name}`) ? name : `@types/${name}`;
+      uses.set(resolved, [...(uses.get(resolved) ?? []), path.relative(root, file)]);
+    }
+  }
+  return uses;
+}
+
+// This file names packages in its comments and lists: not uses.
+const all = sourceFiles(root).filter((file) => !file.includes(`${path.sep}.git${path.sep}`) && file !== import.meta.filename);
+const runtime = all.filter((file) => {
+  const relative = path.relative(root, file);
+  return (relative.startsWith(`scripts${path.sep}`) && !relative.startsWith(path.join('scripts', 'bench'))) || relative.startsWith(`bin${path.sep}`);
+});
+const used = usesIn(all);
+const usedAtRunTime = usesIn(runtime);
+
+describe('package.json', () => {
+  it('declares every package the code imports', () => {
+    const undeclared = [...used].filter(([name]) => !declared.has(name)).map(([name, files]) => `${name} (${files.slice(0, 3).join(', ')})`);
+    expect(undeclared).toEqual([]);
+  });
+
+  it('puts what building a book needs in dependencies', () => {
+    const misplaced = [...usedAtRunTime].filter(([name]) => !dependencies.includes(name) && !name.startsWith('@types/')).map(([name, files]) => `${name} (${files[0]})`);
+    expect(misplaced).toEqual([]);
+  });
+
+  it('declares nothing unused', () => {
+    const unused = [...declared].filter((name) => !used.has(name) && !(name in usedOtherwise) && !forIssuesInProgress.includes(name));
+    expect(unused).toEqual([]);
+    // The lists above stay true: what they name is declared, and what is imported leaves them.
+    expect([...Object.keys(usedOtherwise), ...forIssuesInProgress].filter((name) => !declared.has(name))).toEqual([]);
+    expect(Object.keys(usedOtherwise).filter((name) => used.has(name))).toEqual([]);
+  });
+
+  it('keeps in dependencies only what the build uses at run time (tests and the benchmark use devDependencies)', () => {
+    const onlyForTests = dependencies.filter((name) => !usedAtRunTime.has(name) && !forIssuesInProgress.includes(name));
+    expect(onlyForTests).toEqual([]);
+  });
+
+  it('makes the benchmark\'s peers optional: pagedjs-cli, with its own Puppeteer', () => {
+    expect(optionalDependencies).toContain('pagedjs-cli');
+    expect([...dependencies, ...devDependencies]).not.toContain('pagedjs-cli');
+  });
+});
