@@ -62,7 +62,9 @@ describe('synthetic manuscript', () => {
     const cited = new Set([...text.matchAll(/-?@([\p{L}\p{N}_:.-]*[\p{L}\p{N}])/gu)].map((m) => m[1]));
     expect([...cited].filter((key) => !ids.has(key))).toEqual([]);
     expect([...ids].filter((id) => !cited.has(id))).toEqual([]);
-    for (const locator of ['p. ', 'pp. ', 'chap. ', 'fol. ']) expect(text).toContain(`, ${locator}`);
+    // Locators as the locale names them (p., chap., folio), a range of pages with an en dash.
+    for (const locator of ['p. ', 'chap. ', 'folio ']) expect(text).toContain(`, ${locator}`);
+    expect(text).toMatch(/, p\. \d+\u2013\d+/);
     expect(text).toMatch(/\[voir @/);
     expect(text).toMatch(/; @/);
     expect(text).toMatch(/\[-@/);

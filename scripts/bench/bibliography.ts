@@ -65,7 +65,7 @@ function book(random: Random, index: number): CslEntry {
     id: `livre-${pad(index)}-${year}`,
     type: 'book',
     author: authors,
-    title: random.chance(0.5) ? `${topic} : ${random.pick(subtitles)}` : `${topic} (${random.int(1939, 1943)}-${random.int(1945, 1956)})`,
+    title: random.chance(0.5) ? `${topic} : ${random.pick(subtitles)}` : `${topic} (${random.int(1939, 1943)}\u2013${random.int(1945, 1956)})`,
     publisher: publisher.name,
     'publisher-place': publisher.place,
     issued: { 'date-parts': [[year]] },

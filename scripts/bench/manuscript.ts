@@ -161,7 +161,7 @@ class ChapterWriter {
   private locator(entry: SyntheticEntry): string {
     const r = this.random;
     if (r.chance(0.2)) return '';
-    if (entry.kind === 'archive') return `, fol. ${r.int(1, 60)}`;
+    if (entry.kind === 'archive') return `, folio ${r.int(1, 60)}`;
     if (entry.kind === 'article') {
       const [first, last] = String(entry.item.page).split('-').map(Number);
       return `, p. ${r.int(first, last)}`;
@@ -170,7 +170,7 @@ class ChapterWriter {
     if (roll < 0.55) return `, p. ${r.int(5, 420)}`;
     if (roll < 0.85) {
       const first = r.int(5, 400);
-      return `, pp. ${first}-${first + r.int(1, 12)}`;
+      return `, p. ${first}\u2013${first + r.int(1, 12)}`;
     }
     return `, chap. ${r.int(1, 14)}`;
   }

@@ -123,7 +123,7 @@ export const objects: readonly string[] = [
 ];
 
 export const times: readonly string[] = [
-  'au printemps de 1943', 'pendant l\'hiver 1942-1943', 'à la fin de l\'été', 'quelques jours plus tard',
+  'au printemps de 1943', 'pendant l\'hiver 1942\u20131943', 'à la fin de l\'été', 'quelques jours plus tard',
   'dès le lendemain', 'au cours de l\'automne 1944', 'avant la Libération', 'dans les semaines qui suivent',
   'à l\'aube', 'vers la mi-juillet', 'au moment du débarquement de Provence', 'trois jours après l\'embuscade',
 ];
