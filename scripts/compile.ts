@@ -161,6 +161,7 @@ export async function compileBook(options: CompileOptions): Promise<Book> {
     files: [...manuscript.files, ...citations.bibliography.files, ...files],
     bibliography: citations.bibliography,
     names: manuscript.names,
+    places: manuscript.places?.places,
     // What every edition shares, computed once here (scripts/model, scripts/i18n).
     outline: bookOutline(chapters, manuscript.meta),
     typeset: typesetMeta(manuscript.meta),

@@ -52,6 +52,7 @@ export const bookSchema = z
     csl: z.string().default('chicago-fullnote-bibliography'),
     locale: z.string().default('fr-FR'),
     names: z.string().optional(),
+    places: z.string().optional(),
     todo: z.enum(['allow', 'refuse']).default('allow'),
     rules: z.record(z.string(), severitySetting).default({}),
     trim: z

@@ -15,6 +15,7 @@ import { citationSourcesOf, isLocalePath, isStylePath, type CitationSources } fr
 import { describeProblem, resolveInside } from './inside.ts';
 import { readManuscriptFile, readText } from './read-text.ts';
 import { readNamesRegistry, type NamesRegistry } from './names.ts';
+import { readPlacesRegistry, type PlacesRegistry } from './places.ts';
 
 export interface ManuscriptOptions {
   /** The manuscript folder (or a single Markdown file). */
@@ -37,6 +38,8 @@ export interface Manuscript {
   citations: CitationSources;
   /** The names registry (`names:`), when book.yaml names one and it is valid. */
   names?: NamesRegistry;
+  /** The places registry (`places:`), when book.yaml names one and it is valid. */
+  places?: PlacesRegistry;
 }
 
 const exists = (file: string) => stat(file).then(() => true, () => false);
@@ -73,6 +76,7 @@ function namedFiles(config: BookConfig): Array<{ value: string; yamlPath: Array<
   if (isStylePath(config.csl)) named.push({ value: config.csl, yamlPath: ['csl'], what: 'CSL style' });
   if (isLocalePath(config.locale)) named.push({ value: config.locale, yamlPath: ['locale'], what: 'CSL locale' });
   if (config.names) named.push({ value: config.names, yamlPath: ['names'], what: 'Names registry' });
+  if (config.places) named.push({ value: config.places, yamlPath: ['places'], what: 'Places registry' });
   return named;
 }
 
@@ -154,7 +158,17 @@ async function loadBook(root: string, configPath: string): Promise<Manuscript> {
   };
   const citations = citationSourcesOf(config, root, { file: configFile, placeOfPath });
   const names = config.names ? await readNamesRegistry(root, config.names, { file: configFile, place: placeOfPath(['names']) }) : { files: [] };
-  return { root, meta, sources, configFile, files: [configFile, ...names.files], citations, names: names.registry };
+  const places = config.places ? await readPlacesRegistry(root, config.places, { file: configFile, place: placeOfPath(['places']) }) : { files: [] };
+  return {
+    root,
+    meta,
+    sources,
+    configFile,
+    files: [configFile, ...names.files, ...places.files],
+    citations,
+    names: names.registry,
+    places: places.registry,
+  };
 }
 
 async function loadPlainFolder(root: string, options: ManuscriptOptions): Promise<Manuscript> {

@@ -10,7 +10,11 @@ import type { BookConfig } from '../config/book-schema.ts';
 import type { Bibliography } from '../citations/types.ts';
 import type { ChapterIdClaim, ChapterIds } from '../render/ids.ts';
 import type { NamesRegistry } from '../manuscript/names.ts';
+import type { PlaceEntry } from '../manuscript/places.ts';
 import type { Labels } from '../i18n/labels.ts';
+
+export type { PlaceEntry } from '../manuscript/places.ts';
+export { placeById } from '../manuscript/places.ts';
 
 export type Matter = 'front' | 'body' | 'back';
 
@@ -81,6 +85,12 @@ export interface Book {
    * undefined when it names none or when the registry has errors (reported on its file).
    */
   names?: NamesRegistry;
+  /**
+   * The places registry book.yaml names (`places:`), in its order, each place with the line and
+   * column of its entry in places.yaml (scripts/manuscript/places.ts); undefined when it names none
+   * or when the registry has errors (reported on its file). `placeById` finds one.
+   */
+  places?: PlaceEntry[];
   /** Front matter, parts with their chapters, back matter, in book order (scripts/model/outline.ts). */
   outline: OutlineEntry[];
   /** The book's metadata as the editions print it (scripts/model/typeset.ts). */
