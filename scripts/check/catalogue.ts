@@ -66,6 +66,7 @@ export const catalogue = {
   'encoding-invalid': { severity: 'error', fixed: true, description: 'A manuscript file that is not valid UTF-8, at its first bad byte; the build stops.' },
   'names-invalid': { severity: 'error', fixed: true, description: 'A names registry (`persons.yaml`) that cannot be read or breaks its schema.' },
   'places-invalid': { severity: 'error', fixed: true, description: 'A places registry (`places.yaml`) that cannot be read or breaks its schema (a latitude or longitude out of range, an id used twice…).' },
+  'glossary-invalid': { severity: 'error', fixed: true, description: 'A glossary or list of abbreviations (`glossary.yaml`, `abbreviations:`) that cannot be read or breaks its schema (a term without definition, an abbreviation without expansion, an entry twice…).' },
   // Page names, ids and nesting: what the editions name and how deep they go (scripts/render/ids.ts, scripts/markdown/nesting.ts)
   'chapter-id-duplicate': { severity: 'warning', description: 'A chapter whose id (front matter `id`, or its file name) is another chapter\'s or a name the editions keep for their own pages (`index`, `toc`…): published under another name.' },
   'id-duplicate': { severity: 'warning', description: 'An id given with `{#id}` that another element of the book has, or that the book generates (notes, parts, contents…): published under another id.' },

@@ -53,6 +53,8 @@ export const bookSchema = z
     locale: z.string().default('fr-FR'),
     names: z.string().optional(),
     places: z.string().optional(),
+    glossary: z.string().optional(),
+    abbreviations: z.string().optional(),
     todo: z.enum(['allow', 'refuse']).default('allow'),
     rules: z.record(z.string(), severitySetting).default({}),
     trim: z

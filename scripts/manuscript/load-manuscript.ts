@@ -16,6 +16,7 @@ import { describeProblem, resolveInside } from './inside.ts';
 import { readManuscriptFile, readText } from './read-text.ts';
 import { readNamesRegistry, type NamesRegistry } from './names.ts';
 import { readPlacesRegistry, type PlacesRegistry } from './places.ts';
+import { readGlossary, type Glossary } from './glossary.ts';
 
 export interface ManuscriptOptions {
   /** The manuscript folder (or a single Markdown file). */
@@ -40,6 +41,8 @@ export interface Manuscript {
   names?: NamesRegistry;
   /** The places registry (`places:`), when book.yaml names one and it is valid. */
   places?: PlacesRegistry;
+  /** The glossary (`glossary:`) with the abbreviations (there or in `abbreviations:`), when named and valid. */
+  glossary?: Glossary;
 }
 
 const exists = (file: string) => stat(file).then(() => true, () => false);
@@ -77,6 +80,8 @@ function namedFiles(config: BookConfig): Array<{ value: string; yamlPath: Array<
   if (isLocalePath(config.locale)) named.push({ value: config.locale, yamlPath: ['locale'], what: 'CSL locale' });
   if (config.names) named.push({ value: config.names, yamlPath: ['names'], what: 'Names registry' });
   if (config.places) named.push({ value: config.places, yamlPath: ['places'], what: 'Places registry' });
+  if (config.glossary) named.push({ value: config.glossary, yamlPath: ['glossary'], what: 'Glossary' });
+  if (config.abbreviations) named.push({ value: config.abbreviations, yamlPath: ['abbreviations'], what: 'List of abbreviations' });
   return named;
 }
 
@@ -159,16 +164,37 @@ async function loadBook(root: string, configPath: string): Promise<Manuscript> {
   const citations = citationSourcesOf(config, root, { file: configFile, placeOfPath });
   const names = config.names ? await readNamesRegistry(root, config.names, { file: configFile, place: placeOfPath(['names']) }) : { files: [] };
   const places = config.places ? await readPlacesRegistry(root, config.places, { file: configFile, place: placeOfPath(['places']) }) : { files: [] };
+  const glossary = config.glossary ? await readGlossary(root, config.glossary, 'glossary', { file: configFile, place: placeOfPath(['glossary']) }) : { files: [] };
+  const abbreviations = config.abbreviations
+    ? await readGlossary(root, config.abbreviations, 'abbreviations', { file: configFile, place: placeOfPath(['abbreviations']) })
+    : { files: [] };
   return {
     root,
     meta,
     sources,
     configFile,
-    files: [configFile, ...names.files, ...places.files],
+    files: [configFile, ...names.files, ...places.files, ...glossary.files, ...abbreviations.files],
     citations,
     names: names.registry,
     places: places.registry,
+    glossary: mergeGlossaries(glossary, abbreviations, Boolean(config.glossary), Boolean(config.abbreviations)),
   };
+}
+
+/**
+ * The glossary with the abbreviations of both files; undefined when a file named is not valid (its
+ * messages say why) or when none is named.
+ */
+function mergeGlossaries(
+  glossary: { registry?: Glossary },
+  abbreviations: { registry?: Glossary },
+  glossaryNamed: boolean,
+  abbreviationsNamed: boolean,
+): Glossary | undefined {
+  if ((glossaryNamed && !glossary.registry) || (abbreviationsNamed && !abbreviations.registry)) return undefined;
+  const base = glossary.registry ?? abbreviations.registry;
+  if (!base) return undefined;
+  return { ...base, abbreviations: [...(glossary.registry?.abbreviations ?? []), ...(abbreviations.registry?.abbreviations ?? [])] };
 }
 
 async function loadPlainFolder(root: string, options: ManuscriptOptions): Promise<Manuscript> {

@@ -22,6 +22,8 @@ export const personSchema = z
     attested: z.enum(['seed-only', 'beyond-seed']).optional(),
     sources: z.array(z.string()).default([]),
     note: z.string().optional(),
+    /** A biographical note, Markdown inline (notes and citations allowed): « Notices biographiques ». */
+    bio: z.string().min(1, 'the biographical note, in Markdown').optional(),
   })
   .strict();
 

@@ -28,7 +28,7 @@ export interface RegistryKind<T> {
   /** The schema of one entry (strict: an unknown key is a mistake). */
   entry: z.ZodType<T, z.ZodTypeDef, unknown>;
   /** Entries that must differ: their key, its path in the entry and how to say it twice (`Person id`). */
-  unique?: { of: (entry: T) => string; at: string; label: string; fix: string };
+  unique?: { of: (entry: T) => string; at: string | ((entry: T) => string); label: string; fix: string };
   /** Checks across an entry's fields the schema cannot make: each problem with the entry's path of it. */
   refine?: (entry: T) => Array<{ at: Array<string | number>; reason: string }>;
 }
@@ -82,7 +82,7 @@ export function parseRegistry<T>(file: VFile, kind: RegistryKind<T>): Array<Posi
     for (const problem of kind.refine?.(entry) ?? []) fail(`Invalid entry in the ${kind.what} at \`${[i, ...problem.at].join('.')}\`: ${problem.reason}`, placeOfPath([i, ...problem.at]));
     if (!kind.unique) return;
     const id = kind.unique.of(entry);
-    if (seen.has(id)) fail(`${kind.unique.label} \`${id}\` is used twice in the ${kind.what}; ${kind.unique.fix}`, placeOfPath([i, kind.unique.at]));
+    if (seen.has(id)) fail(`${kind.unique.label} \`${id}\` is used twice in the ${kind.what}; ${kind.unique.fix}`, placeOfPath([i, typeof kind.unique.at === 'string' ? kind.unique.at : kind.unique.at(entry)]));
     seen.add(id);
   });
   return failed ? undefined : result.data.map((entry, i) => ({ ...entry, position: placeOfPath([i]) }));
