@@ -28,6 +28,7 @@ import type { Book, BookMeta, Chapter, ChapterSource } from './model/index.ts';
 import { bookOutline } from './model/outline.ts';
 import { typesetMeta } from './model/typeset.ts';
 import { labelsFor } from './i18n/index.ts';
+import { finishApparatus, orderChapters, planApparatus } from './apparatus/index.ts';
 
 export interface CompileOptions extends ManuscriptOptions {
   /** Keep editorial markers (:::todo) in the editions. Default: when the book is a draft. */
@@ -136,7 +137,10 @@ export async function compileBook(options: CompileOptions): Promise<Book> {
   if (unreadable.length > 0) throw new BuildError(`${unreadable.length} chapter${unreadable.length > 1 ? 's' : ''} cannot be read.`, [...manuscript.files, ...unreadable]);
   // Every chapter is parsed before any is rendered: the citation engine registers every cited work first.
   const trees = files.map((file) => parseMarkdown(file));
-  const citations = await loadCitations(manuscript.citations, trees, {
+  // The registries' chapters (glossary, notes…) too: their definitions may cite (scripts/apparatus).
+  const labels = labelsFor(manuscript.meta.language);
+  const apparatus = planApparatus(manuscript, labels, manuscript.meta.language);
+  const citations = await loadCitations(manuscript.citations, [...trees, ...apparatus.trees], {
     bookLang: manuscript.meta.language,
     skipTodos: !showTodos,
     render: options.renderCitations,
@@ -145,26 +149,37 @@ export async function compileBook(options: CompileOptions): Promise<Book> {
   const fronts = files.map((file, i) => readFrontMatter(trees[i], file));
   const ids = new BookIds({ parts: manuscript.meta.parts.map((part) => part.id), citationKeys: citations.bibliography.byId.keys() });
   const claims = ids.claimChapters(fronts.map((front, i) => wantedId(front, manuscript.sources[i], i)));
+  const apparatusClaims = ids.claimChapters(apparatus.drafts.map((draft) => draft.wantedId));
   const chapters = files.map((file, i) =>
     compileChapter(file, manuscript.sources[i], manuscript.meta, { showTodos, citations, mdast: trees[i], front: fronts[i], id: claims[i], ids }),
   );
-  const generated = citations.bibliographyChapter(chapters.map((chapter) => chapter.id));
+  const made = finishApparatus(
+    apparatus,
+    chapters,
+    (draft, i) => compileChapter(draft.file, draft.source, manuscript.meta, { showTodos, citations, ids, mdast: draft.mdast, id: apparatusClaims[i] }),
+    labels,
+    manuscript.meta.language,
+  ).chapters;
+  const generated = citations.bibliographyChapter([...chapters, ...made].map((chapter) => chapter.id));
   if (generated) {
     const { file, source, tree, id } = generated;
-    chapters.push(compileChapter(file, source, manuscript.meta, { showTodos, citations, ids, mdast: tree, front: { id } }));
+    made.push(compileChapter(file, source, manuscript.meta, { showTodos, citations, ids, mdast: tree, front: { id } }));
   }
+  // Front matter, body, back matter in the order book.yaml gives (scripts/apparatus).
+  const ordered = orderChapters(chapters, made, manuscript.meta.config);
   return {
     root: manuscript.root,
     meta: manuscript.meta,
-    chapters,
+    chapters: ordered.chapters,
+    backSlots: ordered.slots,
     // The generated bibliography chapter carries no message of its own: its file is not listed.
     files: [...manuscript.files, ...citations.bibliography.files, ...files],
     bibliography: citations.bibliography,
     names: manuscript.names,
     places: manuscript.places?.places,
     // What every edition shares, computed once here (scripts/model, scripts/i18n).
-    outline: bookOutline(chapters, manuscript.meta),
+    outline: bookOutline(ordered.chapters, manuscript.meta),
     typeset: typesetMeta(manuscript.meta),
-    labels: labelsFor(manuscript.meta.language),
+    labels,
   };
 }

@@ -31,6 +31,13 @@ export const en: Labels = {
   back: 'Back matter',
   beforeColon: '',
   workingDraft: 'Working draft',
+  apparatus: {
+    glossary: 'Glossary',
+    placesIndex: 'Index of places',
+    biographies: 'Biographical notes',
+    abbreviations: 'Abbreviations',
+    mentions: 'Mentioned',
+  },
 
   epub: {
     landmarks: 'Landmarks',

@@ -32,6 +32,13 @@ export const fr: Labels = {
   back: 'Après le texte',
   beforeColon: '\u00a0',
   workingDraft: 'Version de travail',
+  apparatus: {
+    glossary: 'Glossaire',
+    placesIndex: 'Index des lieux',
+    biographies: 'Notices biographiques',
+    abbreviations: 'Abréviations',
+    mentions: 'Mentions',
+  },
 
   epub: {
     landmarks: 'Repères',

@@ -34,6 +34,8 @@ export interface Labels {
   print: PrintLabels;
   proof: ProofLabels;
   diff: DiffLabels;
+  /** The titles and words of the scholarly apparatus (scripts/apparatus/): glossary, index of places, notes. */
+  apparatus: ApparatusLabels;
 }
 
 /** The words of the EPUB's own pages and package. */
@@ -51,6 +53,16 @@ export interface EpubLabels {
   accessibilitySummary: (paged: boolean) => string;
   /** What the page-break source is, after the book's title, publisher and date. */
   printEdition: string;
+}
+
+/** The words of the scholarly apparatus, in every edition (scripts/apparatus/). */
+export interface ApparatusLabels {
+  glossary: string;
+  placesIndex: string;
+  biographies: string;
+  abbreviations: string;
+  /** Before the places (pages in print, chapters elsewhere) where a person of a biographical note is named. */
+  mentions: string;
 }
 
 /** The words only the printed book prints. */

@@ -39,6 +39,8 @@ export interface GlossaryTerm {
   forms: Array<{ form: string; lang?: string }>;
   lang?: string;
   position: Place;
+  /** Where the definition's text begins in the file: its messages are reported from there. */
+  definitionStart: Place;
 }
 
 export interface Abbreviation {
@@ -93,6 +95,7 @@ function split(entries: Array<Positioned<RawEntry>>, file: VFile): Glossary {
         forms: entry.forms.map((f) => (typeof f === 'string' ? { form: f } : f)),
         lang: entry.lang,
         position: entry.position,
+        definitionStart: entry.fieldPositions.definition ?? entry.position,
       });
     } else if (entry.abbr !== undefined && entry.expansion !== undefined) {
       glossary.abbreviations.push({ abbr: entry.abbr, expansion: entry.expansion, lang: entry.lang, position: entry.position });

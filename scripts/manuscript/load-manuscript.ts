@@ -6,7 +6,7 @@
 import { lstat, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { VFile } from 'vfile';
-import { bookSchema, type BookConfig } from '../config/book-schema.ts';
+import { bookSchema, generatedBackMatter, type BookConfig, type GeneratedBackMatter } from '../config/book-schema.ts';
 import { loadBookConfig, parseYamlWithPlaces } from '../config/load-config.ts';
 import type { BookMeta, ChapterSource } from '../model/index.ts';
 import { BuildError } from '../errors.ts';
@@ -48,6 +48,8 @@ export interface Manuscript {
 const exists = (file: string) => stat(file).then(() => true, () => false);
 /** Whether anything is there, a broken symbolic link included (it then gets a message, not silence). */
 const present = (file: string) => lstat(file).then(() => true, () => false);
+
+export const isGeneratedBackMatter = (entry: string): entry is GeneratedBackMatter => (generatedBackMatter as readonly string[]).includes(entry);
 
 export function partId(index: number): string {
   return `partie-${index + 1}`;
@@ -118,7 +120,10 @@ async function loadBook(root: string, configPath: string): Promise<Manuscript> {
       listed.push({ file, yamlPath: ['contents', 'parts', p, 'chapters', i], source: { matter: 'body', part: p } }),
     ),
   );
-  config.contents.back.forEach((file, i) => listed.push({ file, yamlPath: ['contents', 'back', i], source: { matter: 'back' } }));
+  // `glossary`, `bibliography`… place what the build makes (scripts/apparatus/back-order.ts): no file.
+  config.contents.back.forEach((file, i) => {
+    if (!isGeneratedBackMatter(file)) listed.push({ file, yamlPath: ['contents', 'back', i], source: { matter: 'back' } });
+  });
 
   const seen = new Set<string>();
   for (const entry of listed) {

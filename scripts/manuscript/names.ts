@@ -83,3 +83,35 @@ export async function readNamesRegistry(
 export async function loadNamesRegistry(book: Book): Promise<NamesRegistry | undefined> {
   return book.names;
 }
+
+export interface NameForm {
+  text: string;
+  personId: string;
+}
+
+/** The forms to look for: canonical name, variants, and the surname when it names one person only. */
+export function formsOf(persons: readonly Person[]): NameForm[] {
+  const forms = new Map<string, string>();
+  const claimed = new Map<string, Set<string>>();
+  const claim = (text: string, personId: string) => {
+    const t = text.trim();
+    if (t.length < 2) return;
+    if (!claimed.has(t)) claimed.set(t, new Set());
+    claimed.get(t)!.add(personId);
+  };
+  for (const person of persons) {
+    claim(person.name, person.id);
+    for (const variant of person.variants) claim(variant.form, person.id);
+  }
+  const surnames = new Map<string, Set<string>>();
+  for (const person of persons) {
+    const surname = surnameOf(person);
+    if (surname.length < 3 || /[.]/.test(surname)) continue;
+    if (!surnames.has(surname)) surnames.set(surname, new Set());
+    surnames.get(surname)!.add(person.id);
+  }
+  for (const [surname, ids] of surnames) if (ids.size === 1 && !claimed.has(surname)) claim(surname, [...ids][0]);
+  // A form two persons share designates neither for sure: leave it out.
+  for (const [text, ids] of claimed) if (ids.size === 1) forms.set(text, [...ids][0]);
+  return [...forms].map(([text, personId]) => ({ text, personId })).sort((a, b) => b.text.length - a.text.length);
+}

@@ -9,14 +9,39 @@
 import path from 'node:path';
 import { VFile } from 'vfile';
 import type { z } from 'zod';
+import { isMap, isScalar, Scalar, type Document } from 'yaml';
 import { parseYamlWithPlaces, yamlData, type Place } from '../config/load-config.ts';
 import type { RuleId } from '../check/catalogue.ts';
 import { BuildError } from '../errors.ts';
 import { report } from '../check/messages.ts';
 import { readManuscriptFile, readText } from './read-text.ts';
 
-/** An entry of a registry with the place of its item in the file. */
-export type Positioned<T> = T & { position: Place };
+/**
+ * An entry of a registry with the place of its item in the file, and where the text of each of its
+ * scalar fields begins (after the quote, or on the line after `|` or `>`): a Markdown field's
+ * messages are reported there (scripts/apparatus/markdown-field.ts).
+ */
+export type Positioned<T> = T & { position: Place; fieldPositions: Record<string, Place> };
+
+/** Where the text of each scalar value of the map at `index` begins. */
+function fieldPositionsOf(document: Document, index: number, text: string, placeOf: (offset: number) => Place): Record<string, Place> {
+  const places: Record<string, Place> = {};
+  const map = document.getIn([index], true);
+  if (!isMap(map)) return places;
+  for (const pair of map.items) {
+    if (!isScalar(pair.key) || !isScalar(pair.value) || !pair.value.range) continue;
+    let offset = pair.value.range[0];
+    const type = pair.value.type;
+    if (type === Scalar.QUOTE_DOUBLE || type === Scalar.QUOTE_SINGLE) offset += 1;
+    else if (type === Scalar.BLOCK_LITERAL || type === Scalar.BLOCK_FOLDED) {
+      const lineEnd = text.indexOf('\n', offset);
+      offset = lineEnd < 0 ? offset : lineEnd + 1;
+      while (text[offset] === ' ') offset++;
+    }
+    places[String(pair.key.value)] = placeOf(offset);
+  }
+  return places;
+}
 
 /** What one registry is: where book.yaml names it, how messages call it, how an entry is checked. */
 export interface RegistryKind<T> {
@@ -85,7 +110,8 @@ export function parseRegistry<T>(file: VFile, kind: RegistryKind<T>): Array<Posi
     if (seen.has(id)) fail(`${kind.unique.label} \`${id}\` is used twice in the ${kind.what}; ${kind.unique.fix}`, placeOfPath([i, typeof kind.unique.at === 'string' ? kind.unique.at : kind.unique.at(entry)]));
     seen.add(id);
   });
-  return failed ? undefined : result.data.map((entry, i) => ({ ...entry, position: placeOfPath([i]) }));
+  const text = String(file.value);
+  return failed ? undefined : result.data.map((entry, i) => ({ ...entry, position: placeOfPath([i]), fieldPositions: fieldPositionsOf(document, i, text, placeOf) }));
 }
 
 /**

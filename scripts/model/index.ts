@@ -12,11 +12,18 @@ import type { ChapterIdClaim, ChapterIds } from '../render/ids.ts';
 import type { NamesRegistry } from '../manuscript/names.ts';
 import type { PlaceEntry } from '../manuscript/places.ts';
 import type { Labels } from '../i18n/labels.ts';
+import type { BackSlots } from '../apparatus/index.ts';
 
 export type { PlaceEntry } from '../manuscript/places.ts';
 export { placeById } from '../manuscript/places.ts';
 
 export type Matter = 'front' | 'body' | 'back';
+
+/**
+ * The chapters the scholarly apparatus makes from the registries (scripts/apparatus/): the
+ * glossary, the index of places, the biographical notes (back matter), the abbreviations (front).
+ */
+export type GeneratedChapterKind = 'glossary' | 'places-index' | 'biographies' | 'abbreviations';
 
 export interface ChapterSource {
   /** Absolute path of the Markdown file. */
@@ -28,7 +35,7 @@ export interface ChapterSource {
    * Set on a chapter the build makes itself: `bibliography` when no chapter has `::bibliography`
    * (its `path` is then the bibliography file it is made from).
    */
-  generated?: 'bibliography';
+  generated?: 'bibliography' | GeneratedChapterKind;
 }
 
 export interface BookMeta {
@@ -91,6 +98,11 @@ export interface Book {
    * or when the registry has errors (reported on its file). `placeById` finds one.
    */
   places?: PlaceEntry[];
+  /**
+   * Where the print edition puts the back matter that is not a chapter (the index of names):
+   * before that index of `chapters`, in the order of `contents.back` (scripts/apparatus).
+   */
+  backSlots?: BackSlots;
   /** Front matter, parts with their chapters, back matter, in book order (scripts/model/outline.ts). */
   outline: OutlineEntry[];
   /** The book's metadata as the editions print it (scripts/model/typeset.ts). */

@@ -9,42 +9,14 @@
 import type { Root, Element } from 'hast';
 import { classesOf, findForms } from '../../apparatus/find-forms.ts';
 import type { Person } from '../../manuscript/names.ts';
-import { sortKeyOf, surnameOf } from '../../manuscript/names.ts';
+import { sortKeyOf } from '../../manuscript/names.ts';
 import type { IndexEntry } from './pages.ts';
 
 const skippedTags = new Set(['h1', 'code', 'pre', 'script', 'style', 'svg', 'math']);
 
-interface Form {
-  text: string;
-  personId: string;
-}
-
-/** The forms to look for: canonical name, variants, and the surname when it names one person only. */
-export function formsOf(persons: Person[]): Form[] {
-  const forms = new Map<string, string>();
-  const claimed = new Map<string, Set<string>>();
-  const claim = (text: string, personId: string) => {
-    const t = text.trim();
-    if (t.length < 2) return;
-    if (!claimed.has(t)) claimed.set(t, new Set());
-    claimed.get(t)!.add(personId);
-  };
-  for (const person of persons) {
-    claim(person.name, person.id);
-    for (const variant of person.variants) claim(variant.form, person.id);
-  }
-  const surnames = new Map<string, Set<string>>();
-  for (const person of persons) {
-    const surname = surnameOf(person);
-    if (surname.length < 3 || /[.]/.test(surname)) continue;
-    if (!surnames.has(surname)) surnames.set(surname, new Set());
-    surnames.get(surname)!.add(person.id);
-  }
-  for (const [surname, ids] of surnames) if (ids.size === 1 && !claimed.has(surname)) claim(surname, [...ids][0]);
-  // A form two persons share designates neither for sure: leave it out.
-  for (const [text, ids] of claimed) if (ids.size === 1) forms.set(text, [...ids][0]);
-  return [...forms].map(([text, personId]) => ({ text, personId })).sort((a, b) => b.text.length - a.text.length);
-}
+/** The forms of the registry found in the text (scripts/manuscript/names.ts). */
+export { formsOf } from '../../manuscript/names.ts';
+import { formsOf } from '../../manuscript/names.ts';
 
 export interface NameMarks {
   /** Person id → ids of its marked occurrences, in book order. */

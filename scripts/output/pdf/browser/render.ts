@@ -413,7 +413,7 @@ function links(handler: BookPages, notesByRef: Map<string | undefined, HTMLEleme
     const id = targetIdOf(element);
     if (id && !targets.has(id)) targets.set(id, element);
   }
-  for (const ref of area.querySelectorAll<HTMLElement>('.index-of-names [data-page-ref]')) {
+  for (const ref of area.querySelectorAll<HTMLElement>('.index-of-names [data-page-ref], .places-index [data-page-ref], .biography-mentions [data-page-ref]')) {
     const target = targets.get(ref.dataset.pageRef!);
     if (target && ref.textContent) result.push({ from: place(ref), to: place(target) });
   }

@@ -1,0 +1,93 @@
+/**
+ * The registries' words found in the chapters (compile time, on the shared, sanitized rendering;
+ * from validated data only), for every edition:
+ *   - each place of the places registry, by its name and forms: `span.place-occurrence#place-ID-N`;
+ *   - each person who has a biographical note, by the forms of the index of names:
+ *     `span.person-occurrence#person-ID-N`;
+ *   - a glossary term, at its first use in each chapter: a link to its entry in the glossary
+ *     (`a.glossary-term`, role `doc-glossref`);
+ *   - an abbreviation, wherever it stands: `abbr` with its expansion as `title`.
+ * Ids are numbered through the book, in book order. The index of places and the biographical
+ * notes point at these ids (page numbers in print, links elsewhere). Pure: changes the trees only.
+ */
+import path from 'node:path';
+import type { Element, Root } from 'hast';
+import type { Chapter } from '../model/index.ts';
+import { formsOf, type Person } from '../manuscript/names.ts';
+import type { PlaceEntry } from '../manuscript/places.ts';
+import type { Glossary } from '../manuscript/glossary.ts';
+import { findForms } from './find-forms.ts';
+
+/** Where an entry is named: ids of its occurrences in book order, with their chapter. */
+export type Occurrences = Map<string, Array<{ id: string; chapter: Chapter }>>;
+
+export interface ApparatusMarks {
+  places: Occurrences;
+  persons: Occurrences;
+}
+
+export interface MarkInput {
+  places?: readonly PlaceEntry[];
+  /** The persons who have a biographical note (the forms are those of the whole registry). */
+  persons?: readonly Person[];
+  glossary?: Glossary;
+  /** The glossary's chapter file (its source path): the terms link to it. */
+  glossaryPath?: string;
+}
+
+const element = (tagName: string, properties: Element['properties'], text: string): Element => ({ type: 'element', tagName, properties, children: [{ type: 'text', value: text }] });
+
+function record(occurrences: Occurrences, key: string, prefix: string, chapter: Chapter): string {
+  const list = occurrences.get(key) ?? [];
+  occurrences.set(key, list);
+  const id = `${prefix}-${key}-${list.length + 1}`;
+  list.push({ id, chapter });
+  return id;
+}
+
+/** Mark the registries' words in `chapters` (the manuscript's, in book order). */
+export function markOccurrences(chapters: readonly Chapter[], input: MarkInput): ApparatusMarks {
+  const marks: ApparatusMarks = { places: new Map(), persons: new Map() };
+  const placeForms = new Map<string, string>();
+  for (const place of input.places ?? []) {
+    for (const form of [place.name, ...place.forms.map((f) => f.form)]) if (!placeForms.has(form)) placeForms.set(form, place.id);
+  }
+  const withBio = new Set((input.persons ?? []).filter((p) => p.bio).map((p) => p.id));
+  const personForms = new Map(formsOf(input.persons ?? []).filter((f) => withBio.has(f.personId)).map((f) => [f.text, f.personId]));
+  const termForms = new Map<string, string>();
+  for (const term of input.glossary?.terms ?? []) for (const form of [term.term, ...term.forms.map((f) => f.form)]) if (!termForms.has(form)) termForms.set(form, term.id);
+  const abbreviations = new Map((input.glossary?.abbreviations ?? []).map((a) => [a.abbr, a]));
+
+  for (const chapter of chapters) {
+    const tree: Root = chapter.hast;
+    findForms([tree], {
+      forms: placeForms,
+      skipClasses: ['place-occurrence'],
+      wrap: (placeId, text) => element('span', { className: ['place-occurrence'], id: record(marks.places, placeId, 'place', chapter) }, text),
+    });
+    findForms([tree], {
+      forms: personForms,
+      skipClasses: ['person-occurrence'],
+      wrap: (personId, text) => element('span', { className: ['person-occurrence'], id: record(marks.persons, personId, 'person', chapter) }, text),
+    });
+    if (input.glossaryPath) {
+      // A link the manuscript could write itself (`glossaire.yaml#gl-terme`), relative to the chapter.
+      const file = path.relative(path.dirname(chapter.source.path), input.glossaryPath).split(path.sep).map(encodeURIComponent).join('/');
+      const linked = new Set<string>();
+      findForms([tree], {
+        forms: termForms,
+        skipClasses: ['glossary-term'],
+        wrap(termId, text) {
+          if (linked.has(termId)) return undefined;
+          linked.add(termId);
+          return element('a', { className: ['glossary-term'], href: `${file}#${termId}`, role: 'doc-glossref' }, text);
+        },
+      });
+    }
+    findForms([tree], {
+      forms: new Map([...abbreviations.keys()].map((abbr) => [abbr, abbr])),
+      wrap: (abbr, text) => element('abbr', { title: abbreviations.get(abbr)!.expansion, lang: abbreviations.get(abbr)!.lang }, text),
+    });
+  }
+  return marks;
+}
