@@ -34,7 +34,8 @@ export function markNames(trees: Array<{ tree: Root; lang: string }>, persons: P
     trees.map(({ tree }) => tree),
     {
       forms: new Map(formsOf(persons).map((f) => [f.text, f.personId])),
-      skipClasses: ['name-occurrence'],
+      // The heading of a person's own biographical note (scripts/apparatus) is no mention.
+      skipClasses: ['name-occurrence', 'biography-name'],
       // Names are indexed in links and abbreviations too (the glossary's links, a cross-reference).
       searchTags: ['a', 'abbr'],
       wrap(personId, text): Element {
