@@ -17,6 +17,8 @@ import { checkBook } from '../scripts/check/index.ts';
 import type { Book } from '../scripts/model/index.ts';
 import { writeHtmlEdition } from '../scripts/output/html/index.ts';
 import { buildPrintDocument } from '../scripts/output/pdf/print-document.ts';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { epubcheck } from './support/epub-checkers.ts';
 
 const fixture = path.join(import.meta.dirname, 'fixtures', 'apparatus');
@@ -166,4 +168,16 @@ describe('in the editions', () => {
     expect(await text(/index-des-lieux\.xhtml$/)).toContain('href="01-premier.xhtml#place-valbrune-1"');
     expect(await epubcheck(file)).toEqual([]);
   }, 120_000);
+
+  it('PDF (the one PDF of this file, 13 pages): the page numbers, one per page, in the index of places and the notes', async () => {
+    const out = path.join(tmp, 'pdf');
+    await build({ manuscript: fixture, formats: ['pdf'], out });
+    const { stdout } = await promisify(execFile)('pdftotext', ['-layout', path.join(out, 'book.pdf'), '-']);
+    const lines = stdout.split('\n').map((line) => line.trim()).filter(Boolean);
+    // Valbrune is named twice on page 1: one number. Alix Martin is named on pages 1 and 3.
+    expect(lines).toEqual(expect.arrayContaining(['Port-Ombre, 1, 3', 'Martin, Alix, 1, 3']));
+    expect(lines.filter((line) => /^Mentions\s:\s1, 3$/u.test(line))).toHaveLength(1);
+    expect(stdout).toMatch(/Valbrune \(Вальбрюн\), 1\n|Valbrune \(Вальбрюн\), 1\s*$/m);
+    expect(lines.filter((line) => /^(Glossaire|Notices biographiques|Bibliographie|Index des noms|Index des lieux)\s+\d+$/.test(line))).toHaveLength(5);
+  }, 180_000);
 });

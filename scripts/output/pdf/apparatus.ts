@@ -15,7 +15,10 @@ const isLocator = (node: ElementContent): node is Element => node.type === 'elem
 
 export function printApparatus(tree: Root): void {
   visit(tree, 'element', (node: Element) => {
-    if (classesOf(node).some((c) => targetClasses.includes(c))) node.properties.dataPageTarget = '';
+    const classes = classesOf(node);
+    if (classes.some((c) => targetClasses.includes(c))) node.properties.dataPageTarget = '';
+    // Two mentions on one page print one number (the page handler, browser/render.ts).
+    if (classes.includes('index-entry') || classes.includes('biography-mentions')) node.properties.dataIndexEntry = '';
     const first = node.children.findIndex(isLocator);
     if (first < 0) return;
     // What stands before the first link (a label) stays; the links and their commas make way for
