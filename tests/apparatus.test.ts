@@ -100,6 +100,26 @@ describe('the chapters the registries make', () => {
     expect(diagnostics.map((d) => [path.basename(d.file), d.line])).toEqual([['glossaire.yaml', 4]]);
   });
 
+  it('takes the registries for untrusted text: their Markdown through the sanitizer, their data as text', async () => {
+    const hostile = await compileBook({
+      manuscript: await variant('hostile', {
+        'glossaire.yaml': [
+          '- term: "<img src=x onerror=alert(1)>"',
+          '  definition: "Voir <script>alert(1)</script> et [ceci](javascript:alert(1))."',
+          '- abbr: SDE',
+          '  expansion: \'" onmouseover="alert(1)\'',
+          '',
+        ].join('\n'),
+      }),
+    });
+    const glossary = htmlOf(hostile, 'glossaire');
+    expect(glossary).toContain('<dt class="glossary-entry-term" id="gl-img-src-x-onerror-alert-1">&#x3C;img src=x onerror=alert(1)></dt>');
+    expect(glossary).not.toMatch(/<script|<img|javascript:|<[a-z][^>]*\son\w+=/);
+    expect(htmlOf(hostile, '01-premier')).toContain('<abbr title="&#x22; onmouseover=&#x22;alert(1)">SDE</abbr>');
+    const messages = hostile.files.flatMap((f) => f.messages.map((m) => [path.basename(f.path), m.line, m.ruleId]));
+    expect(messages).toEqual(expect.arrayContaining([['glossaire.yaml', 2, 'html-raw'], ['glossaire.yaml', 2, 'link-unsafe']]));
+  });
+
   it('follows contents.back, and refuses a name it does not know', async () => {
     const yaml = (await readFile(path.join(fixture, 'book.yaml'), 'utf8')).replace('  chapters: [01-premier.md, 02-second.md]', '  chapters: [01-premier.md, 02-second.md]\n  back: [places-index, names-index, glossary]');
     const ordered = await compileBook({ manuscript: await variant('ordre', { 'book.yaml': yaml }) });

@@ -184,6 +184,11 @@ export class PreviewSite {
     try {
       const vfile = new VFile({ path: file, value: text });
       const tree = parseMarkdown(vfile);
+      // The apparatus (glossary links, places and persons marked, indexes: scripts/apparatus) spans the book.
+      if (this.book.chapters.some((c) => c.source.generated !== undefined && c.source.generated !== 'bibliography')) {
+        const result = await this.rebuildAll();
+        return { ...result, summary: `${path.relative(this.root, file)}: book rebuilt (glossary, indexes, notes)` };
+      }
       if (hasBibliography(tree) || hasBibliography(old.mdast) || citedKeys(tree).join(' ') !== citedKeys(old.mdast).join(' ')) {
         const result = await this.rebuildAll();
         return { ...result, summary: `${path.relative(this.root, file)}: cited works changed, book rebuilt` };
