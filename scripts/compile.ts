@@ -159,6 +159,11 @@ export async function compileBook(options: CompileOptions): Promise<Book> {
     (draft, i) => compileChapter(draft.file, draft.source, manuscript.meta, { showTodos, citations, ids, mdast: draft.mdast, id: apparatusClaims[i] }),
     labels,
     manuscript.meta.language,
+    (base, chapterId) => {
+      const id = ids.free(base);
+      ids.claim(id, chapterId);
+      return id;
+    },
   ).chapters;
   const generated = citations.bibliographyChapter([...chapters, ...made].map((chapter) => chapter.id));
   if (generated) {

@@ -120,6 +120,17 @@ describe('the chapters the registries make', () => {
     expect(messages).toEqual(expect.arrayContaining([['glossaire.yaml', 2, 'html-raw'], ['glossaire.yaml', 2, 'link-unsafe']]));
   });
 
+  it('never takes an id the author gave', async () => {
+    const chapter = (await readFile(path.join(fixture, '02-second.md'), 'utf8')) + '\n[Texte]{#place-valbrune-1} et [texte]{#gl-brumaille}.\n';
+    const book2 = await compileBook({ manuscript: await variant('ids', { '02-second.md': chapter }) });
+    const all = book2.chapters.map((c) => toHtml(c.hast)).join('\n');
+    const ids = [...all.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+    expect(all).toContain('<span class="place-occurrence" id="place-valbrune-1-2">Valbrune</span>');
+    expect(all).toContain('href="glossaire.yaml#gl-brumaille-2"');
+    expect(all).toContain('<dt class="glossary-entry-term" id="gl-brumaille-2">');
+  });
+
   it('follows contents.back, and refuses a name it does not know', async () => {
     const yaml = (await readFile(path.join(fixture, 'book.yaml'), 'utf8')).replace('  chapters: [01-premier.md, 02-second.md]', '  chapters: [01-premier.md, 02-second.md]\n  back: [places-index, names-index, glossary]');
     const ordered = await compileBook({ manuscript: await variant('ordre', { 'book.yaml': yaml }) });

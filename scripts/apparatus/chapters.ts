@@ -24,7 +24,7 @@ import type { Glossary } from '../manuscript/glossary.ts';
 import { slug } from '../render/ids.ts';
 import { parseField } from './markdown-field.ts';
 import { classesOf } from './find-forms.ts';
-import type { ApparatusMarks } from './occurrences.ts';
+import type { ApparatusMarks, ClaimId } from './occurrences.ts';
 
 /** A generated chapter before it is compiled. */
 export interface ApparatusDraft {
@@ -138,7 +138,7 @@ function locators(from: ChapterSource, occurrences: Array<{ id: string; chapter:
  * Give a compiled generated chapter its final shape, from the registry and the marks (pure: the
  * chapter's tree is replaced in place).
  */
-export function finishApparatusChapter(chapter: Chapter, input: ApparatusInput, marks: ApparatusMarks, labels: Labels, lang: string): void {
+export function finishApparatusChapter(chapter: Chapter, input: ApparatusInput, marks: ApparatusMarks, labels: Labels, lang: string, claim: ClaimId = (base) => base): void {
   const tree = chapter.hast;
   const entries = entriesOf(tree);
   switch (chapter.source.generated) {
@@ -165,7 +165,7 @@ export function finishApparatusChapter(chapter: Chapter, input: ApparatusInput, 
           h(
             'dl',
             entries.flatMap(({ term, body }, i) => [
-              h('dt', { className: ['glossary-entry-term'], id: terms[i]?.id, lang: terms[i]?.lang && terms[i]?.lang !== lang ? terms[i]?.lang : undefined }, term),
+              h('dt', { className: ['glossary-entry-term'], id: terms[i] ? (marks.termIds.get(terms[i].id) ?? terms[i].id) : undefined, lang: terms[i]?.lang && terms[i]?.lang !== lang ? terms[i]?.lang : undefined }, term),
               h('dd', { className: ['glossary-definition'] }, body),
             ]),
           ),
@@ -180,7 +180,7 @@ export function finishApparatusChapter(chapter: Chapter, input: ApparatusInput, 
         entries.map(({ term, body }, i) => {
           const person = persons[i];
           const named = person ? (marks.persons.get(person.id) ?? []) : [];
-          return h('div', { className: ['biography'], id: person ? `bio-${person.id}` : undefined }, [
+          return h('div', { className: ['biography'], id: person ? claim(`bio-${person.id}`, chapter.id) : undefined }, [
             h('p', { className: ['biography-name'] }, [h('strong', term)]),
             ...body,
             ...(named.length ? [h('p', { className: ['biography-mentions'] }, [`${labels.apparatus.mentions}${labels.beforeColon}: `, ...locators(chapter.source, named)])] : []),

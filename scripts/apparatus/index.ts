@@ -14,7 +14,7 @@ import { defaultBackMatter, type GeneratedBackMatter } from '../config/book-sche
 import type { Chapter } from '../model/index.ts';
 import type { Labels } from '../i18n/labels.ts';
 import { draftApparatus, finishApparatusChapter, type ApparatusDraft, type ApparatusInput } from './chapters.ts';
-import { markOccurrences, type ApparatusMarks } from './occurrences.ts';
+import { markOccurrences, type ApparatusMarks, type ClaimId } from './occurrences.ts';
 
 export type { ApparatusMarks } from './occurrences.ts';
 
@@ -40,6 +40,8 @@ export function finishApparatus(
   compile: (draft: ApparatusDraft, index: number) => Chapter,
   labels: Labels,
   lang: string,
+  /** Claims an id in the book's ids (render/ids.ts): the apparatus's never take an author's. */
+  claimId?: ClaimId,
 ): { chapters: Chapter[]; marks: ApparatusMarks } {
   const { input } = plan;
   const glossaryDraft = plan.drafts.find((d) => d.kind === 'glossary');
@@ -48,10 +50,12 @@ export function finishApparatus(
     persons: input.names?.persons,
     glossary: input.glossary,
     glossaryPath: glossaryDraft?.source.path,
+    glossaryId: glossaryDraft?.wantedId,
+    claimId,
   });
   const made = plan.drafts.map((draft, i) => {
     const chapter = compile(draft, i);
-    finishApparatusChapter(chapter, input, marks, labels, lang);
+    finishApparatusChapter(chapter, input, marks, labels, lang, claimId);
     return chapter;
   });
   return { chapters: made, marks };

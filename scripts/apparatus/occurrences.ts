@@ -24,30 +24,40 @@ export type Occurrences = Map<string, Array<{ id: string; chapter: Chapter }>>;
 export interface ApparatusMarks {
   places: Occurrences;
   persons: Occurrences;
+  /** The id each glossary term's entry carries (its `gl-…` id, or the next free one). */
+  termIds: Map<string, string>;
 }
+
+/** An id unique in the book: `base`, or the next free `base-2`… (render/ids.ts), kept for `chapterId`. */
+export type ClaimId = (base: string, chapterId: string) => string;
 
 export interface MarkInput {
   places?: readonly PlaceEntry[];
   /** The persons who have a biographical note (the forms are those of the whole registry). */
   persons?: readonly Person[];
   glossary?: Glossary;
-  /** The glossary's chapter file (its source path): the terms link to it. */
+  /** The glossary's chapter file (its source path) and id: the terms link to it. */
   glossaryPath?: string;
+  glossaryId?: string;
+  /** Ids are claimed in the book's ids, so that none is an author's (default: as made). */
+  claimId?: ClaimId;
 }
 
 const element = (tagName: string, properties: Element['properties'], text: string): Element => ({ type: 'element', tagName, properties, children: [{ type: 'text', value: text }] });
 
-function record(occurrences: Occurrences, key: string, prefix: string, chapter: Chapter): string {
+function record(occurrences: Occurrences, key: string, prefix: string, chapter: Chapter, claim: ClaimId): string {
   const list = occurrences.get(key) ?? [];
   occurrences.set(key, list);
-  const id = `${prefix}-${key}-${list.length + 1}`;
+  const id = claim(`${prefix}-${key}-${list.length + 1}`, chapter.id);
   list.push({ id, chapter });
   return id;
 }
 
 /** Mark the registries' words in `chapters` (the manuscript's, in book order). */
 export function markOccurrences(chapters: readonly Chapter[], input: MarkInput): ApparatusMarks {
-  const marks: ApparatusMarks = { places: new Map(), persons: new Map() };
+  const claim: ClaimId = input.claimId ?? ((base) => base);
+  const marks: ApparatusMarks = { places: new Map(), persons: new Map(), termIds: new Map() };
+  for (const term of input.glossary?.terms ?? []) marks.termIds.set(term.id, claim(term.id, input.glossaryId ?? ''));
   const placeForms = new Map<string, string>();
   for (const place of input.places ?? []) {
     for (const form of [place.name, ...place.forms.map((f) => f.form)]) if (!placeForms.has(form)) placeForms.set(form, place.id);
@@ -63,12 +73,12 @@ export function markOccurrences(chapters: readonly Chapter[], input: MarkInput):
     findForms([tree], {
       forms: placeForms,
       skipClasses: ['place-occurrence'],
-      wrap: (placeId, text) => element('span', { className: ['place-occurrence'], id: record(marks.places, placeId, 'place', chapter) }, text),
+      wrap: (placeId, text) => element('span', { className: ['place-occurrence'], id: record(marks.places, placeId, 'place', chapter, claim) }, text),
     });
     findForms([tree], {
       forms: personForms,
       skipClasses: ['person-occurrence'],
-      wrap: (personId, text) => element('span', { className: ['person-occurrence'], id: record(marks.persons, personId, 'person', chapter) }, text),
+      wrap: (personId, text) => element('span', { className: ['person-occurrence'], id: record(marks.persons, personId, 'person', chapter, claim) }, text),
     });
     if (input.glossaryPath) {
       // A link the manuscript could write itself (`glossaire.yaml#gl-terme`), relative to the chapter.
@@ -80,7 +90,7 @@ export function markOccurrences(chapters: readonly Chapter[], input: MarkInput):
         wrap(termId, text) {
           if (linked.has(termId)) return undefined;
           linked.add(termId);
-          return element('a', { className: ['glossary-term'], href: `${file}#${termId}`, role: 'doc-glossref' }, text);
+          return element('a', { className: ['glossary-term'], href: `${file}#${marks.termIds.get(termId) ?? termId}`, role: 'doc-glossref' }, text);
         },
       });
     }
