@@ -77,7 +77,7 @@ describe('the chapters the registries make', () => {
   it('renders definitions and notes like the chapters: typography, notes, citations', () => {
     const glossary = htmlOf(book, 'glossaire');
     expect(glossary).toMatch(/^<h1 id="glossaire">Glossaire<\/h1>\n<section class="glossary" role="doc-glossary"><dl><dt class="glossary-entry-term" id="gl-brumaille">brumaille<\/dt><dd class="glossary-definition"><p>Brouillard d’essai qui monte <em>le soir<\/em> des vallées<a class="noteref"/);
-    expect(glossary).toContain('<dt class="glossary-entry-term" id="gl-talweg" lang="de">Talweg</dt><dd class="glossary-definition"><p>Ligne d’essai\u00a0: le fond d’une vallée.</p></dd>');
+    expect(glossary).toContain('<dt class="glossary-entry-term" id="gl-talweg" lang="de">Talweg</dt><dd class="glossary-definition"><p>Ligne d’essai de la <abbr title="Société des essais">SDE</abbr>\u00a0: le fond d’une vallée.</p></dd>');
     expect(glossary).toContain('Une note de la définition.');
     expect(glossary).toContain('<span class="citation" data-cites="essai-2020">');
     const bios = htmlOf(book, 'notices-biographiques');

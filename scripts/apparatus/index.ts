@@ -14,7 +14,7 @@ import { defaultBackMatter, type GeneratedBackMatter } from '../config/book-sche
 import type { Chapter } from '../model/index.ts';
 import type { Labels } from '../i18n/labels.ts';
 import { draftApparatus, finishApparatusChapter, type ApparatusDraft, type ApparatusInput } from './chapters.ts';
-import { markOccurrences, type ApparatusMarks, type ClaimId } from './occurrences.ts';
+import { markAbbreviations, markOccurrences, type ApparatusMarks, type ClaimId } from './occurrences.ts';
 
 export type { ApparatusMarks } from './occurrences.ts';
 
@@ -55,6 +55,8 @@ export function finishApparatus(
   });
   const made = plan.drafts.map((draft, i) => {
     const chapter = compile(draft, i);
+    // Abbreviations in definitions and notes too (not in the list itself, nor in the headings of entries).
+    if (draft.kind !== 'abbreviations') markAbbreviations(chapter.hast, input.glossary);
     finishApparatusChapter(chapter, input, marks, labels, lang, claimId);
     return chapter;
   });

@@ -66,7 +66,6 @@ export function markOccurrences(chapters: readonly Chapter[], input: MarkInput):
   const personForms = new Map(formsOf(input.persons ?? []).filter((f) => withBio.has(f.personId)).map((f) => [f.text, f.personId]));
   const termForms = new Map<string, string>();
   for (const term of input.glossary?.terms ?? []) for (const form of [term.term, ...term.forms.map((f) => f.form)]) if (!termForms.has(form)) termForms.set(form, term.id);
-  const abbreviations = new Map((input.glossary?.abbreviations ?? []).map((a) => [a.abbr, a]));
 
   for (const chapter of chapters) {
     const tree: Root = chapter.hast;
@@ -94,10 +93,17 @@ export function markOccurrences(chapters: readonly Chapter[], input: MarkInput):
         },
       });
     }
-    findForms([tree], {
-      forms: new Map([...abbreviations.keys()].map((abbr) => [abbr, abbr])),
-      wrap: (abbr, text) => element('abbr', { title: abbreviations.get(abbr)!.expansion, lang: abbreviations.get(abbr)!.lang }, text),
-    });
+    markAbbreviations(tree, input.glossary);
   }
   return marks;
+}
+
+/** Each abbreviation of `glossary` in `tree` written `<abbr title="expansion">`. */
+export function markAbbreviations(tree: Root, glossary: Glossary | undefined): void {
+  const abbreviations = new Map((glossary?.abbreviations ?? []).map((a) => [a.abbr, a]));
+  findForms([tree], {
+    forms: new Map([...abbreviations.keys()].map((abbr) => [abbr, abbr])),
+    skipClasses: ['apparatus-term'],
+    wrap: (abbr, text) => element('abbr', { title: abbreviations.get(abbr)!.expansion, lang: abbreviations.get(abbr)!.lang }, text),
+  });
 }
