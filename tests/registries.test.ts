@@ -67,6 +67,26 @@ describe('the places registry', () => {
 });
 
 describe('one loader for every registry', () => {
+  it('refuses a registry outside the manuscript folder, at its key in book.yaml', async () => {
+    const { mkdtemp, mkdir, writeFile, rm } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'registries-'));
+    try {
+      await mkdir(path.join(dir, 'livre'));
+      await writeFile(path.join(dir, 'dehors.yaml'), '- id: x\n  name: Dehors\n  lat: 1\n  lon: 2\n');
+      await writeFile(path.join(dir, 'livre', 'book.yaml'), 'title: T\nplaces: ../dehors.yaml\nglossary: ../dehors.yaml\ncontents:\n  chapters: [a.md]\n');
+      await writeFile(path.join(dir, 'livre', 'a.md'), '# A\n');
+      const error = await compileBook({ manuscript: path.join(dir, 'livre') }).catch((e: unknown) => e as { files: VFile[] });
+      expect(error.files.flatMap((f) => f.messages.map((m) => [m.line, m.ruleId]))).toEqual([
+        [2, 'path-outside-manuscript'],
+        [3, 'path-outside-manuscript'],
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+
   it('gives the persons of the names registry their place too', () => {
     const persons = parsePersons(new VFile({ value: '# Données d\'essai\n- id: a\n  name: Alix Martin\n\n- id: b\n  name: Basile Durand\n' }))!;
     expect(persons.map((p) => [p.id, p.position])).toEqual([
