@@ -186,7 +186,8 @@ describe('in the editions', () => {
     expect(printed).not.toContain('index-locator');
   });
 
-  it('EPUB: glossary semantics, links between its files, and EPUBCheck has nothing to say', async () => {
+  // The EPUB (with EPUBCheck) and the PDF are the slow ones: made side by side.
+  it.concurrent('EPUB: glossary semantics, links between its files, and EPUBCheck has nothing to say', async () => {
     const out = path.join(tmp, 'epub');
     await build({ manuscript: fixture, formats: ['epub'], out });
     const file = path.join(out, 'book.epub');
@@ -200,7 +201,7 @@ describe('in the editions', () => {
     expect(await epubcheck(file)).toEqual([]);
   }, 120_000);
 
-  it('PDF (the one PDF of this file, 13 pages): the page numbers, one per page, in the index of places and the notes', async () => {
+  it.concurrent('PDF (the one PDF of this file, 13 pages): the page numbers, one per page, in the index of places and the notes', async () => {
     const out = path.join(tmp, 'pdf');
     await build({ manuscript: fixture, formats: ['pdf'], out });
     const { stdout } = await promisify(execFile)('pdftotext', ['-layout', path.join(out, 'book.pdf'), '-']);
