@@ -153,6 +153,9 @@ describe('the chapters the registries make', () => {
   it('makes nothing for a book without these registries', async () => {
     const plain = await compileBook({ manuscript: await variant('sans-appareil', { 'book.yaml': 'title: Sans appareil\nnames: personnes.yaml\ncontents:\n  chapters: [01-premier.md]\n', 'personnes.yaml': '- id: a\n  name: Alix Martin\n' }) });
     expect(plain.chapters.map((c) => c.id)).toEqual(['01-premier']);
+    // A places registry whose places the text never names: no empty index.
+    const unnamed = await compileBook({ manuscript: await variant('lieux-absents', { 'book.yaml': 'title: Lieux absents\nplaces: lieux.yaml\ncontents:\n  chapters: [02-second.md]\n', 'lieux.yaml': '- id: ailleurs\n  name: Ailleurs\n' }) });
+    expect(unnamed.chapters.map((c) => c.id)).toEqual(['02-second']);
     expect(htmlOf(plain, '01-premier')).toBe('<h1 id="01-premier">Premier chapitre</h1>\n<p>Alix Martin quitta Valbrune pour Port-Ombre, dans la brumaille.</p>\n<p>Elle revint à Valbrune avec la SDE, puis traversa la Plaine grise et son talweg\u202f; la brumaille\ny était épaisse et le Talweg profond.</p>');
   });
 });

@@ -136,9 +136,10 @@ function locators(from: ChapterSource, occurrences: Array<{ id: string; chapter:
 
 /**
  * Give a compiled generated chapter its final shape, from the registry and the marks (pure: the
- * chapter's tree is replaced in place).
+ * chapter's tree is replaced in place). False when there is nothing to show: an index of places
+ * when no place is named in the text.
  */
-export function finishApparatusChapter(chapter: Chapter, input: ApparatusInput, marks: ApparatusMarks, labels: Labels, lang: string, claim: ClaimId = (base) => base): void {
+export function finishApparatusChapter(chapter: Chapter, input: ApparatusInput, marks: ApparatusMarks, labels: Labels, lang: string, claim: ClaimId = (base) => base): boolean {
   const tree = chapter.hast;
   const entries = entriesOf(tree);
   switch (chapter.source.generated) {
@@ -154,7 +155,7 @@ export function finishApparatusChapter(chapter: Chapter, input: ApparatusInput, 
           ]),
         ),
       ]);
-      return;
+      return true;
     }
     case 'glossary': {
       const terms = [...(input.glossary?.terms ?? [])].sort((a, b) => new Intl.Collator(lang, { sensitivity: 'base', ignorePunctuation: true }).compare(a.term, b.term));
@@ -171,7 +172,7 @@ export function finishApparatusChapter(chapter: Chapter, input: ApparatusInput, 
           ),
         ),
       ]);
-      return;
+      return true;
     }
     case 'biographies': {
       const persons = personsWithBio(input.names?.persons ?? [], lang);
@@ -187,7 +188,7 @@ export function finishApparatusChapter(chapter: Chapter, input: ApparatusInput, 
           ]);
         }),
       );
-      return;
+      return true;
     }
     case 'places-index': {
       const places = sortedPlaces(input.places?.places ?? [], lang);
@@ -202,7 +203,9 @@ export function finishApparatusChapter(chapter: Chapter, input: ApparatusInput, 
         return [h('li', { className: ['index-entry'] }, children)];
       });
       replaceEntries(tree, [h('section', { className: ['places-index'], role: 'doc-index' }, [h('ul', { className: ['index-entries'] }, items)])]);
-      return;
+      return items.length > 0;
     }
+    default:
+      return true;
   }
 }

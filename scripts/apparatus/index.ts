@@ -53,12 +53,11 @@ export function finishApparatus(
     glossaryId: glossaryDraft?.wantedId,
     claimId,
   });
-  const made = plan.drafts.map((draft, i) => {
+  const made = plan.drafts.flatMap((draft, i) => {
     const chapter = compile(draft, i);
     // Abbreviations in definitions and notes too (not in the list itself, nor in the headings of entries).
     if (draft.kind !== 'abbreviations') markAbbreviations(chapter.hast, input.glossary);
-    finishApparatusChapter(chapter, input, marks, labels, lang, claimId);
-    return chapter;
+    return finishApparatusChapter(chapter, input, marks, labels, lang, claimId) ? [chapter] : [];
   });
   return { chapters: made, marks };
 }
