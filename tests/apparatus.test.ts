@@ -90,6 +90,9 @@ describe('the chapters the registries make', () => {
     const index = htmlOf(book, 'index-des-lieux');
     const headings = [...index.matchAll(/<span class="index-heading">([^<]+)<\/span>/g)].map((m) => m[1]);
     expect(headings).toEqual(['la Plaine grise', 'Port-Ombre', 'Valbrune']);
+    // « La Plaine grise » opening a sentence is the place too.
+    expect(htmlOf(book, '02-second')).toContain('<span class="place-occurrence" id="place-plaine-grise-2">La Plaine grise</span>');
+    expect(index).toContain('href="02-second.md#place-plaine-grise-2" data-targets="place-plaine-grise-2">Second chapitre</a>');
     expect(index).toContain('<span class="index-heading">Valbrune</span> <span class="index-forms">(<span lang="ru">Вальбрюн</span>)</span><span class="index-pages"><a class="index-locator" href="01-premier.md#place-valbrune-1" data-targets="place-valbrune-1 place-valbrune-2">Premier chapitre</a></span>');
   });
 

@@ -53,6 +53,15 @@ function record(occurrences: Occurrences, key: string, prefix: string, chapter: 
   return id;
 }
 
+/**
+ * The forms, and those that begin with a small letter also with a capital: a term or a place
+ * (`brumaille`, `la Plaine grise`) may open a sentence. The forms as written come first.
+ */
+function withCapitals(forms: string[]): string[] {
+  const capitals = forms.filter((form) => /^\p{Ll}/u.test(form)).map((form) => form[0].toLocaleUpperCase() + form.slice(1));
+  return [...forms, ...capitals];
+}
+
 /** Mark the registries' words in `chapters` (the manuscript's, in book order). */
 export function markOccurrences(chapters: readonly Chapter[], input: MarkInput): ApparatusMarks {
   const claim: ClaimId = input.claimId ?? ((base) => base);
@@ -60,12 +69,12 @@ export function markOccurrences(chapters: readonly Chapter[], input: MarkInput):
   for (const term of input.glossary?.terms ?? []) marks.termIds.set(term.id, claim(term.id, input.glossaryId ?? ''));
   const placeForms = new Map<string, string>();
   for (const place of input.places ?? []) {
-    for (const form of [place.name, ...place.forms.map((f) => f.form)]) if (!placeForms.has(form)) placeForms.set(form, place.id);
+    for (const form of withCapitals([place.name, ...place.forms.map((f) => f.form)])) if (!placeForms.has(form)) placeForms.set(form, place.id);
   }
   const withBio = new Set((input.persons ?? []).filter((p) => p.bio).map((p) => p.id));
   const personForms = new Map(formsOf(input.persons ?? []).filter((f) => withBio.has(f.personId)).map((f) => [f.text, f.personId]));
   const termForms = new Map<string, string>();
-  for (const term of input.glossary?.terms ?? []) for (const form of [term.term, ...term.forms.map((f) => f.form)]) if (!termForms.has(form)) termForms.set(form, term.id);
+  for (const term of input.glossary?.terms ?? []) for (const form of withCapitals([term.term, ...term.forms.map((f) => f.form)])) if (!termForms.has(form)) termForms.set(form, term.id);
 
   for (const chapter of chapters) {
     const tree: Root = chapter.hast;
