@@ -204,6 +204,9 @@ describe('in the editions', () => {
     expect(glossary).toMatch(/<dt class="glossary-entry-term" id="gl-brumaille" epub:type="glossterm"[^>]*>brumaille<\/dt><dd class="glossary-definition" epub:type="glossdef">/);
     expect(await text(/01-premier\.xhtml$/)).toContain('<a class="glossary-term" href="glossaire.xhtml#gl-brumaille" role="doc-glossref" epub:type="glossref">brumaille</a>');
     expect(await text(/index-des-lieux\.xhtml$/)).toContain('href="01-premier.xhtml#place-valbrune-1"');
+    const nav = await text(/toc\.xhtml$/);
+    expect(nav).toContain('<a epub:type="glossary" href="glossaire.xhtml">Glossaire</a>');
+    expect(nav).toContain('<a epub:type="index" href="index-des-lieux.xhtml">Index des lieux</a>');
     expect(await epubcheck(file)).toEqual([]);
   }, 120_000);
 
