@@ -156,7 +156,8 @@ export async function compileBook(options: CompileOptions): Promise<Book> {
   const made = finishApparatus(
     apparatus,
     chapters,
-    (draft, i) => compileChapter(draft.file, draft.source, manuscript.meta, { showTodos, citations, ids, mdast: draft.mdast, id: apparatusClaims[i] }),
+    // A generated chapter yields its page name to the author's silently (`glossaire-2`): nothing to fix.
+    (draft, i) => compileChapter(draft.file, draft.source, manuscript.meta, { showTodos, citations, ids, mdast: draft.mdast, id: { id: apparatusClaims[i].id } }),
     labels,
     manuscript.meta.language,
     (base, chapterId) => {

@@ -132,6 +132,12 @@ describe('the chapters the registries make', () => {
     expect(all).toContain('<span class="place-occurrence" id="place-valbrune-1-2">Valbrune</span>');
     expect(all).toContain('href="glossaire.yaml#gl-brumaille-2"');
     expect(all).toContain('<dt class="glossary-entry-term" id="gl-brumaille-2">');
+
+    // A chapter of the author's named like a generated one keeps its name; the generated one yields, silently.
+    const yaml = (await readFile(path.join(fixture, 'book.yaml'), 'utf8')).replace('chapters: [01-premier.md, 02-second.md]', 'chapters: [01-premier.md, glossaire.md]');
+    const named = await compileBook({ manuscript: await variant('page-names', { 'book.yaml': yaml, 'glossaire.md': '# Mon glossaire\n' }) });
+    expect(named.chapters.map((c) => c.id)).toEqual(['abreviations', '01-premier', 'glossaire', 'glossaire-2', 'notices-biographiques', 'bibliographie', 'index-des-lieux']);
+    expect(checkBook(named).filter((d) => d.ruleId === 'chapter-id-duplicate')).toEqual([]);
   });
 
   it('follows contents.back, and refuses a name it does not know', async () => {
