@@ -24,7 +24,7 @@ import { maxAliasCount } from './config/load-config.ts';
 import { BuildError } from './errors.ts';
 import { report } from './check/messages.ts';
 import { loadCitations, type CitationStage } from './citations/index.ts';
-import type { Book, BookMeta, Chapter, ChapterSource } from './model/index.ts';
+import type { Book, BookMeta, Chapter, ChapterSource, PlaceEntry } from './model/index.ts';
 import { bookOutline } from './model/outline.ts';
 import { typesetMeta } from './model/typeset.ts';
 import { labelsFor } from './i18n/index.ts';
@@ -100,6 +100,8 @@ export function compileChapter(
     id?: ChapterIdClaim;
     /** The book's ids; a chapter compiled alone (the live preview) has its own. */
     ids?: BookIds;
+    /** The places registry, which `::map` draws from (scripts/maps/). */
+    places?: readonly PlaceEntry[];
   },
 ): Chapter {
   const mdast = options.mdast ?? parseMarkdown(file);
@@ -120,7 +122,7 @@ export function compileChapter(
   const heading = firstHeading(tree);
   restoreEscapesInTree(tree);
   const title = front.title ? restoreEscapes(front.title) : heading ? toString(heading, { includeHtml: false }) : id;
-  const hast = chapterToHast(tree, { chapterId: id, bookLang: meta.language, file, ids });
+  const hast = chapterToHast(tree, { chapterId: id, bookLang: meta.language, file, ids, places: options.places });
   return { id, source, file, title, lang, mdast, hast, sections: sectionsOf(hast), idClash: claim.clash, ids: ids.assigned };
 }
 
@@ -151,7 +153,7 @@ export async function compileBook(options: CompileOptions): Promise<Book> {
   const claims = ids.claimChapters(fronts.map((front, i) => wantedId(front, manuscript.sources[i], i)));
   const apparatusClaims = ids.claimChapters(apparatus.drafts.map((draft) => draft.wantedId));
   const chapters = files.map((file, i) =>
-    compileChapter(file, manuscript.sources[i], manuscript.meta, { showTodos, citations, mdast: trees[i], front: fronts[i], id: claims[i], ids }),
+    compileChapter(file, manuscript.sources[i], manuscript.meta, { showTodos, citations, mdast: trees[i], front: fronts[i], id: claims[i], ids, places: manuscript.places?.places }),
   );
   const made = finishApparatus(
     apparatus,

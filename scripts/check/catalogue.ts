@@ -71,6 +71,9 @@ export const catalogue = {
   'chapter-id-duplicate': { severity: 'warning', description: 'A chapter whose id (front matter `id`, or its file name) is another chapter\'s or a name the editions keep for their own pages (`index`, `toc`…): published under another name.' },
   'id-duplicate': { severity: 'warning', description: 'An id given with `{#id}` that another element of the book has, or that the book generates (notes, parts, contents…): published under another id.' },
   'nesting-too-deep': { severity: 'error', description: 'Blocks or inline elements nested more than 100 levels deep: what lies deeper is left out, and the chapter cannot be built, even as a draft.' },
+  // Maps (scripts/maps/, `::map`)
+  'map-place-unknown': { severity: 'error', description: 'A `::map` that names no place, or a place id the places registry (`places.yaml`) does not have (or the book names no registry).' },
+  'map-place-no-coordinates': { severity: 'error', description: 'A `::map` naming a place that has no `lat` and `lon` in the places registry: it cannot be drawn.' },
   // Configuration and suppressions
   'config-invalid': { severity: 'error', fixed: true, description: 'book.yaml cannot be used as it is (an unknown key or rule id, a bad value, a missing chapter file…), at its line; the build stops.' },
   'manuscript-missing': { severity: 'error', fixed: true, description: 'The manuscript folder or its files cannot be found; the build stops.' },

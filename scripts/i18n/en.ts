@@ -112,4 +112,12 @@ export const en: Labels = {
     summaryLink: 'Summary of the differences',
     file: 'File',
   },
+
+  map: {
+    alt: (title, names) => `Map${title ? ` “${title}”` : ''}: ${names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names.join('')}`,
+    placeWithCoordinates: (name, lat, lon) => `${name}, ${lat}, ${lon}`,
+    scale: (length) => `Scale: ${length}`,
+    listSeparator: '; ',
+    compass: { north: 'N', south: 'S', east: 'E', west: 'W' },
+  },
 };

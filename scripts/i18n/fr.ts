@@ -113,4 +113,12 @@ export const fr: Labels = {
     summaryLink: 'Résumé des différences',
     file: 'Fichier',
   },
+
+  map: {
+    alt: (title, names) => `Carte${title ? ` «\u202f${title}\u202f»` : ''}\u00a0: ${names.length > 1 ? `${names.slice(0, -1).join(', ')} et ${names[names.length - 1]}` : names.join('')}`,
+    placeWithCoordinates: (name, lat, lon) => `${name}, ${lat}, ${lon}`,
+    scale: (length) => `Échelle\u00a0: ${length}`,
+    listSeparator: '\u202f; ',
+    compass: { north: 'N', south: 'S', east: 'E', west: 'O' },
+  },
 };

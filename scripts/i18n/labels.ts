@@ -3,6 +3,7 @@
  * (fr.ts, en.ts), chosen by the book's language tag (index.ts). Every edition, the proofs and the
  * diff take their words from here; none tests the language itself.
  */
+import type { MapDrawingLabels } from '../maps/draw.ts';
 
 /** The words every edition prints: the chapter rendering, the web pages, the EPUB and the print pages. */
 export interface Labels {
@@ -36,6 +37,8 @@ export interface Labels {
   diff: DiffLabels;
   /** The titles and words of the scholarly apparatus (scripts/apparatus/): glossary, index of places, notes. */
   apparatus: ApparatusLabels;
+  /** The words of `::map` drawings (scripts/maps/draw.ts): text alternative, coordinates, scale. */
+  map: MapDrawingLabels;
 }
 
 /** The words of the EPUB's own pages and package. */

@@ -1,7 +1,8 @@
 /**
  * The Markdown reader: CommonMark + GFM, YAML front matter, block directives (`:::testimony`,
- * `:::document`, `:::todo`, `::bibliography`) and Pandoc's inline syntaxes. It gives the mdast of
- * one chapter, with positions, ready for the checks and the transforms.
+ * `:::document`, `:::todo`, `::bibliography`, `::map`, whose id may follow it: directive-id.ts)
+ * and Pandoc's inline syntaxes. It gives the mdast of one chapter, with positions, ready for the
+ * checks and the transforms.
  */
 import { unified, type Processor } from 'unified';
 import remarkParse from 'remark-parse';
@@ -14,6 +15,7 @@ import { VFile } from 'vfile';
 import { protectEscapesFromMarkdown } from './escapes.ts';
 import { remarkPandocInline } from './pandoc-inline.ts';
 import { remarkCriticMarkup } from './critic-syntax.ts';
+import { remarkDirectiveTrailingId } from './directive-id.ts';
 import { cutDeepNodes, maskDeepLines, noteDeepPlaces, reportDeepPlaces, restoreOffsets } from './nesting.ts';
 import './types.ts';
 
@@ -40,6 +42,7 @@ export function createParser() {
     .use(remarkGfm)
     .use(remarkFrontmatter, ['yaml'])
     .use(remarkBlockDirectives)
+    .use(remarkDirectiveTrailingId)
     .use(remarkProtectEscapes)
     .use(remarkCriticMarkup)
     .use(remarkPandocInline);

@@ -193,7 +193,7 @@ export class PreviewSite {
         const result = await this.rebuildAll();
         return { ...result, summary: `${path.relative(this.root, file)}: cited works changed, book rebuilt` };
       }
-      chapter = compileChapter(vfile, old.source, this.book.meta, { showTodos: true, citations: this.citations, mdast: tree });
+      chapter = compileChapter(vfile, old.source, this.book.meta, { showTodos: true, citations: this.citations, mdast: tree, places: this.book.places });
       const view: Book = { ...this.book, chapters: [chapter], files: [vfile] };
       diagnostics = checkBook(view, { rules: chapterRules });
     } catch (error) {

@@ -13,6 +13,7 @@ import { pathOutsideManuscript } from './paths.ts';
 import { todoMarker } from './editorial.ts';
 import { chapterIdDuplicate, idDuplicate } from './ids.ts';
 import { criticUnresolved } from './critic.ts';
+import { mapPlaceUnknown, mapPlaceNoCoordinates } from './maps.ts';
 
 export const allRules: Rule[] = [
   footnoteUndefined,
@@ -39,4 +40,6 @@ export const allRules: Rule[] = [
   idDuplicate,
   todoMarker,
   criticUnresolved,
+  mapPlaceUnknown,
+  mapPlaceNoCoordinates,
 ];
