@@ -39,7 +39,8 @@ function sourceFiles(dir: string, found: string[] = []): string[] {
   return found;
 }
 
-const specifier = /(?:\bfrom\s+|\bimport\s*\(\s*|\bimport\s+|\brequire(?:\.resolve)?\s*\(\s*)['"]([^'"./][^'"]*)['"]|node_modules\/\.bin\/([\w.-]+)/g;
+// Quoted names, and template strings up to their first substitution (`createRequire(…).resolve(\`world-atlas/countries-${…}\`)`).
+const specifier = /(?:\bfrom\s+|\bimport\s*\(\s*|\bimport\s+|\brequire(?:\.resolve)?\s*\(\s*)['"]([^'"./][^'"]*)['"]|\b(?:require|createRequire\([^)]*\))\.resolve\(\s*`([^`./$][^`$]*)|node_modules\/\.bin\/([\w.-]+)/g;
 
 /** The package a specifier names (`@scope/name/sub` → `@scope/name`), none for Node's builtins. */
 function packageOf(spec: string): string | undefined {
@@ -55,11 +56,13 @@ function usesIn(files: string[]): Map<string, string[]> {
   for (const file of files) {
     const text = readFileSync(file, 'utf8');
     for (const match of text.matchAll(specifier)) {
-      const name = match[1] ? packageOf(match[1]) : bins[match[2]] ?? match[2];
+      const spec = match[1] ?? match[2];
+      const name = spec ? packageOf(spec) : bins[match[3]] ?? match[3];
       if (!name) continue;
-      // A type-only package is satisfied by its @types/ package.
-      const resolved = declared.has(name) || !declared.has(`@types/${name}`) ? name : `@types/${name}`;
-      uses.set(resolved, [...(uses.get(resolved) ?? []), path.relative(root, file)]);
+      // A type-only package is satisfied by its @types/ package; a package's @types/ is used with it.
+      const resolved = declared.has(name) || !declared.has(`@types/${name}`) ? [name] : [`@types/${name}`];
+      if (declared.has(name) && declared.has(`@types/${name}`)) resolved.push(`@types/${name}`);
+      for (const used of resolved) uses.set(used, [...(uses.get(used) ?? []), path.relative(root, file)]);
     }
   }
   return uses;

@@ -174,9 +174,9 @@ describe('maps in the HTML and EPUB editions', () => {
   });
 
   it('makes each map a numbered-figure candidate: figure.figure.map with its id, the drawing, then the caption', () => {
-    expect(html).toMatch(/<figure class="figure map" id="fig:trois-villes"[^>]*><svg class="map-drawing"[^]*?<\/svg><figcaption>Trois villes d’essai<\/figcaption><\/figure>/);
+    expect(html).toMatch(/<figure class="figure map" id="fig:trois-villes"[^>]*><svg class="map-drawing"[^]*?<\/svg><figcaption[^>]*><span class="figure-label">Figure 1<\/span>\. Trois villes d’essai<\/figcaption><\/figure>/);
     // A label is the caption, Markdown and all; the id given inside the braces works too.
-    expect(html).toMatch(/<figure class="figure map" id="carte-albi"[^>]*><svg[^]*?<\/svg><figcaption>Légende <em>en Markdown<\/em> d’une carte d’un seul lieu<\/figcaption>/);
+    expect(html).toMatch(/<figure class="figure map" id="carte-albi"[^>]*><svg[^]*?<\/svg><figcaption[^>]*><span class="figure-label">Figure \d<\/span>\. Légende <em>en Markdown<\/em> d’une carte d’un seul lieu<\/figcaption>/);
     expect(html).toContain('href="#fig:trois-villes"');
     expect(html.match(/<svg /g)).toHaveLength(2);
   });
