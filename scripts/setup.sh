@@ -105,6 +105,10 @@ else
   echo "setup: npm packages up to date"
 fi
 
+# The press profiles of the printer presets (ArgyllCMS, about 15 s each, cached in
+# node_modules/.cache/book/icc/): no PDF/X build, nor the test suite, waits for them.
+npx --no-install tsx scripts/output/print/prepare-profiles.ts
+
 if [ "$BUILD" = 1 ]; then
   npm run --silent build
 fi

@@ -37,6 +37,56 @@ async function open(name: string, viewport = { width: 1280, height: 900 }): Prom
   return { page, requests };
 }
 
+/** What the per-page tests read, measured in one visit of each page (one load instead of four). */
+interface PageFacts {
+  /** The page's French text (not code, citations, or passages in another language). */
+  frenchText: string;
+  /** Cyrillic text whose nearest language is French. */
+  untaggedCyrillic: string[];
+  /** axe-core's violations at the desktop size. */
+  axeViolations: string[];
+  /** Horizontal overflow at a phone's size (360 × 740), in CSS pixels. */
+  phoneOverflow: number;
+}
+
+const visited = new Map<string, Promise<PageFacts>>();
+function facts(name: string): Promise<PageFacts> {
+  if (!visited.has(name)) visited.set(name, visit(name));
+  return visited.get(name)!;
+}
+
+async function visit(name: string): Promise<PageFacts> {
+  const { page } = await open(name);
+  const frenchText = await page.evaluate(() => {
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const parts: string[] = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.parentElement?.closest('[lang]:not([lang="fr"]), code, pre, .citation')) parts.push(node.textContent ?? '');
+    }
+    return parts.join('');
+  });
+  const untaggedCyrillic = await page.evaluate(() => {
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const found: string[] = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (/\p{Script=Cyrillic}/u.test(node.textContent ?? '') && node.parentElement?.closest('[lang]')?.getAttribute('lang')?.startsWith('fr')) {
+        found.push(node.textContent!.trim().slice(0, 60));
+      }
+    }
+    return found;
+  });
+  await page.addScriptTag({ content: axeSource });
+  const axeViolations = await page.evaluate(async () => {
+    const result = await (window as unknown as { axe: { run: (ctx: Document, options: object) => Promise<{ violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  // The same page at a phone's width: the layout follows the viewport (the axe script adds nothing visible).
+  await page.setViewportSize({ width: 360, height: 740 });
+  const phoneOverflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  await page.close();
+  return { frenchText, untaggedCyrillic, axeViolations, phoneOverflow };
+}
+
 describe('HTML edition of the manuscript', () => {
   it('has an index with the title page and a table of contents linking every chapter', async () => {
     const { page } = await open('index.html');
@@ -91,40 +141,17 @@ describe('HTML edition of the manuscript', () => {
   it('sets French spacing: narrow no-break spaces before ? ! ; and inside « », no-break space before :', async () => {
     let sawGuillemets = false;
     for (const name of pages) {
-      const { page } = await open(name);
-      const text = await page.evaluate(() => {
-        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-        const parts: string[] = [];
-        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-          if (!node.parentElement?.closest('[lang]:not([lang="fr"]), code, pre, .citation')) parts.push(node.textContent ?? '');
-        }
-        return parts.join('');
-      });
+      const { frenchText: text } = await facts(name);
       expect(text).not.toMatch(/ [?!;:»]/);
       expect(text).not.toMatch(/« /);
       expect(text).not.toMatch(/[\p{L}\d)][?!;»]/u);
       if (/«\u202f[^»]+\u202f»/.test(text)) sawGuillemets = true;
-      await page.close();
     }
     expect(sawGuillemets).toBe(true);
   });
 
   it('marks every Cyrillic passage with its language', async () => {
-    for (const name of pages) {
-      const { page } = await open(name);
-      const untagged = await page.evaluate(() => {
-        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-        const found: string[] = [];
-        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-          if (/\p{Script=Cyrillic}/u.test(node.textContent ?? '') && node.parentElement?.closest('[lang]')?.getAttribute('lang')?.startsWith('fr')) {
-            found.push(node.textContent!.trim().slice(0, 60));
-          }
-        }
-        return found;
-      });
-      expect(untagged, name).toEqual([]);
-      await page.close();
-    }
+    for (const name of pages) expect((await facts(name)).untaggedCyrillic, name).toEqual([]);
   });
 
   it('loads nothing from outside its folder and uses the book font for Kazakh letters', async () => {
@@ -143,24 +170,10 @@ describe('HTML edition of the manuscript', () => {
   });
 
   it('fits a phone screen without horizontal scrolling', async () => {
-    for (const name of pages) {
-      const { page } = await open(name, { width: 360, height: 740 });
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-      expect(overflow, name).toBeLessThanOrEqual(0);
-      await page.close();
-    }
+    for (const name of pages) expect((await facts(name)).phoneOverflow, name).toBeLessThanOrEqual(0);
   });
 
   it('has no axe-core violation on any page', async () => {
-    for (const name of pages) {
-      const { page } = await open(name);
-      await page.addScriptTag({ content: axeSource });
-      const violations = await page.evaluate(async () => {
-        const result = await (window as unknown as { axe: { run: (ctx: Document, options: object) => Promise<{ violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run(document, { resultTypes: ['violations'] });
-        return result.violations.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-      });
-      expect(violations, name).toEqual([]);
-      await page.close();
-    }
+    for (const name of pages) expect((await facts(name)).axeViolations, name).toEqual([]);
   });
 });

@@ -265,6 +265,8 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
       blankPagesAdded = processed.blankPagesAdded;
       if (blankPagesAdded > 0) {
         report(pdfFile, 'print-page-count-odd', `The book has ${render.pages.length} pages, an odd number: ${blankPagesAdded} blank page added at the end of the PDFs (${processed.pages} pages), as printers bind whole leaves`);
+        // The count the progress line ends on is the PDF's.
+        options.onProgress?.({ stage: 'pages', pages: processed.pages });
       }
       postprocessDone = performance.now();
       if (options.printProduction) production = await writePrintProduction(book, dir, { settings, pages: processed.pages, blankPagesAdded, date, workDir: work, interior: path.join(dir, PDF_FILES.print) });
