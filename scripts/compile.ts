@@ -24,11 +24,12 @@ import { maxAliasCount } from './config/load-config.ts';
 import { BuildError } from './errors.ts';
 import { report } from './check/messages.ts';
 import { loadCitations, type CitationStage } from './citations/index.ts';
-import type { Book, BookMeta, Chapter, ChapterSource } from './model/index.ts';
+import type { Book, BookMeta, Chapter, ChapterSource, PlaceEntry } from './model/index.ts';
 import { bookOutline } from './model/outline.ts';
 import { typesetMeta } from './model/typeset.ts';
 import { labelsFor } from './i18n/index.ts';
 import { illustrationsChapter, resolveCrossrefs } from './crossref/index.ts';
+import { finishApparatus, orderChapters, planApparatus } from './apparatus/index.ts';
 
 export interface CompileOptions extends ManuscriptOptions {
   /** Keep editorial markers (:::todo) in the editions. Default: when the book is a draft. */
@@ -107,6 +108,8 @@ export function compileChapter(
     id?: ChapterIdClaim;
     /** The book's ids; a chapter compiled alone (the live preview) has its own. */
     ids?: BookIds;
+    /** The places registry, which `::map` draws from (scripts/maps/). */
+    places?: readonly PlaceEntry[];
   },
 ): Chapter {
   const mdast = options.mdast ?? parseMarkdown(file);
@@ -127,7 +130,7 @@ export function compileChapter(
   const heading = firstHeading(tree);
   restoreEscapesInTree(tree);
   const title = front.title ? restoreEscapes(front.title) : heading ? toString(heading, { includeHtml: false }) : id;
-  const hast = chapterToHast(tree, { chapterId: id, bookLang: meta.language, file, ids });
+  const hast = chapterToHast(tree, { chapterId: id, bookLang: meta.language, file, ids, places: options.places });
   return { id, source, file, title, lang, mdast, hast, sections: sectionsOf(hast), idClash: claim.clash, ids: ids.assigned };
 }
 
@@ -144,7 +147,10 @@ export async function compileBook(options: CompileOptions): Promise<Book> {
   if (unreadable.length > 0) throw new BuildError(`${unreadable.length} chapter${unreadable.length > 1 ? 's' : ''} cannot be read.`, [...manuscript.files, ...unreadable]);
   // Every chapter is parsed before any is rendered: the citation engine registers every cited work first.
   const trees = files.map((file) => parseMarkdown(file));
-  const citations = await loadCitations(manuscript.citations, trees, {
+  // The registries' chapters (glossary, notes…) too: their definitions may cite (scripts/apparatus).
+  const labels = labelsFor(manuscript.meta.language);
+  const apparatus = planApparatus(manuscript, labels, manuscript.meta.language);
+  const citations = await loadCitations(manuscript.citations, [...trees, ...apparatus.trees], {
     bookLang: manuscript.meta.language,
     skipTodos: !showTodos,
     render: options.renderCitations,
@@ -154,34 +160,51 @@ export async function compileBook(options: CompileOptions): Promise<Book> {
   const fronts = files.map((file, i) => readFrontMatter(trees[i], file));
   const ids = new BookIds({ parts: manuscript.meta.parts.map((part) => part.id), citationKeys: citations.bibliography.byId.keys() });
   const claims = ids.claimChapters(fronts.map((front, i) => wantedId(front, manuscript.sources[i], i)));
+  const apparatusClaims = ids.claimChapters(apparatus.drafts.map((draft) => draft.wantedId));
   const chapters = files.map((file, i) =>
-    compileChapter(file, manuscript.sources[i], manuscript.meta, { showTodos, citations, mdast: trees[i], front: fronts[i], id: claims[i], ids }),
+    compileChapter(file, manuscript.sources[i], manuscript.meta, { showTodos, citations, mdast: trees[i], front: fronts[i], id: claims[i], ids, places: manuscript.places?.places }),
   );
-  // Figures and tables numbered in book order, cross-references resolved (scripts/crossref), then
-  // the list of illustrations, a generated back-matter chapter like the bibliography.
-  const labels = labelsFor(manuscript.meta.language);
+  // Figures and tables (maps included) numbered in book order, cross-references resolved
+  // (scripts/crossref); the list of illustrations is generated back matter, placed with the rest.
   const { figures } = resolveCrossrefs(chapters, labels.figures, ids);
+  const made = finishApparatus(
+    apparatus,
+    chapters,
+    // A generated chapter yields its page name to the author's silently (`glossaire-2`): nothing to fix.
+    (draft, i) => compileChapter(draft.file, draft.source, manuscript.meta, { showTodos, citations, ids, mdast: draft.mdast, id: { id: apparatusClaims[i].id } }),
+    labels,
+    manuscript.meta.language,
+    (base, chapterId) => {
+      const id = ids.free(base);
+      ids.claim(id, chapterId);
+      return id;
+    },
+  ).chapters;
   const illustrations = illustrationsChapter(figures, labels.figures);
   if (illustrations) {
     const { file, source, tree, id } = illustrations;
-    chapters.push(compileChapter(file, source, manuscript.meta, { showTodos, citations, ids, mdast: tree, front: { id } }));
+    made.push(compileChapter(file, source, manuscript.meta, { showTodos, citations, ids, mdast: tree, front: { id } }));
   }
-  const generated = citations.bibliographyChapter(chapters.map((chapter) => chapter.id));
+  const generated = citations.bibliographyChapter([...chapters, ...made].map((chapter) => chapter.id));
   if (generated) {
     const { file, source, tree, id } = generated;
-    chapters.push(compileChapter(file, source, manuscript.meta, { showTodos, citations, ids, mdast: tree, front: { id } }));
+    made.push(compileChapter(file, source, manuscript.meta, { showTodos, citations, ids, mdast: tree, front: { id } }));
   }
+  // Front matter, body, back matter in the order book.yaml gives (scripts/apparatus).
+  const ordered = orderChapters(chapters, made, manuscript.meta.config);
   return {
     root: manuscript.root,
     meta: manuscript.meta,
-    chapters,
+    chapters: ordered.chapters,
+    backSlots: ordered.slots,
     // The generated bibliography chapter carries no message of its own: its file is not listed.
     files: [...manuscript.files, ...citations.bibliography.files, ...files],
     bibliography: citations.bibliography,
     locatorTerms: citations.locatorTerms,
     names: manuscript.names,
+    places: manuscript.places?.places,
     // What every edition shares, computed once here (scripts/model, scripts/i18n).
-    outline: bookOutline(chapters, manuscript.meta),
+    outline: bookOutline(ordered.chapters, manuscript.meta),
     typeset: typesetMeta(manuscript.meta),
     labels,
   };

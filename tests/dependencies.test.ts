@@ -28,11 +28,6 @@ const usedOtherwise: Record<string, string> = {
   '@types/node': "Node's own types, ambient (no import names them)",
 };
 
-/**
- * Declared by the lead for the issues being worked on in parallel (commit "Dependencies for the next
- * issues"): fonts subsetting, search, maps, barcodes. Each leaves this list when its code imports it.
- */
-const forIssuesInProgress = ['d3-geo', '@types/d3-geo', 'topojson-client', '@types/topojson-client', 'world-atlas'];
 
 function sourceFiles(dir: string, found: string[] = []): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -98,15 +93,15 @@ describe('package.json', () => {
   });
 
   it('declares nothing unused', () => {
-    const unused = [...declared].filter((name) => !used.has(name) && !(name in usedOtherwise) && !forIssuesInProgress.includes(name));
+    const unused = [...declared].filter((name) => !used.has(name) && !(name in usedOtherwise));
     expect(unused).toEqual([]);
     // The lists above stay true: what they name is declared, and what is imported leaves them.
-    expect([...Object.keys(usedOtherwise), ...forIssuesInProgress].filter((name) => !declared.has(name))).toEqual([]);
+    expect(Object.keys(usedOtherwise).filter((name) => !declared.has(name))).toEqual([]);
     expect(Object.keys(usedOtherwise).filter((name) => used.has(name))).toEqual([]);
   });
 
   it('keeps in dependencies only what the build uses at run time (tests and the benchmark use devDependencies)', () => {
-    const onlyForTests = dependencies.filter((name) => !usedAtRunTime.has(name) && !forIssuesInProgress.includes(name));
+    const onlyForTests = dependencies.filter((name) => !usedAtRunTime.has(name));
     expect(onlyForTests).toEqual([]);
   });
 

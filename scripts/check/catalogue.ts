@@ -66,10 +66,15 @@ export const catalogue = {
   'path-outside-manuscript': { severity: 'error', fixed: true, description: 'A chapter, image, bibliography, style, locale or names registry outside the manuscript folder (symbolic links followed): never read into an edition.' },
   'encoding-invalid': { severity: 'error', fixed: true, description: 'A manuscript file that is not valid UTF-8, at its first bad byte; the build stops.' },
   'names-invalid': { severity: 'error', fixed: true, description: 'A names registry (`persons.yaml`) that cannot be read or breaks its schema.' },
+  'places-invalid': { severity: 'error', fixed: true, description: 'A places registry (`places.yaml`) that cannot be read or breaks its schema (a latitude or longitude out of range, an id used twice…).' },
+  'glossary-invalid': { severity: 'error', fixed: true, description: 'A glossary or list of abbreviations (`glossary.yaml`, `abbreviations:`) that cannot be read or breaks its schema (a term without definition, an abbreviation without expansion, an entry twice…).' },
   // Page names, ids and nesting: what the editions name and how deep they go (scripts/render/ids.ts, scripts/markdown/nesting.ts)
   'chapter-id-duplicate': { severity: 'warning', description: 'A chapter whose id (front matter `id`, or its file name) is another chapter\'s or a name the editions keep for their own pages (`index`, `toc`…): published under another name.' },
   'id-duplicate': { severity: 'warning', description: 'An id given with `{#id}` that another element of the book has, or that the book generates (notes, parts, contents…): published under another id.' },
   'nesting-too-deep': { severity: 'error', description: 'Blocks or inline elements nested more than 100 levels deep: what lies deeper is left out, and the chapter cannot be built, even as a draft.' },
+  // Maps (scripts/maps/, `::map`)
+  'map-place-unknown': { severity: 'error', description: 'A `::map` that names no place, or a place id the places registry (`places.yaml`) does not have (or the book names no registry).' },
+  'map-place-no-coordinates': { severity: 'error', description: 'A `::map` naming a place that has no `lat` and `lon` in the places registry: it cannot be drawn.' },
   // Configuration and suppressions
   'config-invalid': { severity: 'error', fixed: true, description: 'book.yaml cannot be used as it is (an unknown key or rule id, a bad value, a missing chapter file…), at its line; the build stops.' },
   'manuscript-missing': { severity: 'error', fixed: true, description: 'The manuscript folder or its files cannot be found; the build stops.' },

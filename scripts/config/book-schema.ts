@@ -24,6 +24,23 @@ const languageTag = z
   .string()
   .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a BCP 47 language tag such as fr, kk or ru-Latn');
 
+/**
+ * The back matter the build makes, by the names `contents.back` may give them among its files to
+ * place them (docs/manuscript-format.md, « Back matter »): those it does not name follow the
+ * author's files in the order of `defaultBackMatter`.
+ */
+export const generatedBackMatter = ['glossary', 'places-index', 'names-index', 'illustrations', 'biographies', 'bibliography'] as const;
+export type GeneratedBackMatter = (typeof generatedBackMatter)[number];
+/** Glossary and notes first, then the sources, then the indexes and tables (the usual French order). */
+export const defaultBackMatter: readonly GeneratedBackMatter[] = ['glossary', 'biographies', 'bibliography', 'names-index', 'places-index', 'illustrations'];
+
+const backEntry = z
+  .string()
+  .refine(
+    (value) => /\.(md|markdown)$/i.test(value) || (generatedBackMatter as readonly string[]).includes(value),
+    `a Markdown file name ending in .md, or one of ${generatedBackMatter.join(', ')}`,
+  );
+
 export const partSchema = z
   .object({
     title: z.string().min(1),
@@ -78,6 +95,9 @@ export const bookSchema = z
     csl: z.string().default('chicago-fullnote-bibliography'),
     locale: z.string().default('fr-FR'),
     names: z.string().optional(),
+    places: z.string().optional(),
+    glossary: z.string().optional(),
+    abbreviations: z.string().optional(),
     todo: z.enum(['allow', 'refuse']).default('allow'),
     rules: z.record(z.string(), severitySetting).default({}),
     trim: z
@@ -91,7 +111,7 @@ export const bookSchema = z
         front: z.array(markdownFile).default([]),
         parts: z.array(partSchema).default([]),
         chapters: z.array(markdownFile).default([]),
-        back: z.array(markdownFile).default([]),
+        back: z.array(backEntry).default([]),
       })
       .strict(),
     fonts: fontsSchema.default({}),

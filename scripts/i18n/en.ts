@@ -31,6 +31,13 @@ export const en: Labels = {
   back: 'Back matter',
   beforeColon: '',
   workingDraft: 'Working draft',
+  apparatus: {
+    glossary: 'Glossary',
+    placesIndex: 'Index of places',
+    biographies: 'Biographical notes',
+    abbreviations: 'Abbreviations',
+    mentions: 'Mentioned',
+  },
 
   epub: {
     landmarks: 'Landmarks',
@@ -126,5 +133,13 @@ export const en: Labels = {
     one: 'One passage.',
     many: '{n} passages.',
     unavailable: 'The search could not be loaded.',
+  },
+
+  map: {
+    alt: (title, names) => `Map${title ? ` “${title}”` : ''}: ${names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names.join('')}`,
+    placeWithCoordinates: (name, lat, lon) => `${name}, ${lat}, ${lon}`,
+    scale: (length) => `Scale: ${length}`,
+    listSeparator: '; ',
+    compass: { north: 'N', south: 'S', east: 'E', west: 'W' },
   },
 };

@@ -32,6 +32,13 @@ export const fr: Labels = {
   back: 'Après le texte',
   beforeColon: '\u00a0',
   workingDraft: 'Version de travail',
+  apparatus: {
+    glossary: 'Glossaire',
+    placesIndex: 'Index des lieux',
+    biographies: 'Notices biographiques',
+    abbreviations: 'Abréviations',
+    mentions: 'Mentions',
+  },
 
   epub: {
     landmarks: 'Repères',
@@ -127,5 +134,13 @@ export const fr: Labels = {
     one: 'Un passage.',
     many: '{n} passages.',
     unavailable: 'La recherche n’a pas pu être chargée.',
+  },
+
+  map: {
+    alt: (title, names) => `Carte${title ? ` «\u202f${title}\u202f»` : ''}\u00a0: ${names.length > 1 ? `${names.slice(0, -1).join(', ')} et ${names[names.length - 1]}` : names.join('')}`,
+    placeWithCoordinates: (name, lat, lon) => `${name}, ${lat}, ${lon}`,
+    scale: (length) => `Échelle\u00a0: ${length}`,
+    listSeparator: '\u202f; ',
+    compass: { north: 'N', south: 'S', east: 'E', west: 'O' },
   },
 };

@@ -3,6 +3,7 @@
  * (fr.ts, en.ts), chosen by the book's language tag (index.ts). Every edition, the proofs and the
  * diff take their words from here; none tests the language itself.
  */
+import type { MapDrawingLabels } from '../maps/draw.ts';
 
 /** The words every edition prints: the chapter rendering, the web pages, the EPUB and the print pages. */
 export interface Labels {
@@ -42,6 +43,10 @@ export interface Labels {
   notesAfterPunctuation: boolean;
   figures: FigureLabels;
   search: SearchLabels;
+  /** The titles and words of the scholarly apparatus (scripts/apparatus/): glossary, index of places, notes. */
+  apparatus: ApparatusLabels;
+  /** The words of `::map` drawings (scripts/maps/draw.ts): text alternative, coordinates, scale. */
+  map: MapDrawingLabels;
 }
 
 /** Figures, tables and cross-references (scripts/crossref): numbered per book. */
@@ -79,6 +84,16 @@ export interface EpubLabels {
   accessibilitySummary: (paged: boolean) => string;
   /** What the page-break source is, after the book's title, publisher and date. */
   printEdition: string;
+}
+
+/** The words of the scholarly apparatus, in every edition (scripts/apparatus/). */
+export interface ApparatusLabels {
+  glossary: string;
+  placesIndex: string;
+  biographies: string;
+  abbreviations: string;
+  /** Before the places (pages in print, chapters elsewhere) where a person of a biographical note is named. */
+  mentions: string;
 }
 
 /** The words only the printed book prints. */

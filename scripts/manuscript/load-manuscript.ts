@@ -6,7 +6,7 @@
 import { lstat, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { VFile } from 'vfile';
-import { bookSchema, type BookConfig } from '../config/book-schema.ts';
+import { bookSchema, generatedBackMatter, type BookConfig, type GeneratedBackMatter } from '../config/book-schema.ts';
 import { loadBookConfig, parseYamlWithPlaces } from '../config/load-config.ts';
 import type { BookMeta, ChapterSource } from '../model/index.ts';
 import { BuildError } from '../errors.ts';
@@ -16,6 +16,8 @@ import { describeProblem, resolveInside } from './inside.ts';
 import { readManuscriptFile, readText } from './read-text.ts';
 import { readNamesRegistry, type NamesRegistry } from './names.ts';
 import { resolveBookFonts } from './fonts.ts';
+import { readPlacesRegistry, type PlacesRegistry } from './places.ts';
+import { readGlossary, type Glossary } from './glossary.ts';
 
 export interface ManuscriptOptions {
   /** The manuscript folder (or a single Markdown file). */
@@ -38,11 +40,17 @@ export interface Manuscript {
   citations: CitationSources;
   /** The names registry (`names:`), when book.yaml names one and it is valid. */
   names?: NamesRegistry;
+  /** The places registry (`places:`), when book.yaml names one and it is valid. */
+  places?: PlacesRegistry;
+  /** The glossary (`glossary:`) with the abbreviations (there or in `abbreviations:`), when named and valid. */
+  glossary?: Glossary;
 }
 
 const exists = (file: string) => stat(file).then(() => true, () => false);
 /** Whether anything is there, a broken symbolic link included (it then gets a message, not silence). */
 const present = (file: string) => lstat(file).then(() => true, () => false);
+
+export const isGeneratedBackMatter = (entry: string): entry is GeneratedBackMatter => (generatedBackMatter as readonly string[]).includes(entry);
 
 export function partId(index: number): string {
   return `partie-${index + 1}`;
@@ -74,6 +82,9 @@ function namedFiles(config: BookConfig): Array<{ value: string; yamlPath: Array<
   if (isStylePath(config.csl)) named.push({ value: config.csl, yamlPath: ['csl'], what: 'CSL style' });
   if (isLocalePath(config.locale)) named.push({ value: config.locale, yamlPath: ['locale'], what: 'CSL locale' });
   if (config.names) named.push({ value: config.names, yamlPath: ['names'], what: 'Names registry' });
+  if (config.places) named.push({ value: config.places, yamlPath: ['places'], what: 'Places registry' });
+  if (config.glossary) named.push({ value: config.glossary, yamlPath: ['glossary'], what: 'Glossary' });
+  if (config.abbreviations) named.push({ value: config.abbreviations, yamlPath: ['abbreviations'], what: 'List of abbreviations' });
   return named;
 }
 
@@ -110,7 +121,10 @@ async function loadBook(root: string, configPath: string): Promise<Manuscript> {
       listed.push({ file, yamlPath: ['contents', 'parts', p, 'chapters', i], source: { matter: 'body', part: p } }),
     ),
   );
-  config.contents.back.forEach((file, i) => listed.push({ file, yamlPath: ['contents', 'back', i], source: { matter: 'back' } }));
+  // `glossary`, `bibliography`… place what the build makes (scripts/apparatus/back-order.ts): no file.
+  config.contents.back.forEach((file, i) => {
+    if (!isGeneratedBackMatter(file)) listed.push({ file, yamlPath: ['contents', 'back', i], source: { matter: 'back' } });
+  });
 
   const seen = new Set<string>();
   for (const entry of listed) {
@@ -157,7 +171,38 @@ async function loadBook(root: string, configPath: string): Promise<Manuscript> {
   };
   const citations = citationSourcesOf(config, root, { file: configFile, placeOfPath });
   const names = config.names ? await readNamesRegistry(root, config.names, { file: configFile, place: placeOfPath(['names']) }) : { files: [] };
-  return { root, meta, sources, configFile, files: [configFile, ...names.files], citations, names: names.registry };
+  const places = config.places ? await readPlacesRegistry(root, config.places, { file: configFile, place: placeOfPath(['places']) }) : { files: [] };
+  const glossary = config.glossary ? await readGlossary(root, config.glossary, 'glossary', { file: configFile, place: placeOfPath(['glossary']) }) : { files: [] };
+  const abbreviations = config.abbreviations
+    ? await readGlossary(root, config.abbreviations, 'abbreviations', { file: configFile, place: placeOfPath(['abbreviations']) })
+    : { files: [] };
+  return {
+    root,
+    meta,
+    sources,
+    configFile,
+    files: [configFile, ...names.files, ...places.files, ...glossary.files, ...abbreviations.files],
+    citations,
+    names: names.registry,
+    places: places.registry,
+    glossary: mergeGlossaries(glossary, abbreviations, Boolean(config.glossary), Boolean(config.abbreviations)),
+  };
+}
+
+/**
+ * The glossary with the abbreviations of both files; undefined when a file named is not valid (its
+ * messages say why) or when none is named.
+ */
+function mergeGlossaries(
+  glossary: { registry?: Glossary },
+  abbreviations: { registry?: Glossary },
+  glossaryNamed: boolean,
+  abbreviationsNamed: boolean,
+): Glossary | undefined {
+  if ((glossaryNamed && !glossary.registry) || (abbreviationsNamed && !abbreviations.registry)) return undefined;
+  const base = glossary.registry ?? abbreviations.registry;
+  if (!base) return undefined;
+  return { ...base, abbreviations: [...(glossary.registry?.abbreviations ?? []), ...(abbreviations.registry?.abbreviations ?? [])] };
 }
 
 async function loadPlainFolder(root: string, options: ManuscriptOptions): Promise<Manuscript> {

@@ -4,16 +4,13 @@
  * sources. Read and validated here when the book is loaded, with the line of every problem, for
  * `book check` and the editions that need it (the index of names of the print edition).
  */
-import path from 'node:path';
-import { VFile } from 'vfile';
+import type { VFile } from 'vfile';
 import { z } from 'zod';
-import { parseYamlWithPlaces, yamlData, type Place } from '../config/load-config.ts';
+import type { Place } from '../config/load-config.ts';
 import type { Book } from '../model/index.ts';
-import { BuildError } from '../errors.ts';
-import { report } from '../check/messages.ts';
-import { readManuscriptFile, readText } from './read-text.ts';
+import { parseRegistry, readRegistry, type Positioned, type RegistryKind } from './registry.ts';
 
-const languageTag = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a BCP 47 language tag such as fr, kk or ru');
+export const languageTag = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a BCP 47 language tag such as fr, kk or ru');
 
 export const personSchema = z
   .object({
@@ -25,12 +22,15 @@ export const personSchema = z
     attested: z.enum(['seed-only', 'beyond-seed']).optional(),
     sources: z.array(z.string()).default([]),
     note: z.string().optional(),
+    /** A biographical note, Markdown inline (notes and citations allowed): « Notices biographiques ». */
+    bio: z.string().min(1, 'the biographical note, in Markdown').optional(),
   })
   .strict();
 
 export const personsSchema = z.array(personSchema);
 
-export type Person = z.output<typeof personSchema>;
+/** A person of the registry, with the place of its entry in the file. */
+export type Person = Positioned<z.output<typeof personSchema>>;
 
 export interface NamesRegistry {
   persons: Person[];
@@ -49,70 +49,69 @@ export function surnameOf(person: Person): string {
   return sortKeyOf(person).split(',')[0].trim();
 }
 
+/** The names registry for the shared loader (scripts/manuscript/registry.ts). */
+export const namesKind: RegistryKind<z.output<typeof personSchema>> = {
+  key: 'names',
+  what: 'names registry',
+  ruleId: 'names-invalid',
+  entry: personSchema,
+  unique: { of: (person) => person.id, at: 'id', label: 'Person id', fix: 'give each person one entry' },
+};
+
 /**
  * Validate the registry text. Problems become messages on `file` with their line; fatal ones make
  * the result undefined.
  */
 export function parsePersons(file: VFile): Person[] | undefined {
-  const { document, placeOf, placeOfPath } = parseYamlWithPlaces(String(file.value));
-  let failed = false;
-  const fail = (reason: string, place: { line: number; column: number }) => {
-    report(file, 'names-invalid', reason, place);
-    failed = true;
-  };
-  for (const error of document.errors) fail(`Cannot read the names registry as YAML: ${error.message.split('\n')[0]}`, placeOf(error.pos[0]));
-  if (failed) return undefined;
-  const read = yamlData(document, placeOf);
-  if ('reason' in read) {
-    fail(`Cannot read the names registry: ${read.reason}`, read.place);
-    return undefined;
-  }
-  const result = personsSchema.safeParse(read.data ?? []);
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      const key = issue.path.length ? ` at \`${issue.path.join('.')}\`` : '';
-      const found = issue.code === 'invalid_type' ? `: expected ${issue.expected}, found ${issue.received}` : `: ${issue.message}`;
-      fail(`Invalid entry in the names registry${key}${found}`, placeOfPath(issue.path));
-    }
-    return undefined;
-  }
-  const seen = new Map<string, number>();
-  result.data.forEach((person, i) => {
-    if (seen.has(person.id)) fail(`Person id \`${person.id}\` is used twice in the names registry; give each person one entry`, placeOfPath([i, 'id']));
-    seen.set(person.id, i);
-  });
-  return failed ? undefined : result.data;
+  return parseRegistry(file, namesKind);
 }
 
 /**
- * Read and validate the registry book.yaml names (`names:`), when the book is loaded: its problems
- * are reported by `book check` like those of book.yaml, and every edition finds it on `book.names`.
- * The path is already known to lie inside the manuscript (scripts/manuscript/inside.ts). The
- * registry file joins `files` so that its messages are printed like any other; a registry that
- * does not exist is reported on book.yaml, at `names:`.
+ * Read and validate the registry book.yaml names (`names:`), when the book is loaded (the shared
+ * loader, scripts/manuscript/registry.ts): every edition finds it on `book.names`.
  */
 export async function readNamesRegistry(
   root: string,
   name: string,
   config: { file: VFile; place: Place },
 ): Promise<{ registry?: NamesRegistry; files: VFile[] }> {
-  const registryPath = path.resolve(root, name);
-  const read = await readText(registryPath);
-  if (read.problem === 'unreadable') {
-    const reason = read.reason === 'does not exist' ? `does not exist in ${root}; create it or remove \`names:\`` : `${read.reason}; correct it or remove \`names:\``;
-    report(config.file, 'names-invalid', `The names registry \`${name}\` named in book.yaml ${reason}`, config.place);
-    return { files: [] };
-  }
-  if (read.problem === 'encoding') {
-    const { file } = await readManuscriptFile(registryPath, 'The names registry');
-    throw new BuildError('The names registry is not valid UTF-8.', [file]);
-  }
-  const file = new VFile({ path: registryPath, value: read.text });
-  const persons = parsePersons(file);
-  return { registry: persons ? { persons, file } : undefined, files: [file] };
+  const { registry, files } = await readRegistry(root, name, namesKind, config);
+  return { registry: registry ? { persons: registry.entries, file: registry.file } : undefined, files };
 }
 
 /** The registry of `book`, read and validated when the book was loaded (see readNamesRegistry). */
 export async function loadNamesRegistry(book: Book): Promise<NamesRegistry | undefined> {
   return book.names;
+}
+
+export interface NameForm {
+  text: string;
+  personId: string;
+}
+
+/** The forms to look for: canonical name, variants, and the surname when it names one person only. */
+export function formsOf(persons: readonly Person[]): NameForm[] {
+  const forms = new Map<string, string>();
+  const claimed = new Map<string, Set<string>>();
+  const claim = (text: string, personId: string) => {
+    const t = text.trim();
+    if (t.length < 2) return;
+    if (!claimed.has(t)) claimed.set(t, new Set());
+    claimed.get(t)!.add(personId);
+  };
+  for (const person of persons) {
+    claim(person.name, person.id);
+    for (const variant of person.variants) claim(variant.form, person.id);
+  }
+  const surnames = new Map<string, Set<string>>();
+  for (const person of persons) {
+    const surname = surnameOf(person);
+    if (surname.length < 3 || /[.]/.test(surname)) continue;
+    if (!surnames.has(surname)) surnames.set(surname, new Set());
+    surnames.get(surname)!.add(person.id);
+  }
+  for (const [surname, ids] of surnames) if (ids.size === 1 && !claimed.has(surname)) claim(surname, [...ids][0]);
+  // A form two persons share designates neither for sure: leave it out.
+  for (const [text, ids] of claimed) if (ids.size === 1) forms.set(text, [...ids][0]);
+  return [...forms].map(([text, personId]) => ({ text, personId })).sort((a, b) => b.text.length - a.text.length);
 }

@@ -22,7 +22,8 @@ import { citationKeyPattern, parseBracketedCitation, parseTextualCitation, textu
 import type { Cite, Span } from './types.ts';
 import { nestingLimit, noteDeepPlaces } from './nesting.ts';
 
-const phrasingParents = new Set(['paragraph', 'heading', 'tableCell']);
+// A leaf directive's label is phrasing too: a map's caption may cite its source.
+const phrasingParents = new Set(['paragraph', 'heading', 'tableCell', 'leafDirective']);
 const inlineParents = new Set(['emphasis', 'strong', 'delete', 'link', 'linkReference', 'span']);
 
 interface Context {

@@ -1,7 +1,8 @@
 /**
  * The Markdown reader: CommonMark + GFM, YAML front matter, block directives (`:::testimony`,
- * `:::document`, `:::todo`, `::bibliography`) and Pandoc's inline syntaxes. It gives the mdast of
- * one chapter, with positions, ready for the checks and the transforms.
+ * `:::document`, `:::todo`, `::bibliography`, `::map`, whose id may follow it: directive-id.ts)
+ * and Pandoc's inline syntaxes. It gives the mdast of one chapter, with positions, ready for the
+ * checks and the transforms.
  */
 import { unified, type Processor } from 'unified';
 import remarkParse from 'remark-parse';
@@ -16,6 +17,7 @@ import { remarkPandocInline } from './pandoc-inline.ts';
 import { remarkCriticMarkup } from './critic-syntax.ts';
 import { remarkFigures } from './figure-syntax.ts';
 import { remarkCrossrefsFromCitations } from '../crossref/from-citations.ts';
+import { remarkDirectiveTrailingId } from './directive-id.ts';
 import { cutDeepNodes, maskDeepLines, noteDeepPlaces, reportDeepPlaces, restoreOffsets } from './nesting.ts';
 import './types.ts';
 
@@ -42,6 +44,7 @@ export function createParser() {
     .use(remarkGfm)
     .use(remarkFrontmatter, ['yaml'])
     .use(remarkBlockDirectives)
+    .use(remarkDirectiveTrailingId)
     .use(remarkProtectEscapes)
     .use(remarkCriticMarkup)
     .use(remarkPandocInline)

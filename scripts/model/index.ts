@@ -12,9 +12,20 @@ import type { LocatorTerms } from '../citations/locator.ts';
 import type { ChapterIdClaim, ChapterIds } from '../render/ids.ts';
 import type { NamesRegistry } from '../manuscript/names.ts';
 import type { BookFonts } from '../manuscript/fonts.ts';
+import type { PlaceEntry } from '../manuscript/places.ts';
 import type { Labels } from '../i18n/labels.ts';
+import type { BackSlots } from '../apparatus/index.ts';
+
+export type { PlaceEntry } from '../manuscript/places.ts';
+export { placeById } from '../manuscript/places.ts';
 
 export type Matter = 'front' | 'body' | 'back';
+
+/**
+ * The chapters the scholarly apparatus makes from the registries (scripts/apparatus/): the
+ * glossary, the index of places, the biographical notes (back matter), the abbreviations (front).
+ */
+export type GeneratedChapterKind = 'glossary' | 'places-index' | 'biographies' | 'abbreviations';
 
 export interface ChapterSource {
   /** Absolute path of the Markdown file. */
@@ -27,7 +38,7 @@ export interface ChapterSource {
    * (its `path` is then the bibliography file it is made from); `illustrations`, the list of
    * illustrations when the book has figures (its `path` the chapter of the first: scripts/crossref).
    */
-  generated?: 'bibliography' | 'illustrations';
+  generated?: 'bibliography' | 'illustrations' | GeneratedChapterKind;
 }
 
 export interface BookMeta {
@@ -88,6 +99,17 @@ export interface Book {
    * undefined when it names none or when the registry has errors (reported on its file).
    */
   names?: NamesRegistry;
+  /**
+   * The places registry book.yaml names (`places:`), in its order, each place with the line and
+   * column of its entry in places.yaml (scripts/manuscript/places.ts); undefined when it names none
+   * or when the registry has errors (reported on its file). `placeById` finds one.
+   */
+  places?: PlaceEntry[];
+  /**
+   * Where the print edition puts the back matter that is not a chapter (the index of names):
+   * before that index of `chapters`, in the order of `contents.back` (scripts/apparatus).
+   */
+  backSlots?: BackSlots;
   /** Front matter, parts with their chapters, back matter, in book order (scripts/model/outline.ts). */
   outline: OutlineEntry[];
   /** The book's metadata as the editions print it (scripts/model/typeset.ts). */

@@ -206,16 +206,18 @@ export class PreviewSite {
     try {
       const vfile = new VFile({ path: file, value: text });
       const tree = parseMarkdown(vfile);
-      // Figures and cross-references are numbered and resolved across the book (scripts/crossref).
-      if (hasCrossrefs(tree) || hasCrossrefs(old.mdast)) {
+      // Figures and cross-references are numbered and resolved across the book (scripts/crossref); the
+      // apparatus (glossary links, places and persons marked, indexes: scripts/apparatus) spans it too.
+      const apparatus = this.book.chapters.some((c) => c.source.generated !== undefined && c.source.generated !== 'bibliography');
+      if (hasCrossrefs(tree) || hasCrossrefs(old.mdast) || apparatus) {
         const result = await this.rebuildAll();
-        return { ...result, summary: `${path.relative(this.root, file)}: figures or cross-references, book rebuilt` };
+        return { ...result, summary: `${path.relative(this.root, file)}: book rebuilt (figures, cross-references, glossary, indexes or notes)` };
       }
       if (hasBibliography(tree) || hasBibliography(old.mdast) || citedKeys(tree).join(' ') !== citedKeys(old.mdast).join(' ')) {
         const result = await this.rebuildAll();
         return { ...result, summary: `${path.relative(this.root, file)}: cited works changed, book rebuilt` };
       }
-      chapter = compileChapter(vfile, old.source, this.book.meta, { showTodos: true, citations: this.citations, mdast: tree });
+      chapter = compileChapter(vfile, old.source, this.book.meta, { showTodos: true, citations: this.citations, mdast: tree, places: this.book.places });
       const view: Book = { ...this.book, chapters: [chapter], files: [vfile] };
       diagnostics = checkBook(view, { rules: chapterRules });
     } catch (error) {

@@ -21,6 +21,7 @@ import { assignIds, BookIds, type ChapterIds } from './ids.ts';
 import { isExternalUrl } from '../manuscript/inside.ts';
 import { report as reportMessage } from '../check/messages.ts';
 import { renderCrossref, renderFigure, renderTableFigure } from '../crossref/render.ts';
+import { insertMapDrawings, mapAttributes, placeIdsOf, type MapRequest, type RegistryPlace } from '../maps/directive.ts';
 
 export interface ChapterRenderOptions {
   chapterId: string;
@@ -30,6 +31,8 @@ export interface ChapterRenderOptions {
   file?: VFile;
   /** The book's ids, and there what this chapter's became (ids.ts); a chapter rendered alone has its own. */
   ids?: { book: BookIds; assigned?: ChapterIds };
+  /** The places registry (`book.places`), which `::map` draws from (scripts/maps/). */
+  places?: readonly RegistryPlace[];
 }
 
 export const noteId = (chapterId: string, n: number) => `${chapterId}-fn-${n}`;
@@ -118,7 +121,14 @@ const otherDirectiveAttributes = new Set(['lang']);
 const bibliographyAttributes = new Set(['lang', 'section']);
 
 function reportDirectiveAttributes(node: ContainerDirective | LeafDirective, report: UnsafeReport): void {
-  const used = node.name === 'testimony' || node.name === 'document' ? sourceAttributes : node.name === 'bibliography' ? bibliographyAttributes : otherDirectiveAttributes;
+  const used =
+    node.name === 'testimony' || node.name === 'document'
+      ? sourceAttributes
+      : node.name === 'bibliography'
+        ? bibliographyAttributes
+        : node.type === 'leafDirective' && node.name === 'map'
+          ? mapAttributes
+          : otherDirectiveAttributes;
   for (const name of Object.keys(node.attributes ?? {})) {
     if (used.has(name)) continue;
     const mark = node.type === 'leafDirective' ? '::' : ':::';
@@ -130,7 +140,7 @@ function reportDirectiveAttributes(node: ContainerDirective | LeafDirective, rep
   }
 }
 
-function handlers(options: ChapterRenderOptions, places: WeakMap<Element, Position>, report: UnsafeReport): Handlers {
+function handlers(options: ChapterRenderOptions, places: WeakMap<Element, Position>, report: UnsafeReport, maps: MapRequest[]): Handlers {
   const labels = labelsFor(options.bookLang);
   const { chapterId } = options;
   /** The elements our handlers make get no position from mdast-util-to-hast: keep it aside for messages. */
@@ -250,6 +260,15 @@ function handlers(options: ChapterRenderOptions, places: WeakMap<Element, Positi
           node,
         );
       }
+      if (node.name === 'map') {
+        // A figure like an image's (numbered and cross-referenced with them): its caption is the
+        // directive's label, else its title. The drawing comes after sanitizing (scripts/maps/directive.ts).
+        const title = node.attributes?.title ?? undefined;
+        const caption = node.children.length > 0 ? (state.all(node) as ElementContent[]) : title ? [{ type: 'text' as const, value: title }] : [];
+        maps.push({ placeIds: placeIdsOf(node), title: title ?? undefined });
+        const id = node.attributes?.id ?? undefined;
+        return placed(h('figure', { className: ['figure', 'map'], id }, caption.length ? [h('figcaption', caption)] : []), node);
+      }
       return placed(h('div', { className: [`directive-${node.name}`] }, state.all(node) as ElementContent[]), node);
     },
     // Figures, captioned tables and cross-references (scripts/crossref/): numbered by the book.
@@ -269,6 +288,10 @@ export function chapterToHast(tree: Root, options: ChapterRenderOptions): HastRo
   const report: UnsafeReport = (reason, place, ruleId) => {
     if (file) reportMessage(file, ruleId, reason, place);
   };
-  const hast = toHast(tree, { handlers: handlers(options, places, report), allowDangerousHtml: false }) as HastRoot;
-  return sanitizeChapter(hast, { report, placeOf: (element) => places.get(element) });
+  const maps: MapRequest[] = [];
+  const hast = toHast(tree, { handlers: handlers(options, places, report, maps), allowDangerousHtml: false }) as HastRoot;
+  const clean = sanitizeChapter(hast, { report, placeOf: (element) => places.get(element) });
+  // After the allowlist, from validated data only: see scripts/maps/directive.ts.
+  insertMapDrawings(clean, maps, { places: options.places, labels: labelsFor(options.bookLang).map, lang: options.bookLang });
+  return clean;
 }

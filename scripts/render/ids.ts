@@ -12,7 +12,7 @@
  *   file systems do not tell `A.html` from `a.html`), or one shaped like another chapter's
  *   generated ids (`a-notes` beside `a`) gets `-2`, `-3`…; the check `chapter-id-duplicate` says so.
  * - Then each chapter's element ids, in book order (`assignIds`): first the ones the author gave
- *   (`{#id}` on a heading, a span, a testimony, a figure or a captioned table), then the headings' slugs. An id the book already
+ *   (`{#id}` on a heading, a span, a testimony, a figure, a map or a captioned table), then the headings' slugs. An id the book already
  *   has, or generates, gets `-2`, `-3`… (reported by `id-duplicate` when the author gave it).
  *   Generated ids always keep theirs: they are made from chapter ids, which are unique.
  * - Links keep reaching what the author meant (`anchors`): `#a` and `chapitre.md#a` name the first
@@ -23,7 +23,7 @@
 import type { Root, Nodes, Heading } from 'mdast';
 import type { Position } from 'unist';
 import { toString } from 'mdast-util-to-string';
-import type { ContainerDirective } from 'mdast-util-directive';
+import type { ContainerDirective, LeafDirective } from 'mdast-util-directive';
 import '../crossref/types.ts';
 
 /**
@@ -249,8 +249,8 @@ export function assignIds(tree: Root, chapterId: string, ids: BookIds): ChapterI
       } else if (node.type === 'heading' && !(properties && 'id' in properties)) {
         headings.push(node);
       }
-    } else if (node.type === 'containerDirective' && (node.name === 'testimony' || node.name === 'document')) {
-      const attributes = (node as ContainerDirective).attributes;
+    } else if ((node.type === 'containerDirective' && (node.name === 'testimony' || node.name === 'document')) || (node.type === 'leafDirective' && node.name === 'map')) {
+      const attributes = (node as ContainerDirective | LeafDirective).attributes;
       if (attributes && usableId(attributes.id)) authored.push({ id: attributes.id, position: node.position, set: (id) => (attributes.id = id) });
     }
     if ('children' in node) for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i] as Nodes);

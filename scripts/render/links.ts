@@ -25,8 +25,10 @@ function chapterFiles(book: Book): ChapterFiles {
   if (files) return files;
   files = { byPath: new Map(), byName: new Map() };
   for (const chapter of book.chapters) {
-    // The bibliography the build makes is no file of the manuscript: no link names it.
-    if (chapter.source.generated) continue;
+    // The bibliography the build makes is no file of the manuscript: no link names it. The
+    // apparatus's chapters are named by their registry (`glossaire.yaml#gl-terme`: scripts/apparatus);
+    // the list of abbreviations shares the glossary's file and yields to it.
+    if (chapter.source.generated === 'bibliography' || chapter.source.generated === 'abbreviations') continue;
     files.byPath.set(chapter.source.path, chapter);
     const name = path.basename(chapter.source.path);
     if (!files.byName.has(name)) files.byName.set(name, chapter);

@@ -31,7 +31,7 @@ function languageOf(node: Nodes): string | undefined {
 }
 
 /** Blocks whose text runs are processed as one stream (quotes may span emphasis). */
-const streamRoots = new Set(['paragraph', 'heading', 'tableCell']);
+const streamRoots = new Set(['paragraph', 'heading', 'tableCell', 'leafDirective']);
 
 interface Piece {
   node: Text;
@@ -135,6 +135,10 @@ function typesetRuns(pieces: Piece[]): void {
 function walk(node: Nodes, french: boolean): void {
   const lang = languageOf(node);
   const here = lang === undefined ? french : isFrench(lang);
+  // A map's title is printed (its caption when it has no label, its text alternative): typeset it too.
+  if (here && node.type === 'leafDirective' && node.name === 'map' && node.attributes?.title) {
+    node.attributes.title = frenchTypographyText(node.attributes.title);
+  }
   if (streamRoots.has(node.type)) {
     const pieces: Piece[] = [];
     collectPieces(node, here, pieces, { opaque: false });

@@ -15,6 +15,7 @@ import { chapterIdDuplicate, idDuplicate } from './ids.ts';
 import { criticUnresolved } from './critic.ts';
 import { imageNoCredit } from './figures.ts';
 import { typographyRangeHyphen, typographyNumero, typographyEnglishQuotes, typographyEllipsis } from './typography.ts';
+import { mapPlaceUnknown, mapPlaceNoCoordinates } from './maps.ts';
 
 export const allRules: Rule[] = [
   footnoteUndefined,
@@ -47,4 +48,6 @@ export const allRules: Rule[] = [
   typographyEnglishQuotes,
   typographyEllipsis,
   imageNoCredit,
+  mapPlaceUnknown,
+  mapPlaceNoCoordinates,
 ];

@@ -8,7 +8,7 @@ import type { Chapter } from '../../model/index.ts';
 import { linkedChapter } from '../../render/links.ts';
 import { decodePercent, describeProblem, filePathOfUrl, resolveImage } from '../../manuscript/inside.ts';
 
-export const knownDirectives = new Set(['testimony', 'document', 'todo', 'bibliography']);
+export const knownDirectives = new Set(['testimony', 'document', 'todo', 'bibliography', 'map']);
 
 const isExternal = (url: string) => /^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith('//');
 

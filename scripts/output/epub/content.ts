@@ -41,6 +41,11 @@ export function addEpubSemantics(tree: Root): Root {
     if (node.tagName === 'a' && names.includes('noteref')) node.properties['epub:type'] = 'noteref';
     if (node.tagName === 'aside' && names.includes('footnote')) node.properties['epub:type'] = 'footnote';
     if (node.tagName === 'section' && names.includes('footnotes')) node.properties['epub:type'] = 'footnotes';
+    // The glossary and its links (scripts/apparatus): EPUB 3 Structural Semantics Vocabulary.
+    if (node.tagName === 'section' && names.includes('glossary')) node.properties['epub:type'] = 'glossary';
+    if (node.tagName === 'dt' && names.includes('glossary-entry-term')) node.properties['epub:type'] = 'glossterm';
+    if (node.tagName === 'dd' && names.includes('glossary-definition')) node.properties['epub:type'] = 'glossdef';
+    if (node.tagName === 'a' && names.includes('glossary-term')) node.properties['epub:type'] = 'glossref';
     if (typeof node.properties.lang === 'string') node.properties.xmlLang = node.properties.lang;
     // GFM column alignment comes as `align`, obsolete in HTML5 and dropped by epub-gen-memory:
     // carried as a class instead (templates/epub/style.css aligns `.align-right` and the others).

@@ -29,6 +29,7 @@ import { readZip, writeReproducibleZip } from './zip.ts';
 import { localImages } from '../local-images.ts';
 import { isExternalUrl } from '../../manuscript/inside.ts';
 import { rewriteInternalLinks } from '../../render/links.ts';
+import { putBackSvg, takeOutSvg } from './svg.ts';
 
 export const epubFileName = 'book.epub';
 
@@ -171,7 +172,7 @@ function accessibility(book: Book, pageList: PageListEntry[], hasImages: boolean
   };
 }
 
-function packageFacts(book: Book, identifier: BookIdentifier, modified: Date, pageList: PageListEntry[], hasImages: boolean, firstBodyHref: string): PackageFacts {
+function packageFacts(book: Book, identifier: BookIdentifier, modified: Date, pageList: PageListEntry[], hasImages: boolean, firstBodyHref: string, svgDocuments: string[] = []): PackageFacts {
   const { meta, typeset, labels } = book;
   return {
     language: meta.language,
@@ -187,6 +188,7 @@ function packageFacts(book: Book, identifier: BookIdentifier, modified: Date, pa
     accessibility: accessibility(book, pageList, hasImages),
     coverImage: coverImageHref,
     addedDocuments: [{ id: 'cover-page', href: coverPageHref, spine: true }],
+    svgDocuments,
     guide: [
       { type: 'cover', title: labels.epub.cover, href: coverPageHref },
       { type: 'title-page', title: labels.epub.titlePage, href: titlePageHref },
@@ -251,6 +253,8 @@ export async function writeEpub(book: Book, file: string, workDir: string, { dat
   const identifier = bookIdentifier(book.meta);
   // Named last, on the trees about to be written: in reading order, as a reader meets them.
   const images = nameImages(documents.map((document) => document.tree));
+  // Inline SVG (maps) cannot pass through epub-gen-memory: taken out here, put back below (svg.ts).
+  const drawings = new Map(documents.map((document) => [document.href, takeOutSvg(document.tree)]));
   const generator = bookEpub(
     {
       title: book.typeset.title,
@@ -289,7 +293,12 @@ export async function writeEpub(book: Book, file: string, workDir: string, { dat
   const opfName = `${oebps}content.opf`;
   const opf = Buffer.from(files.get(opfName)!).toString('utf8');
   const modified = date ?? (await bookDate(book));
-  files.set(opfName, fixPackageDocument(opf, packageFacts(book, identifier, modified, pageList, images.length > 0, opening.href)));
+  const svgDocuments = [...drawings].filter(([, svgs]) => svgs.length > 0).map(([href]) => href);
+  for (const href of svgDocuments) {
+    const name = oebps + href;
+    files.set(name, putBackSvg(Buffer.from(files.get(name)!).toString('utf8'), drawings.get(href)!));
+  }
+  files.set(opfName, fixPackageDocument(opf, packageFacts(book, identifier, modified, pageList, images.length > 0 || svgDocuments.length > 0, opening.href, svgDocuments)));
   files.set(oebps + navHref, serializeXhtmlDocument(navigation));
   files.set(oebps + coverPageHref, serializeXhtmlDocument(cover));
 

@@ -47,6 +47,8 @@ export interface PackageFacts {
   accessibility: AccessibilityFacts;
   /** The cover image as epub-gen-memory names it (`cover.png`). */
   coverImage?: string;
+  /** Content documents with inline SVG (the maps): manifest property `svg` (EPUB 3.3 §5.6.2.2). */
+  svgDocuments?: string[];
   /** Documents we add to the package, in the order they open the spine. */
   addedDocuments: Array<{ id: string; href: string; spine: boolean }>;
   /** The EPUB 2 guide, for the reading systems that still read it. */
@@ -131,6 +133,10 @@ export function fixPackageDocument(opf: string, facts: PackageFacts): string {
   for (const item of items) {
     const href = String(item.attributes.href);
     if (facts.coverImage && href === facts.coverImage) item.attributes.properties = 'cover-image';
+    if (facts.svgDocuments?.includes(href)) {
+      const properties = String(item.attributes.properties ?? '').split(' ').filter(Boolean);
+      item.attributes.properties = [...properties, 'svg'].join(' ');
+    }
   }
   const added = facts.addedDocuments.map((doc) => x('item', { id: doc.id, href: doc.href, 'media-type': 'application/xhtml+xml' }));
   manifest.children = lines([...added, ...items], 8);

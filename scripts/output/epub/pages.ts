@@ -82,6 +82,11 @@ export function navigationDocument(book: Book, input: NavigationInput): Root {
     const href = part?.chapters[0] === first ? input.partHref(part) : input.chapterHref(book.chapters[first]);
     landmarks.push(h('li', [h('a', { 'epub:type': 'bodymatter', href }, labels.epub.start)]));
   }
+  // The glossary and the index of places the registries make (scripts/apparatus), when there are.
+  for (const [kind, type] of [['glossary', 'glossary'], ['places-index', 'index']] as const) {
+    const chapter = book.chapters.find((c) => c.source.generated === kind);
+    if (chapter) landmarks.push(h('li', [h('a', { 'epub:type': type, href: input.chapterHref(chapter) }, chapter.title)]));
+  }
 
   const navs: Element[] = [
     h('nav', { 'epub:type': 'toc', role: 'doc-toc', id: 'toc', ariaLabelledBy: 'toc-title' }, [h('h1', { id: 'toc-title' }, labels.contents), h('ol', items)]),

@@ -6,52 +6,17 @@
  * name, references to those ids, which the page handler turns into page numbers. Pure: works on
  * the trees it is given.
  */
-import type { Root, Element, ElementContent, Text } from 'hast';
+import type { Root, Element } from 'hast';
+import { classesOf, findForms } from '../../apparatus/find-forms.ts';
 import type { Person } from '../../manuscript/names.ts';
-import { sortKeyOf, surnameOf } from '../../manuscript/names.ts';
+import { sortKeyOf } from '../../manuscript/names.ts';
 import type { IndexEntry } from './pages.ts';
 
 const skippedTags = new Set(['h1', 'code', 'pre', 'script', 'style', 'svg', 'math']);
-const skippedClasses = new Set(['citation', 'noteref', 'page-ref', 'note-number', 'name-occurrence']);
 
-function classesOf(node: Element): string[] {
-  const value = node.properties.className;
-  return Array.isArray(value) ? value.map(String) : [];
-}
-
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-interface Form {
-  text: string;
-  personId: string;
-}
-
-/** The forms to look for: canonical name, variants, and the surname when it names one person only. */
-export function formsOf(persons: Person[]): Form[] {
-  const forms = new Map<string, string>();
-  const claimed = new Map<string, Set<string>>();
-  const claim = (text: string, personId: string) => {
-    const t = text.trim();
-    if (t.length < 2) return;
-    if (!claimed.has(t)) claimed.set(t, new Set());
-    claimed.get(t)!.add(personId);
-  };
-  for (const person of persons) {
-    claim(person.name, person.id);
-    for (const variant of person.variants) claim(variant.form, person.id);
-  }
-  const surnames = new Map<string, Set<string>>();
-  for (const person of persons) {
-    const surname = surnameOf(person);
-    if (surname.length < 3 || /[.]/.test(surname)) continue;
-    if (!surnames.has(surname)) surnames.set(surname, new Set());
-    surnames.get(surname)!.add(person.id);
-  }
-  for (const [surname, ids] of surnames) if (ids.size === 1 && !claimed.has(surname)) claim(surname, [...ids][0]);
-  // A form two persons share designates neither for sure: leave it out.
-  for (const [text, ids] of claimed) if (ids.size === 1) forms.set(text, [...ids][0]);
-  return [...forms].map(([text, personId]) => ({ text, personId })).sort((a, b) => b.text.length - a.text.length);
-}
+/** The forms of the registry found in the text (scripts/manuscript/names.ts). */
+export { formsOf } from '../../manuscript/names.ts';
+import { formsOf } from '../../manuscript/names.ts';
 
 export interface NameMarks {
   /** Person id → ids of its marked occurrences, in book order. */
@@ -60,59 +25,28 @@ export interface NameMarks {
 
 /**
  * Wrap each occurrence of a registered form in `span.name-occurrence` with an id and
- * `data-page-target`. `trees` in book order; ids are numbered through the book.
+ * `data-page-target` (the shared matcher, scripts/apparatus/find-forms.ts). `trees` in book order;
+ * ids are numbered through the book.
  */
 export function markNames(trees: Array<{ tree: Root; lang: string }>, persons: Person[]): NameMarks {
-  const forms = formsOf(persons);
   const occurrences = new Map<string, string[]>();
-  if (forms.length === 0) return { occurrences };
-  const byText = new Map(forms.map((f) => [f.text.normalize('NFC'), f.personId]));
-  // Spaces in a form match any space the typography put there (no-break, narrow no-break).
-  const pattern = new RegExp(
-    `(?<![\\p{L}\\p{M}\\p{N}])(${forms.map((f) => escape(f.text.normalize('NFC')).replace(/\s+/g, '[\\s\\u00a0\\u202f]+')).join('|')})(?![\\p{L}\\p{M}\\p{N}])`,
-    'gu',
+  findForms(
+    trees.map(({ tree }) => tree),
+    {
+      forms: new Map(formsOf(persons).map((f) => [f.text, f.personId])),
+      // The heading of a person's own biographical note (scripts/apparatus) is no mention.
+      skipClasses: ['name-occurrence', 'biography-name'],
+      // Names are indexed in links and abbreviations too (the glossary's links, a cross-reference).
+      searchTags: ['a', 'abbr'],
+      wrap(personId, text): Element {
+        const list = occurrences.get(personId) ?? [];
+        occurrences.set(personId, list);
+        const id = `name-${personId}-${list.length + 1}`;
+        list.push(id);
+        return { type: 'element', tagName: 'span', properties: { className: ['name-occurrence'], id, dataPageTarget: '', dataPerson: personId }, children: [{ type: 'text', value: text }] };
+      },
+    },
   );
-  const mark = (text: Text): ElementContent[] | undefined => {
-    const value = text.value;
-    pattern.lastIndex = 0;
-    if (!pattern.test(value)) return undefined;
-    pattern.lastIndex = 0;
-    const out: ElementContent[] = [];
-    let last = 0;
-    for (const match of value.matchAll(pattern)) {
-      const personId = byText.get(match[0].replace(/[\s\u00a0\u202f]+/g, ' ').normalize('NFC')) ?? byText.get(match[0]);
-      if (!personId) continue;
-      if (match.index > last) out.push({ type: 'text', value: value.slice(last, match.index) });
-      const list = occurrences.get(personId) ?? [];
-      occurrences.set(personId, list);
-      const id = `name-${personId}-${list.length + 1}`;
-      list.push(id);
-      out.push({
-        type: 'element',
-        tagName: 'span',
-        properties: { className: ['name-occurrence'], id, dataPageTarget: '', dataPerson: personId },
-        children: [{ type: 'text', value: match[0] }],
-      });
-      last = match.index + match[0].length;
-    }
-    if (last < value.length) out.push({ type: 'text', value: value.slice(last) });
-    return out;
-  };
-  const walk = (node: Root | Element) => {
-    const children: Array<Root['children'][number]> = [];
-    for (const child of node.children) {
-      if (child.type === 'text') {
-        const replaced = mark(child);
-        if (replaced) children.push(...replaced);
-        else children.push(child);
-        continue;
-      }
-      if (child.type === 'element' && !skippedTags.has(child.tagName) && !classesOf(child).some((c) => skippedClasses.has(c))) walk(child);
-      children.push(child);
-    }
-    node.children = children as typeof node.children;
-  };
-  for (const { tree } of trees) walk(tree);
   return { occurrences };
 }
 

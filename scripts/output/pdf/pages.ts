@@ -72,8 +72,11 @@ function tocLine(targetId: string, text: Child[], className: string): Element {
 }
 
 export interface TocExtra {
-  /** Divisions after the last chapter (index of names), with their titles. */
-  back: Array<{ id: string; title: string }>;
+  /**
+   * Divisions that are no chapter (index of names), with their titles: after the last chapter, or
+   * before the chapter of index `before` (book.yaml's `contents.back`, scripts/apparatus).
+   */
+  back: Array<{ id: string; title: string; before?: number }>;
 }
 
 /** The table of contents: the book's outline with page numbers, then the divisions after the last chapter. */
@@ -83,8 +86,11 @@ export function tableOfContents(book: Book, extra: TocExtra): Element {
     const chapter = book.chapters[index];
     return tocLine(chapterSectionId(chapter), [chapter.title], `toc-${chapter.source.matter}`);
   };
-  const items = book.outline.map((line) => {
-    if (line.type === 'chapter') return entry(line.chapter);
+  const items = book.outline.flatMap((line) => {
+    if (line.type === 'chapter') {
+      const before = extra.back.filter((division) => division.before === line.chapter).map((division) => tocLine(division.id, [division.title], 'toc-back'));
+      return [...before, entry(line.chapter)];
+    }
     const partLine = tocLine(
       line.id,
       [h('span', { className: ['toc-part-label'] }, labels.print.partLabel(line.part + 1)), ' ', h('span', { className: ['toc-part-title'] }, line.title)],
@@ -93,7 +99,7 @@ export function tableOfContents(book: Book, extra: TocExtra): Element {
     partLine.children.push(h('ol', line.chapters.map(entry)));
     return partLine;
   });
-  for (const division of extra.back) items.push(tocLine(division.id, [division.title], 'toc-back'));
+  for (const division of extra.back) if (division.before === undefined) items.push(tocLine(division.id, [division.title], 'toc-back'));
   return h('nav', { className: ['toc'], id: 'toc', dataSection: 'toc', role: 'doc-toc', ariaLabelledBy: 'toc-title', dataRunningHead: labels.contents }, [
     h('h1', { id: 'toc-title' }, labels.contents),
     h('ol', items),

@@ -33,6 +33,7 @@ import { hyphenate } from './hyphenate.ts';
 import { printableGlyphs } from './glyphs.ts';
 import { markNames, registryEntries, taggedNameEntries } from './name-index.ts';
 import { addPageReferences } from './page-refs.ts';
+import { printApparatus } from './apparatus.ts';
 
 export interface PrintDocumentOptions {
   /** The names registry, when book.yaml names one. */
@@ -70,6 +71,7 @@ function printChapter(book: Book, chapter: Chapter, blocks: Map<string, BlockSou
     const id = node.properties.dataBlock;
     if (typeof id === 'string') blocks.set(id, { chapter, position: node.position });
   });
+  printApparatus(tree);
   const { placed } = notesAtCalls(tree);
   return { tree, notes: placed.length };
 }
@@ -94,12 +96,16 @@ export function buildPrintDocument(book: Book, options: PrintDocumentOptions): P
   }
   for (const { tree, lang } of prepared) hyphenate(tree, { lang });
 
-  const back = entries.length ? [{ id: 'index-of-names', title: book.labels.print.indexOfNames }] : [];
+  // Where book.yaml's `contents.back` puts it (scripts/apparatus): before that chapter, or last.
+  const namesIndexBefore = book.backSlots?.['names-index'];
+  const placedBefore = namesIndexBefore !== undefined && namesIndexBefore < book.chapters.length ? namesIndexBefore : undefined;
+  const back = entries.length ? [{ id: 'index-of-names', title: book.labels.print.indexOfNames, before: placedBefore }] : [];
 
   // Folios restart at 1 on the first division of the main matter.
   const firstMain = book.chapters.find((c) => c.source.matter === 'body') ?? book.chapters.find((c) => c.source.matter === 'back');
   const body: ElementContent[] = [halfTitle(book), titlePage(book), copyrightPage(book), tableOfContents(book, { back })];
   const addChapter = (index: number) => {
+    if (index === placedBefore && entries.length) body.push(indexOfNames(book, entries));
     const { chapter, tree } = prepared[index];
     const restart = chapter === firstMain;
     // A part's page restarts the folios when its first chapter would.
@@ -131,7 +137,7 @@ export function buildPrintDocument(book: Book, options: PrintDocumentOptions): P
     body.push(partPage(book, line, { folioRestart: book.chapters[line.chapters[0]] === firstMain }));
     line.chapters.forEach(addChapter);
   }
-  if (entries.length) body.push(indexOfNames(book, entries));
+  if (entries.length && placedBefore === undefined) body.push(indexOfNames(book, entries));
 
   const content = h('body', body);
   // The elements whose page a link prints (page-refs.ts) are page targets for the page handler.

@@ -505,7 +505,7 @@ function links(handler: BookPages, notesByRef: Map<string | undefined, HTMLEleme
     if (id && !targets.has(id)) targets.set(id, element);
   }
   // The index's numbers, and those after the links inside the book (output/pdf/page-refs.ts).
-  for (const ref of area.querySelectorAll<HTMLElement>('.index-of-names [data-page-ref], .crossref-page [data-page-ref]')) {
+  for (const ref of area.querySelectorAll<HTMLElement>('.index-of-names [data-page-ref], .crossref-page [data-page-ref], .places-index [data-page-ref], .biography-mentions [data-page-ref]')) {
     const target = targets.get(ref.dataset.pageRef!);
     if (target && ref.textContent) result.push({ from: place(ref), to: place(target) });
   }
