@@ -109,7 +109,8 @@ describe('EPUB edition of the manuscript', () => {
     expect(meta('dcterms:modified').map(textOf)).toEqual([`${committed.toISOString().slice(0, 19)}Z`]);
 
     // EPUB Accessibility 1.1.
-    expect(meta('schema:accessMode').map(textOf)).toEqual(['textual']);
+    // The manuscript's maps are visual content; their text alternatives keep `textual` sufficient.
+    expect(meta('schema:accessMode').map(textOf)).toEqual(['textual', 'visual']);
     expect(meta('schema:accessModeSufficient').map(textOf)).toEqual(['textual']);
     expect(meta('schema:accessibilityFeature').map(textOf)).toEqual(expect.arrayContaining(['structuralNavigation', 'tableOfContents', 'readingOrder']));
     expect(meta('schema:accessibilityHazard').map(textOf)).toEqual(['none']);
