@@ -171,7 +171,7 @@ const codeOf = (error: unknown) => (error as NodeJS.ErrnoException).code ?? 'unk
  * would turn it into a copy, silently parting the chapter from the file the other book reads.
  * (A file with several hard links is, like any atomic replacement, parted from its other names.)
  */
-export async function readForResolving(file: string): Promise<{ target: string; bytes: Buffer; read: Stats } | { refused: VFile }> {
+async function readForResolving(file: string): Promise<{ target: string; bytes: Buffer; read: Stats } | { refused: VFile }> {
   let target: string;
   let read: Stats;
   try {
@@ -202,15 +202,31 @@ export async function readForResolving(file: string): Promise<{ target: string; 
   }
 }
 
+/** A pure rewrite of a file's bytes: new bytes and the changes made, or the first byte that is not UTF-8. */
+export type ByteRewrite<Change> = (bytes: Uint8Array, file: string) => { ok: true; bytes: Buffer; changes: Change[] } | { ok: false; byte: number; line: number; column: number };
+
+/** How a command names its work in its messages: `resolved` / `its corrections were being resolved` / `Resolving`. */
+export interface RewriteWords {
+  done: string;
+  during: string;
+  stopping: string;
+}
+
 /**
- * Accept or reject the corrections of each file. Every file is read and checked first: if any is
- * refused (not valid UTF-8, missing, read-only…), a BuildError names each with its reason and no
- * file is written, so a bad chapter in the middle never leaves half the book resolved. Then only
- * the files whose bytes change are replaced, atomically; the others are not touched (their
- * modification time stays).
+ * Rewrite files as `book accept`, `book reject` and `book fix` do. Every file is read and checked
+ * first: if any is refused (not valid UTF-8, missing, read-only…), a BuildError names each with its
+ * reason and no file is written, so a bad chapter in the middle never leaves half the book changed.
+ * Then only the files whose bytes change are replaced, atomically, their mode kept; the others are
+ * not touched (their modification time stays), and a file saved by someone else meanwhile is not
+ * overwritten. `dryRun`: checked and reported the same way, nothing written.
  */
-export async function resolveFiles(paths: string[], resolution: Resolution): Promise<FileResolution[]> {
-  const results: FileResolution[] = [];
+export async function rewriteFiles<Change>(
+  paths: string[],
+  rewrite: ByteRewrite<Change>,
+  words: RewriteWords,
+  options: { dryRun?: boolean } = {},
+): Promise<Array<{ path: string; changes: Change[] }>> {
+  const results: Array<{ path: string; changes: Change[] }> = [];
   const pending: Pending[] = [];
   const refused: VFile[] = [];
   const seen = new Set<string>();
@@ -223,24 +239,25 @@ export async function resolveFiles(paths: string[], resolution: Resolution): Pro
     // The same file given twice, or through a link and by its own name: once.
     if (seen.has(read.target)) continue;
     seen.add(read.target);
-    const resolved = resolveCriticBytes(read.bytes, resolution, file);
-    if (!resolved.ok) {
-      const byte = resolved.byte.toString(16).toUpperCase().padStart(2, '0');
+    const rewritten = rewrite(read.bytes, file);
+    if (!rewritten.ok) {
+      const byte = rewritten.byte.toString(16).toUpperCase().padStart(2, '0');
       refused.push(refusal(
         file,
         // The wording of the build's message (manuscript/read-text.ts), and what happened to the file.
         `This file is not valid UTF-8: byte 0x${byte} cannot be read, so the file was left untouched; save it as UTF-8 (in most editors: « Save with encoding », then UTF-8) and run again`,
-        { line: resolved.line, column: resolved.column },
+        { line: rewritten.line, column: rewritten.column },
         'encoding-invalid',
       ));
       continue;
     }
-    results.push({ path: file, changes: resolved.changes });
-    if (!resolved.bytes.equals(read.bytes)) pending.push({ path: file, target: read.target, bytes: resolved.bytes, read: read.read });
+    results.push({ path: file, changes: rewritten.changes });
+    if (!rewritten.bytes.equals(read.bytes)) pending.push({ path: file, target: read.target, bytes: rewritten.bytes, read: read.read });
   }
   if (refused.length > 0) {
-    throw new BuildError(`${refused.length === 1 ? 'A file' : `${refused.length} files`} cannot be resolved safely; no file was changed.`, refused);
+    throw new BuildError(`${refused.length === 1 ? 'A file' : `${refused.length} files`} cannot be ${words.done} safely; no file was changed.`, refused);
   }
+  if (options.dryRun) return results;
 
   const written: string[] = [];
   for (const item of pending) {
@@ -248,17 +265,26 @@ export async function resolveFiles(paths: string[], resolution: Resolution): Pro
       // Saved by someone else since it was read: replacing it would lose their change.
       const now = await stat(item.target);
       if (now.ino !== item.read.ino || now.size !== item.read.size || now.mtimeMs !== item.read.mtimeMs) {
-        throw new BuildError('File changed while its corrections were being resolved; run again');
+        throw new BuildError(`File changed while ${words.during}; run again`);
       }
       await replaceFileAtomically(item.target, item.bytes, item.read);
     } catch (error) {
       const reason = error instanceof BuildError ? error.message : `File cannot be written (${codeOf(error)}); it was left as it was`;
       const done = written.length === 0 ? 'no file was changed' : `already changed: ${written.join(', ')}`;
-      throw new BuildError(`Resolving stopped at ${item.path}; ${done}.`, [refusal(item.path, reason)]);
+      throw new BuildError(`${words.stopping} stopped at ${item.path}; ${done}.`, [refusal(item.path, reason)]);
     }
     written.push(item.path);
   }
   return results;
+}
+
+/** Accept or reject the corrections of each file (rewriteFiles: all checked before any is written). */
+export function resolveFiles(paths: string[], resolution: Resolution): Promise<FileResolution[]> {
+  return rewriteFiles(paths, (bytes, file) => resolveCriticBytes(bytes, resolution, file), {
+    done: 'resolved',
+    during: 'its corrections were being resolved',
+    stopping: 'Resolving',
+  });
 }
 
 const labels: Record<Resolution, Record<CriticKind, string>> = {
