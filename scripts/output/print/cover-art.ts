@@ -9,9 +9,10 @@
  * SVG file bwip-js drew from the validated ISBN, loaded as an image (no markup of it inlined).
  */
 import { h } from 'hastscript';
-import type { Element, Root } from 'hast';
+import type { Root } from 'hast';
 import type { Book } from '../../model/index.ts';
 import { bookText } from '../../model/typeset.ts';
+import { coverFront } from '../epub/cover-art.ts';
 import type { CoverGeometry, PrintSettings } from './settings.ts';
 
 export interface CoverArtOptions {
@@ -37,28 +38,6 @@ const mm = (value: number) => `${Math.round(value * 1000) / 1000}mm`;
 function people(book: Book): string {
   const { meta } = book;
   return (meta.editors.length ? meta.editors : meta.authors).join(', ');
-}
-
-function front(book: Book): Element[] {
-  const { meta, typeset, labels } = book;
-  return [
-    h('div', { className: ['frame'] }, [
-      h(
-        'p',
-        { className: ['editors'] },
-        meta.editors.length
-          ? [h('span', { className: ['label'] }, labels.underTheDirectionOf), h('span', { className: ['names'] }, meta.editors.join(', '))]
-          : [h('span', { className: ['names'] }, meta.authors.join(', '))],
-      ),
-      h('div', { className: ['titles'] }, [
-        h('hr', { className: ['rule'] }),
-        h('h1', { className: ['title'] }, typeset.title),
-        ...(typeset.subtitle ? [h('p', { className: ['subtitle'] }, typeset.subtitle)] : []),
-        h('hr', { className: ['rule'] }),
-      ]),
-      h('p', { className: ['imprint'] }, [meta.publisher, meta.date].filter(Boolean).join(' · ')),
-    ]),
-  ];
 }
 
 export function coverArt(book: Book, options: CoverArtOptions): Root {
@@ -93,7 +72,7 @@ export function coverArt(book: Book, options: CoverArtOptions): Root {
                 : []),
             ]),
             h('section', { className: ['spine', settings.spineDirection], style: `left: ${mm(panel)}; width: ${mm(geometry.spine)}` }, geometry.spineText ? [h('p', { className: ['spine-text'] }, spineText.map((text, i) => h('span', { className: [i === 0 ? 'spine-title' : 'spine-people'] }, text)))] : []),
-            h('section', { className: ['front', 'cover'], style: `left: ${mm(panel + geometry.spine)}; width: ${mm(panel)}` }, front(book)),
+            h('section', { className: ['front', 'cover'], style: `left: ${mm(panel + geometry.spine)}; width: ${mm(panel)}` }, [coverFront(book)]),
           ]),
         ]),
       ]),
