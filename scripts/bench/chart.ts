@@ -27,6 +27,9 @@ const colours: Record<ToolId, string> = {
   'pandoc-epub': '#66C2A5',
   'pagedjs-cli': '#E69F00',
   weasyprint: '#CC79A7',
+  'book-html-warm': '#1F4E79',
+  'book-epub-warm': '#00563F',
+  typst: '#000000',
 };
 
 /** A round step for about `count` ticks up to `max` (1, 2 or 5 × 10ⁿ). */

@@ -1,6 +1,7 @@
 /**
  * What one benchmark run found, as written to results.json: every tool at every size (measured,
- * failed, missing or blocked, never absent), the ratios ours/theirs, and the goals of issue 6.
+ * failed, missing or blocked, never absent), the ratios ours/theirs, and the goals (issue 13, and
+ * issue 6's live preview).
  */
 import type { Machine } from './machine.ts';
 import type { ManuscriptStats } from './manuscript.ts';
@@ -22,8 +23,12 @@ export interface ToolResult {
   side: 'ours' | 'theirs';
   words: number;
   status: ResultStatus;
+  /** Our tools: run with an empty build cache each time (`cold`), or rebuilt after one changed chapter with a warm one (`warm`). */
+  cache?: 'cold' | 'warm';
   /** Why a tool did not run, or how it failed. */
   reason?: string;
+  /** What a reader of a measured row must know (a cache folder left empty, the fonts a PDF embeds). */
+  note?: string;
   runs: RunRecord[];
   medianMs?: number;
   /** The largest peak of the process tree over the runs: summed RSS (the issue's measure). */
@@ -96,6 +101,7 @@ export const pairs: ReadonlyArray<readonly [ToolId, ToolId]> = [
   ['book-epub', 'pandoc-epub'],
   ['book-pdf', 'pagedjs-cli'],
   ['book-pdf', 'weasyprint'],
+  ['book-pdf', 'typst'],
 ];
 
 export function ratiosOf(results: ToolResult[]): Ratio[] {

@@ -21,7 +21,9 @@ import { measure } from './process-tree.ts';
 import { reportMarkdown, seconds } from './report.ts';
 import { median, ratiosOf, type BenchResults, type RunRecord, type ToolInfo, type ToolResult } from './results.ts';
 import { fullSizes, parseWordCount, quickSizes, sizeLabel } from './sizes.ts';
-import { buildTools, cslFiles, pdfPages, repoRoot, type Tool, type ToolId, type Workspace } from './tools.ts';
+import { buildTools, cslFiles, pdfFontNames, pdfPages, repoRoot, toolIds, warmDir, type Tool, type ToolId, type TypstWorkspace, type Workspace } from './tools.ts';
+import { changeChapter, coldCache, prepareWarm, type RunCache, type WarmState } from './cache.ts';
+import { typstBook, writeTypstFonts } from './typst.ts';
 
 export interface BenchOptions {
   sizes: number[];
@@ -47,7 +49,28 @@ async function registeredEditions(): Promise<{ names: string[]; problem?: string
   }
 }
 
-async function prepareWorkspace(words: number, options: BenchOptions, needPrint: boolean): Promise<{ workspace: Workspace; stats: ManuscriptStats }> {
+/** The book's fonts as TrueType for Typst: written once per benchmark, shared by the sizes. */
+let typstFonts: Promise<{ dir: string; families: string[] }> | undefined;
+
+async function prepareTypst(generated: ReturnType<typeof generateManuscript>, dir: string, options: BenchOptions): Promise<TypstWorkspace> {
+  try {
+    typstFonts ??= (async () => {
+      const fontsDir = path.join(options.out, 'work', 'typst-fonts');
+      await rm(fontsDir, { recursive: true, force: true });
+      const { families } = await writeTypstFonts(fontsDir);
+      return { dir: fontsDir, families };
+    })();
+    const fonts = await typstFonts;
+    const source = path.join(dir, 'typst', 'book.typ');
+    await mkdir(path.dirname(source), { recursive: true });
+    await writeFile(source, typstBook(generated, fonts.families).source);
+    return { status: 'ok', source, fonts: fonts.dir };
+  } catch (error) {
+    return { status: 'blocked', reason: `the Typst document could not be made: ${(error as Error).message.split('\n')[0]}` };
+  }
+}
+
+async function prepareWorkspace(words: number, options: BenchOptions, needPrint: boolean, needTypst = false): Promise<{ workspace: Workspace; stats: ManuscriptStats }> {
   const label = sizeLabel(words);
   const dir = path.join(options.out, 'work', label);
   await rm(dir, { recursive: true, force: true });
@@ -60,8 +83,14 @@ async function prepareWorkspace(words: number, options: BenchOptions, needPrint:
     print = await preparePrintHtml(manuscript, path.join(dir, 'print'));
     options.log(`${label}: print HTML ${print.status === 'ok' ? `ready (${seconds(performance.now() - started)}, our PDF: ${print.print.ourPages} pages)` : `blocked: ${print.reason}`}`);
   }
+  let typst: TypstWorkspace = { status: 'blocked', reason: 'no tool here needs it' };
+  if (needTypst) {
+    const started = performance.now();
+    typst = await prepareTypst(generated, dir, options);
+    options.log(`${label}: Typst document ${typst.status === 'ok' ? `ready (${seconds(performance.now() - started)}, untimed)` : `blocked: ${typst.reason}`}`);
+  }
   return {
-    workspace: { words, label, dir, manuscript, pandocDir: pandoc, pandocInputs: generated.pandoc.inputs, bibliography: path.join(manuscript, 'bibliography.json'), print },
+    workspace: { words, label, dir, manuscript, pandocDir: pandoc, pandocInputs: generated.pandoc.inputs, bibliography: path.join(manuscript, 'bibliography.json'), print, typst },
     stats: generated.stats,
   };
 }
@@ -118,19 +147,23 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
 
   for (const words of options.sizes) {
     const needPrint = tools.some((t) => (t.id === 'pagedjs-cli' || t.id === 'weasyprint') && t.availability.status === 'ok' && selected(t));
-    const { workspace, stats } = await prepareWorkspace(words, options, needPrint);
+    const runs = (id: ToolId) => tools.some((t) => t.id === id && t.availability.status === 'ok' && selected(t));
+    const { workspace, stats } = await prepareWorkspace(words, options, needPrint, runs('typst'));
     manuscripts.push({ words, stats });
     options.log(`${workspace.label}: ${stats.words} words, ${stats.chapters} chapters, ${stats.notes} notes, ${stats.citations} citations`);
 
     const perTool = new Map<ToolId, ToolResult>();
     for (const tool of tools) {
-      const base = { tool: tool.id, label: tool.label, side: tool.side, words, runs: [] as RunRecord[] };
+      const base = { tool: tool.id, label: tool.label, side: tool.side, words, runs: [] as RunRecord[], ...(tool.cache ? { cache: tool.cache } : {}) };
       const blocked = tool.blockedFor?.(workspace);
       if (!selected(tool)) perTool.set(tool.id, { ...base, status: 'blocked', reason: 'not selected in this run (--only)' });
       else if (tool.availability.status !== 'ok') perTool.set(tool.id, { ...base, status: tool.availability.status, reason: tool.availability.reason });
       else if (blocked) perTool.set(tool.id, { ...base, status: 'blocked', reason: blocked });
       else perTool.set(tool.id, { ...base, status: 'ok' });
     }
+    const warm = new Map<ToolId, WarmState>();
+    /** Builds that left their cache folder empty, cold or warm. */
+    const unwritten = new Map<ToolId, number>();
 
     for (let run = 0; run < options.runs; run++) {
       const runnable = tools.filter((tool) => perTool.get(tool.id)!.status === 'ok');
@@ -140,8 +173,30 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
         const runDir = path.join(workspace.dir, 'runs', tool.id);
         await rm(runDir, { recursive: true, force: true });
         await mkdir(runDir, { recursive: true });
+        // Untimed: the cache folder of the run; for a warm run, the warming build (once) and the changed chapter.
+        let cache: RunCache | undefined;
+        try {
+          if (tool.cache === 'cold') cache = await coldCache();
+          else if (tool.cache === 'warm' && tool.format) {
+            let state = warm.get(tool.id);
+            if (!state) {
+              options.log(`${workspace.label}: warming the cache of ${tool.label} (one untimed build)…`);
+              state = await prepareWarm(workspace.manuscript, warmDir(workspace, tool.format), tool.format, path.join(repoRoot, 'bin', 'book.js'));
+              warm.set(tool.id, state);
+            }
+            await changeChapter(state, run);
+            const folder = state.cache;
+            cache = { env: { BOOK_CACHE_DIR: folder }, finish: async () => ({ written: state.warmed }) };
+          }
+        } catch (error) {
+          result.status = 'failed';
+          result.reason = `preparing the ${tool.cache} run failed: ${failureSummary(String((error as { stderr?: string }).stderr ?? '') + '\n' + (error as Error).message)}`;
+          continue;
+        }
         const call = tool.invocation(workspace, runDir);
-        const measurement = await measure(call.command, call.args, { cwd: call.cwd, env: call.env ?? { ...process.env, NO_COLOR: '1' }, timeoutMs: options.timeoutMs });
+        const env = { ...(call.env ?? { ...process.env, NO_COLOR: '1' }), ...cache?.env };
+        const measurement = await measure(call.command, call.args, { cwd: call.cwd, env, timeoutMs: options.timeoutMs });
+        if (cache && !(await cache.finish()).written && tool.id !== 'book-check') unwritten.set(tool.id, (unwritten.get(tool.id) ?? 0) + 1);
         const record: RunRecord = { ms: measurement.ms, peakBytes: measurement.peakBytes, peakPssBytes: measurement.peakPssBytes, peakProcesses: measurement.peakProcesses, exitCode: measurement.exitCode };
         const failed = measurement.timedOut || measurement.exitCode !== 0;
         options.log(`${workspace.label} · run ${run + 1}/${options.runs} · ${tool.label}: ${failed ? 'FAILED' : seconds(measurement.ms)} · ${formatBytes(measurement.peakBytes)} RSS, ${formatBytes(measurement.peakPssBytes)} PSS`);
@@ -160,8 +215,18 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
             result.status = 'failed';
             result.reason = `no readable PDF at ${path.relative(options.out, call.output)}`;
           } else result.pages = pages;
+          if (tool.id === 'typst' && pages !== undefined) {
+            const fonts = pdfFontNames(call.output);
+            if (fonts) result.note = `fonts embedded: ${fonts.join(', ')}`;
+          }
         }
       }
+    }
+    for (const [id, count] of unwritten) {
+      const result = perTool.get(id)!;
+      result.note = result.cache === 'warm'
+        ? 'the warming build wrote nothing in its BOOK_CACHE_DIR: this version of book has no build cache there, so these warm runs are in fact cold ones'
+        : `${count === result.runs.length ? 'no run' : `${result.runs.length - count} of ${result.runs.length} runs`} wrote anything in the empty BOOK_CACHE_DIR it was given: this version of book may not honour it, and may have read the default cache (node_modules/.cache/book/)`;
     }
 
     for (const result of perTool.values()) {
@@ -210,8 +275,8 @@ const help = `npm run bench -- [options]
   --runs N           runs per tool and size, median taken (default 3; quick: 1)
   --out DIR          where to write report.md, results.json, the chart (default build/bench)
   --seed N           manuscript seed (default ${defaultSeed})
-  --only LIST        only these tools: book-check, book-html, book-epub, book-pdf, pandoc-html,
-                     pandoc-epub, pagedjs-cli, weasyprint
+  --only LIST        only these tools: book-check, book-html, book-epub, book-pdf, book-html-warm,
+                     book-epub-warm, pandoc-html, pandoc-epub, pagedjs-cli, weasyprint, typst
   --note TEXT        a line for the report (e.g. what else ran on the machine); may be repeated
   --timeout SECONDS  give up on one run after this long (default 1800)
 `;
@@ -246,7 +311,6 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`bench: \`--runs ${values.runs}\` should be a whole number of runs, 1 or more\n`);
     return 2;
   }
-  const toolIds: ToolId[] = ['book-check', 'book-html', 'book-epub', 'book-pdf', 'pandoc-html', 'pandoc-epub', 'pagedjs-cli', 'weasyprint'];
   const only = values.only?.split(',').map((t) => t.trim());
   const unknown = only?.filter((t) => !toolIds.includes(t as ToolId));
   if (unknown?.length) {

@@ -19,7 +19,24 @@ const require = createRequire(import.meta.url);
 export const expectedEditions = ['html', 'epub', 'pdf'] as const;
 export type Edition = (typeof expectedEditions)[number];
 
-export type ToolId = 'book-check' | 'book-html' | 'book-epub' | 'book-pdf' | 'pandoc-html' | 'pandoc-epub' | 'pagedjs-cli' | 'weasyprint';
+export type ToolId =
+  | 'book-check'
+  | 'book-html'
+  | 'book-epub'
+  | 'book-pdf'
+  | 'book-html-warm'
+  | 'book-epub-warm'
+  | 'pandoc-html'
+  | 'pandoc-epub'
+  | 'pagedjs-cli'
+  | 'weasyprint'
+  | 'typst';
+
+/** Every tool, in the order of the report and of `--only`. */
+export const toolIds: readonly ToolId[] = [
+  'book-check', 'book-html', 'book-epub', 'book-pdf', 'book-html-warm', 'book-epub-warm',
+  'pandoc-html', 'pandoc-epub', 'pagedjs-cli', 'weasyprint', 'typst',
+];
 
 export type Availability = { status: 'ok'; version: string } | { status: 'missing' | 'blocked'; reason: string };
 
@@ -33,7 +50,11 @@ export interface Workspace {
   pandocInputs: string[];
   bibliography: string;
   print: PrintHtmlResult;
+  /** The same book as a Typst document (scripts/bench/typst.ts), for the Typst anchor. */
+  typst: TypstWorkspace;
 }
+
+export type TypstWorkspace = { status: 'ok'; source: string; fonts: string } | { status: 'blocked'; reason: string };
 
 export interface Invocation {
   command: string;
@@ -50,6 +71,14 @@ export interface Tool {
   side: 'ours' | 'theirs';
   produces: 'report' | 'html' | 'epub' | 'pdf';
   availability: Availability;
+  /**
+   * Our tools' build cache (scripts/bench/cache.ts): `cold`, a new empty BOOK_CACHE_DIR for every
+   * run; `warm`, a rebuild after one changed chapter with a cache warmed beforehand. Not set: a
+   * tool of others, which has no cache of ours.
+   */
+  cache?: 'cold' | 'warm';
+  /** The edition a warm tool rebuilds. */
+  format?: Edition;
   /** Blocked for one size only (no print HTML for it). */
   blockedFor?(workspace: Workspace): string | undefined;
   invocation(workspace: Workspace, runDir: string): Invocation;
@@ -114,9 +143,23 @@ export async function buildTools(registered: readonly string[]): Promise<Tool[]>
     side: 'ours',
     produces,
     availability: edition(format),
+    cache: 'cold',
+    format,
     invocation: (w, runDir) => ({
       command: node,
       args: [bookBin, 'build', '--manuscript', w.manuscript, '--out', runDir, '--format', format, '--quiet'],
+      cwd: w.dir,
+      output: path.join(runDir, output),
+    }),
+  });
+  /** The warm rebuild: the same command on the warm copy of the manuscript (warmManuscript). */
+  const warmBuild = (format: 'html' | 'epub', label: string, produces: Tool['produces'], output: string): Tool => ({
+    ...ourBuild(format, label, produces, output),
+    id: `book-${format}-warm`,
+    cache: 'warm',
+    invocation: (w, runDir) => ({
+      command: node,
+      args: [bookBin, 'build', '--manuscript', warmManuscript(w, format), '--out', runDir, '--format', format, '--quiet'],
       cwd: w.dir,
       output: path.join(runDir, output),
     }),
@@ -155,6 +198,19 @@ export async function buildTools(registered: readonly string[]): Promise<Tool[]>
   } catch {
     pagedjsCli = { status: 'missing', reason: 'pagedjs-cli, an optional peer of the benchmark, is not installed (`npm install --include=optional`): skipped' };
   }
+  let typst: Availability;
+  try {
+    const manifest = require.resolve('@myriaddreamin/typst-ts-node-compiler/package.json');
+    const version = (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+    // Loading it loads its native binary: a platform without one is found out here, not mid-run.
+    require('@myriaddreamin/typst-ts-node-compiler');
+    typst = { status: 'ok', version: `@myriaddreamin/typst-ts-node-compiler ${version}` };
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0];
+    typst = /Cannot find module '@myriaddreamin\/typst-ts-node-compiler/.test(message)
+      ? { status: 'missing', reason: '@myriaddreamin/typst-ts-node-compiler, an optional anchor of the benchmark, is not installed (`npm install --include=optional`): skipped' }
+      : { status: 'missing', reason: `@myriaddreamin/typst-ts-node-compiler cannot be loaded here (${message}): skipped` };
+  }
   const printBlocked = (w: Workspace) => (w.print.status === 'blocked' ? `no print HTML: ${w.print.reason}` : undefined);
   const printHtml = (w: Workspace) => (w.print.status === 'ok' ? w.print.print : undefined);
   const browserArgs = (await ourChromiumArgs()).join(',');
@@ -166,6 +222,7 @@ export async function buildTools(registered: readonly string[]): Promise<Tool[]>
       side: 'ours',
       produces: 'report',
       availability: { status: 'ok', version: `book ${ourVersion}` },
+      cache: 'cold',
       invocation: (w, runDir) => ({ command: node, args: [bookBin, 'check', w.manuscript, '--quiet'], cwd: w.dir, output: runDir }),
     },
     ourBuild('html', 'book build --format html', 'html', 'html'),
@@ -173,6 +230,8 @@ export async function buildTools(registered: readonly string[]): Promise<Tool[]>
     ourBuild('epub', 'book build --format epub', 'epub', 'book.epub'),
     { id: 'pandoc-epub', label: 'pandoc → EPUB 3', side: 'theirs', produces: 'epub', availability: pandoc, invocation: pandocRun('epub3', 'book.epub') },
     ourBuild('pdf', 'book build --format pdf', 'pdf', 'book.pdf'),
+    warmBuild('html', 'book build --format html, warm rebuild after one changed chapter', 'html', 'html'),
+    warmBuild('epub', 'book build --format epub, warm rebuild after one changed chapter', 'epub', 'book.epub'),
     {
       id: 'pagedjs-cli',
       label: 'pagedjs-cli → PDF',
@@ -209,7 +268,35 @@ export async function buildTools(registered: readonly string[]): Promise<Tool[]>
         output: path.join(runDir, 'book.pdf'),
       }),
     },
+    {
+      id: 'typst',
+      label: 'Typst → PDF (anchor)',
+      side: 'theirs',
+      produces: 'pdf',
+      availability: typst,
+      blockedFor: (w) => (w.typst.status === 'blocked' ? `no Typst document: ${w.typst.reason}` : undefined),
+      invocation: (w, runDir) => ({
+        command: node,
+        args: [path.join(repoRoot, 'scripts', 'bench', 'typst-compile.mjs'), w.typst.status === 'ok' ? w.typst.source : '', path.join(runDir, 'book.pdf'), w.typst.status === 'ok' ? w.typst.fonts : ''],
+        cwd: w.dir,
+        output: path.join(runDir, 'book.pdf'),
+      }),
+    },
   ];
+}
+
+/** Where the warm runs of one edition keep their copy of the manuscript and their cache. */
+export const warmDir = (w: Workspace, format: string) => path.join(w.dir, 'warm', format);
+export const warmManuscript = (w: Workspace, format: string) => path.join(warmDir(w, format), 'manuscript');
+
+/** The font families a PDF embeds, from poppler's pdffonts (subset prefixes dropped). */
+export function pdfFontNames(file: string): string[] | undefined {
+  try {
+    const lines = execFileSync('pdffonts', [file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n').slice(2);
+    return [...new Set(lines.map((line) => line.split(/\s+/)[0].replace(/^[A-Z]{6}\+/, '')).filter(Boolean))];
+  } catch {
+    return undefined;
+  }
 }
 
 /** Pages of a PDF, from poppler's pdfinfo. */
