@@ -12,10 +12,12 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BenchResults } from '../scripts/bench/results.ts';
+import { rowLabel } from '../scripts/bench/report.ts';
+import { toolIds as allTools } from '../scripts/bench/tools.ts';
 
 const run = promisify(execFile);
 const repo = path.resolve(import.meta.dirname, '..');
-const toolIds = ['book-check', 'book-html', 'book-epub', 'book-pdf', 'pandoc-html', 'pandoc-epub', 'pagedjs-cli', 'weasyprint'];
+const toolIds = ['book-check', 'book-html', 'book-epub', 'book-pdf', 'pandoc-html', 'pandoc-epub', 'pagedjs-cli', 'weasyprint', 'book-html-warm', 'book-epub-warm', 'typst'];
 
 let out: string;
 let results: BenchResults;
@@ -63,7 +65,7 @@ describe('npm run bench -- --quick', () => {
   });
 
   it('counts the pages of every PDF it made', () => {
-    for (const result of results.results.filter((r) => ['book-pdf', 'pagedjs-cli', 'weasyprint'].includes(r.tool) && r.status === 'ok')) {
+    for (const result of results.results.filter((r) => ['book-pdf', 'pagedjs-cli', 'weasyprint', 'typst'].includes(r.tool) && r.status === 'ok')) {
       expect(result.pages, result.tool).toBeGreaterThan(10);
       expect(result.pagesPerSecond, result.tool).toBeGreaterThan(0);
     }
@@ -71,7 +73,7 @@ describe('npm run bench -- --quick', () => {
 
   it('checks every goal of the issue and says met, missed or not measured', () => {
     expect(results.goals.map((g) => g.id)).toEqual([
-      'html-half-pandoc', 'epub-half-pandoc', 'pdf-2x-pagedjs', 'pdf-faster-weasyprint', 'pdf-linear', 'check-300k', 'memory-300k', 'preview-200ms',
+      'html-half-pandoc', 'epub-half-pandoc', 'pdf-2x-pagedjs', 'pdf-faster-weasyprint', 'pdf-linear', 'memory-300k', 'check-100k', 'check-300k', 'warm-html-100k', 'preview-200ms',
     ]);
     for (const goal of results.goals) expect(['met', 'missed', 'not measured']).toContain(goal.status);
     // The 300k goals cannot be decided on 5k words.
@@ -81,11 +83,27 @@ describe('npm run bench -- --quick', () => {
   it('writes report.md with a row per tool, and the machine it ran on', () => {
     const section = report.slice(report.indexOf('### 5k words'), report.indexOf('## Tools'));
     for (const result of results.results) {
-      expect(section).toContain(`| ${result.label}${result.side === 'ours' ? ' (ours)' : ''} |`);
+      expect(section).toContain(`| ${rowLabel(result)} |`);
     }
+    expect(report).toMatch(/## Cold and warm/);
+    expect(report).toMatch(/\| 5k \| HTML \| [\d.]+ m?s \| [\d.]+ m?s \| ×[\d.]+ \|/);
     expect(report).toContain(results.machine.cpuModel);
     expect(report).toMatch(/## Goals/);
     expect(report).toContain('Quick mode');
+  });
+
+  it('runs our tools cold, the HTML rebuild warm, and Typst beside the PDF engines', () => {
+    expect([...toolIds].sort()).toEqual([...allTools].sort());
+    const of = (tool: string) => results.results.find((r) => r.tool === tool)!;
+    for (const tool of ['book-check', 'book-html', 'book-epub', 'book-pdf']) expect(of(tool).cache, tool).toBe('cold');
+    // The warm HTML row is measured even in quick mode (a few seconds); the warm EPUB row is not, and says why.
+    expect(of('book-html-warm')).toMatchObject({ cache: 'warm', status: 'ok' });
+    expect(of('book-epub-warm')).toMatchObject({ cache: 'warm', status: 'blocked', reason: expect.stringMatching(/quick mode/) });
+    expect(results.notes.join('\n')).toMatch(/Quick mode: book-epub-warm left out/);
+    // Typst is installed here (an optional dependency): measured, its pages counted, its fonts the book's.
+    expect(of('typst').status).toBe('ok');
+    expect(of('typst').note).toMatch(/^fonts embedded: EBGaramond/);
+    expect(of('typst').note).not.toMatch(/Libertinus/);
   });
 
   it('draws the chart as SVG, one line per measured tool', () => {

@@ -69,7 +69,7 @@ export function addWordToParagraph(markdown: string, index: number, word = added
   const prose = lines.map((line, i) => ({ line, i })).filter(({ line }) => /^[\p{Lu}«]/u.test(line) && /[.!?]$/.test(line));
   if (prose.length === 0) return `${markdown.trimEnd()}\n\n${word}\n`;
   const { line, i } = prose[index % prose.length];
-  lines[i] = line.replace(/([.!?]+)$/, ` ${word}$1`);
+  lines[i] = line.replace(/([\s\u00a0\u202f]?[.!?]+)$/u, ` ${word}$1`);
   return lines.join('\n');
 }
 

@@ -45,8 +45,13 @@ function statusCell(goal: GoalResult): Cell {
   return [text('not measured')];
 }
 
+/** `book build --format html (ours, cold)`: our rows say whether their build cache was empty or warm. */
+export function rowLabel(result: Pick<ToolResult, 'label' | 'side' | 'cache'>): string {
+  return `${result.label}${result.side === 'ours' ? ` (ours${result.cache ? `, ${result.cache}` : ''})` : ''}`;
+}
+
 function resultRow(result: ToolResult, results: BenchResults): Cell[] {
-  const label: Cell = [text(result.label), ...(result.side === 'ours' ? [text(' (ours)')] : [])];
+  const label: Cell = [text(rowLabel(result))];
   if (result.status !== 'ok') {
     return [label, [strong(result.status), ...(result.reason ? [text(': '), ...prose(result.reason)] : [])], '', '', '', '', '', '', ''];
   }
@@ -56,7 +61,7 @@ function resultRow(result: ToolResult, results: BenchResults): Cell[] {
     .join('; ');
   return [
     label,
-    'ok',
+    result.note ? [text('ok: '), ...prose(result.note)] : 'ok',
     seconds(result.medianMs!),
     result.runs.map((run) => seconds(run.ms)).join(', '),
     result.pages !== undefined ? String(result.pages) : '',
@@ -115,6 +120,29 @@ export function reportTree(results: BenchResults): Root {
     );
   }
 
+  const warmRows: Cell[][] = [];
+  for (const words of results.sizes) {
+    for (const format of ['html', 'epub'] as const) {
+      const cold = results.results.find((r) => r.words === words && r.tool === `book-${format}`);
+      const warm = results.results.find((r) => r.words === words && r.tool === `book-${format}-warm`);
+      if (!cold && !warm) continue;
+      const cell = (r: ToolResult | undefined) => (r?.status === 'ok' && r.medianMs ? seconds(r.medianMs) : r ? r.status : 'not run');
+      const ratio = cold?.medianMs && warm?.status === 'ok' && warm.medianMs ? `×${(warm.medianMs / cold.medianMs).toFixed(2)}` : '';
+      warmRows.push([sizeLabel(words), format.toUpperCase(), cell(cold), cell(warm), ratio]);
+    }
+  }
+  if (warmRows.length) {
+    children.push(heading(2, 'Cold and warm'));
+    children.push(
+      paragraph(
+        text('Cold: every run of our tools with '),
+        code('BOOK_CACHE_DIR'),
+        text(' set to a new empty folder (the goals are judged on these). Warm: the edition rebuilt after one word was added to a paragraph of a middle chapter, the cache warmed by one untimed build of the same book and kept from run to run.'),
+      ),
+    );
+    children.push(table(['Words', 'Edition', 'Cold (median)', 'Warm rebuild (median)', 'Warm / cold'], warmRows, ['left', 'left', 'right', 'right', 'right']));
+  }
+
   children.push(heading(2, 'Tools'));
   children.push(
     table(
@@ -140,6 +168,8 @@ export function reportTree(results: BenchResults): Root {
       [text('Peak memory: the resident set sizes (RSS) of the process and all its descendants (Chromium included), summed every 50 ms from /proc; the largest sum over the runs. The goal is checked on it. Shared pages count once per process, for every tool alike, which overstates a multi-process browser: the PSS column splits shared pages between the processes sharing them (sampled every 250 ms).')],
       [text(`pandoc builds HTML and EPUB 3 with --citeproc, the same bibliography and the same CSL style, from ${results.csl.origin}; pandoc 2.17 cannot load a locale file, so its own copy of the CSL fr-FR locale is used (`), code('lang=fr-FR'), text('). Its input is the same Markdown, block openers in its fenced-div syntax.')],
       [text('pagedjs-cli and WeasyPrint lay out our own print HTML (kept by our PDF module), without our script, with a folio stylesheet; Debian\'s Chromium runs under pagedjs-cli with the flags our PDF gives it. Pages are counted by pdfinfo; pages per second = pages / median time.')],
+      [text('Cold and warm: every run of our tools gets '), code('BOOK_CACHE_DIR'), text(' = a new empty folder, deleted afterwards (cold; the goals are judged on these runs); the warm rows rebuild the edition after one word was added to a paragraph of a middle chapter, in a copy of the manuscript whose cache one untimed build warmed.')],
+      [text('Typst (an anchor, no goal against it): the same generated book turned into a Typst document ('), code('scripts/bench/typst.ts'), text(': notes at the page foot, citations written out as notes, running heads, 156 × 234 mm, the book\'s EB Garamond as TrueType), compiled to PDF by '), code('@myriaddreamin/typst-ts-node-compiler'), text(' in a node child process. It shows what typesetting a book costs here without a browser.')],
       [text('Timings vary with what else runs on the machine: compare tools within one report, not across machines.')],
     ]),
   );

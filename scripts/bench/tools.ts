@@ -230,8 +230,8 @@ export async function buildTools(registered: readonly string[]): Promise<Tool[]>
     ourBuild('epub', 'book build --format epub', 'epub', 'book.epub'),
     { id: 'pandoc-epub', label: 'pandoc → EPUB 3', side: 'theirs', produces: 'epub', availability: pandoc, invocation: pandocRun('epub3', 'book.epub') },
     ourBuild('pdf', 'book build --format pdf', 'pdf', 'book.pdf'),
-    warmBuild('html', 'book build --format html, warm rebuild after one changed chapter', 'html', 'html'),
-    warmBuild('epub', 'book build --format epub, warm rebuild after one changed chapter', 'epub', 'book.epub'),
+    warmBuild('html', 'HTML, warm rebuild after one changed chapter', 'html', 'html'),
+    warmBuild('epub', 'EPUB, warm rebuild after one changed chapter', 'epub', 'book.epub'),
     {
       id: 'pagedjs-cli',
       label: 'pagedjs-cli → PDF',
