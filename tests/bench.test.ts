@@ -399,7 +399,12 @@ describe('Typst anchor', () => {
     expect(pdf.pages).toBe(3);
     expect(pdf.flat).toContain(hostile);
     expect(pdf.flat).toContain('Note avec # et $ et code*.');
-    expect(pdf.text.split('\f')[2]).toContain('Chapitre deux');
+    const pages = pdf.text.split('\f');
+    expect(pages[2]).toContain('Chapitre deux');
+    // The blank page carries neither running head nor folio; the first page its folio, no head.
+    expect(pages[1].trim()).toBe('');
+    expect(pages[0].trim().startsWith('Chapitre un')).toBe(true);
+    expect(pages[0].trim().endsWith('1')).toBe(true);
     expect(pdf.fonts.length).toBeGreaterThan(0);
     for (const font of pdf.fonts) expect(font).toMatch(/^EBGaramond/);
   });
