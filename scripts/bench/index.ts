@@ -4,3 +4,5 @@ export { generateManuscript, writeManuscript, countWords, type GeneratedManuscri
 export { measure, treeMemory, type Measurement } from './process-tree.ts';
 export { evaluateGoals, goalThresholds } from './goals.ts';
 export type { BenchResults, ToolResult, GoalResult, PreviewResult } from './results.ts';
+export { coldCache, prepareWarm, changeChapter, addWordToParagraph } from './cache.ts';
+export { typstBook, chapterToTypst, escapeTypst, writeTypstFonts, writeTypstWorkspace } from './typst.ts';
