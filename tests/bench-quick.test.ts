@@ -102,6 +102,7 @@ describe('npm run bench -- --quick', () => {
     expect(results.notes.join('\n')).toMatch(/Quick mode: book-epub-warm left out/);
     // Typst is installed here (an optional dependency): measured, its pages counted, its fonts the book's.
     expect(of('typst').status).toBe('ok');
+    expect(results.tools.find((t) => t.id === 'typst')?.version).toMatch(/^Typst \d+\.\d+\.\d+, @myriaddreamin\/typst-ts-node-compiler /);
     expect(of('typst').note).toMatch(/^fonts embedded: EBGaramond/);
     expect(of('typst').note).not.toMatch(/Libertinus/);
   });

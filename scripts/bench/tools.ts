@@ -203,8 +203,12 @@ export async function buildTools(registered: readonly string[]): Promise<Tool[]>
     const manifest = require.resolve('@myriaddreamin/typst-ts-node-compiler/package.json');
     const version = (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
     // Loading it loads its native binary: a platform without one is found out here, not mid-run.
-    require('@myriaddreamin/typst-ts-node-compiler');
-    typst = { status: 'ok', version: `@myriaddreamin/typst-ts-node-compiler ${version}` };
+    // The Typst it embeds, asked of itself (`sys.version`, ~60 ms).
+    const { NodeCompiler } = require('@myriaddreamin/typst-ts-node-compiler') as typeof import('@myriaddreamin/typst-ts-node-compiler');
+    const compiler = NodeCompiler.create();
+    const probe = compiler.compile({ mainFileContent: '#metadata(str(sys.version)) <typst-version>' }).result;
+    const typstVersion = probe ? (compiler.query(probe, { selector: '<typst-version>', field: 'value' }) as unknown[])[0] : undefined;
+    typst = { status: 'ok', version: `Typst ${typeof typstVersion === 'string' ? typstVersion : '(version unknown)'}, @myriaddreamin/typst-ts-node-compiler ${version}` };
   } catch (error) {
     const message = (error as Error).message.split('\n')[0];
     typst = /Cannot find module '@myriaddreamin\/typst-ts-node-compiler/.test(message)
