@@ -133,7 +133,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
   const notes = [...options.notes];
   if (options.quick) {
     notes.push(`Quick mode: one run at ${options.sizes.map(sizeLabel).join(', ')} words, to keep the benchmark working; its timings say little.`);
-    for (const [tool, reason] of Object.entries(quickSkips)) notes.push(`Quick mode: ${tool} ${reason}.`);
+    for (const [tool, reason] of Object.entries(quickSkips)) notes.push(`${tool}: ${reason}.`);
   }
   if (before[0] > machine.cores * 0.5) {
     notes.push(`The machine was busy when the run began (load average ${before[0].toFixed(2)} on ${machine.cores} cores): other work competed for the CPU, so these timings are indicative only.`);
