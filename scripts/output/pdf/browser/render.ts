@@ -629,18 +629,27 @@ function marginProblems(
       }
     }
     // Blocks of the text outside the page area (an image or a table wider than the text block…).
+    // Only what prints: each fragment of a block (a paragraph split across pages has one per
+    // column of Paged.js's layout, the next ones far beyond the sheet) cut to the sheet.
+    const sheet = (page.querySelector('.pagedjs_sheet') ?? box).getBoundingClientRect();
     for (const element of area.querySelectorAll<HTMLElement>('[data-block], img, svg, table, pre, figure')) {
-      const rect = element.getBoundingClientRect();
-      if (rect.width === 0 || rect.height === 0) continue;
-      if (rect.left >= areaRect.left - 0.5 && rect.right <= areaRect.right + 0.5 && rect.top >= areaRect.top - 0.5 && rect.bottom <= areaRect.bottom + 0.5) continue;
-      const edges = short(distances(rect, trim, insideLeft));
-      if (edges.length === 0) continue;
-      const block = describe(element);
-      const key = `${block}|${edges.join()}`;
-      if (blocksSeen.has(key)) continue;
-      blocksSeen.add(key);
-      const name = element.tagName.toLowerCase();
-      problems.push({ kind: 'margin-too-small', block, page: folio, message: `A ${name === 'img' ? 'picture' : name === 'table' ? 'table' : 'block'} on page ${folio} stands ${say(edges[0], distances(rect, trim, insideLeft)[edges[0]])}: make it fit the text block` });
+      for (const fragment of element.getClientRects()) {
+        const left = Math.max(fragment.left, sheet.left);
+        const right = Math.min(fragment.right, sheet.right);
+        const top = Math.max(fragment.top, sheet.top);
+        const bottom = Math.min(fragment.bottom, sheet.bottom);
+        if (right - left < 0.5 || bottom - top < 0.5) continue;
+        if (left >= areaRect.left - 0.5 && right <= areaRect.right + 0.5 && top >= areaRect.top - 0.5 && bottom <= areaRect.bottom + 0.5) continue;
+        const rect = new DOMRect(left, top, right - left, bottom - top);
+        const edges = short(distances(rect, trim, insideLeft));
+        if (edges.length === 0) continue;
+        const block = describe(element);
+        const key = `${block}|${edges.join()}`;
+        if (blocksSeen.has(key)) continue;
+        blocksSeen.add(key);
+        const name = element.tagName.toLowerCase();
+        problems.push({ kind: 'margin-too-small', block, page: folio, message: `A ${name === 'img' ? 'picture' : name === 'table' ? 'table' : 'block'} on page ${folio} stands ${say(edges[0], distances(rect, trim, insideLeft)[edges[0]])}: make it fit the text block` });
+      }
     }
   }
   return problems;
