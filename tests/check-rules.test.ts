@@ -55,6 +55,7 @@ const producedElsewhere: Partial<Record<RuleId, string>> = {
   'print-line-too-thin': 'tests/print.test.ts shows it on its fixture book (print.min-line-width above print.css\'s rules), in its one PDF build',
   'print-text-too-small': 'tests/print.test.ts shows it on its fixture book (print.min-text-size above the folios), in its one PDF build',
   'print-font-embedding': 'a font whose licence forbids embedding cannot be shipped in a fixture (the @fontsource faces allow it): tests/print.test.ts checks the reader on a bare sfnt whose fsType forbids embedding, and the check runs on the faces book.yaml chooses (fonts:)',
+  'print-draft-not-for-press': 'tests/print.test.ts shows it on its fixture book, built as a draft with a preflight error, in its one PDF build',
 };
 
 interface FixtureOptions extends BuildOptions {

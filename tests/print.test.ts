@@ -8,10 +8,12 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { inflateSync } from 'node:zlib';
 import { PDFDict, PDFDocument, PDFName, PDFRawStream, PDFArray, PDFString, PDFHexString } from 'pdf-lib';
 import { build, type BuildResult } from '../scripts/build.ts';
 import { diagnosticsOf } from '../scripts/check/messages.ts';
@@ -20,12 +22,48 @@ import { isbnBarcode, isbn13 } from '../scripts/output/print/barcode.ts';
 import { blackToKContent } from '../scripts/output/print/black-to-k.ts';
 import { embeddingRefused, fsTypeOf } from '../scripts/output/print/font-licence.ts';
 import { pdfxDefinitions } from '../scripts/output/print/pdfx.ts';
+import { pressColours } from '../scripts/output/print/press-colours.ts';
+import { pressProfile } from '../scripts/output/print/icc-profile.ts';
+import { configMarginProblems, insideMinimum, marginsCss } from '../scripts/output/print/margins.ts';
+import { compileBook } from '../scripts/compile.ts';
 import { coverGeometry, paperOf, type PrintSettings } from '../scripts/output/print/settings.ts';
 import { printers } from '../scripts/output/print/printers.ts';
 import type { PrintSpecs } from '../scripts/output/print/specs.ts';
 
 const run = promisify(execFile);
 const fixture = path.join(import.meta.dirname, 'fixtures', 'print');
+const bin = path.join(import.meta.dirname, '..', 'bin', 'book.js');
+
+/** `book …` as a user runs it: the real bin/book.js in a child process. */
+async function book(args: string[]): Promise<{ code: number; stderr: string }> {
+  try {
+    const { stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 16 * 1024 * 1024 });
+    return { code: 0, stderr };
+  } catch (error) {
+    const e = error as { code: number; stderr: string };
+    return { code: e.code, stderr: e.stderr };
+  }
+}
+
+/** Every file under `dir` (relative path → SHA-256 of its bytes). */
+async function snapshot(dir: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const full = path.join(entry.parentPath, entry.name);
+    files[path.relative(dir, full)] = createHash('sha256').update(await readFile(full)).digest('hex');
+  }
+  return files;
+}
+
+/** `pdfimages -list`: page, type, width, height, colour, encoding of each image. */
+async function imagesOf(file: string) {
+  const { stdout } = await run('pdfimages', ['-list', file]);
+  return stdout.split('\n').slice(2).filter(Boolean).map((line) => {
+    const cells = line.trim().split(/\s+/);
+    return { page: Number(cells[0]), type: cells[2], width: Number(cells[3]), height: Number(cells[4]), color: cells[5], enc: cells[8] };
+  });
+}
 
 /** Boxes of page 1 (pdfinfo -box), in points. */
 async function boxesOf(file: string): Promise<Record<string, number[]>> {
@@ -46,11 +84,11 @@ async function inkCoverage(file: string, first: number, last = first): Promise<n
 }
 
 /** The page rendered on CMYK plates (pamcmyk32): width, height and the C, M, Y, K bytes of each pixel. */
-async function plates(file: string, dpi: number): Promise<{ width: number; height: number; pixels: Buffer }> {
+async function plates(file: string, dpi: number, page?: number): Promise<{ width: number; height: number; pixels: Buffer }> {
   const work = await mkdtemp(path.join(os.tmpdir(), 'plates-'));
   try {
     const pam = path.join(work, 'page.pam');
-    await run('gs', ['-q', '-dSAFER', '-o', pam, '-sDEVICE=pamcmyk32', `-r${dpi}`, file]);
+    await run('gs', ['-q', '-dSAFER', '-o', pam, '-sDEVICE=pamcmyk32', `-r${dpi}`, ...(page ? [`-dFirstPage=${page}`, `-dLastPage=${page}`] : []), file]);
     const data = await readFile(pam);
     const end = data.indexOf('ENDHDR\n') + 7;
     const header = data.subarray(0, end).toString('latin1');
@@ -150,7 +188,63 @@ describe('print production, unit by unit', () => {
   });
 });
 
-describe('the fixture book, built once (PDF/X-1a, 240 %, ISBN, back cover, three images)', () => {
+describe('the safety zone and the press conversion of images, unit by unit', () => {
+  it('checks book.yaml\'s margins against the printer, KDP\'s inside margin by page count, and writes them as CSS', async () => {
+    expect(insideMinimum(printers.kdp, 100)).toBeCloseTo(9.525, 3);
+    expect(insideMinimum(printers.kdp, 151)).toBeCloseTo(12.7, 3);
+    expect(insideMinimum(printers.kdp, 828)).toBeCloseTo(22.225, 3);
+    expect(insideMinimum(printers.generic, 400)).toBe(10);
+    const book = await compileBook({ manuscript: path.join(import.meta.dirname, 'fixtures', 'check', 'print-margin-too-small') });
+    expect(configMarginProblems(book).map((p) => p.side)).toEqual(['inside']);
+    expect(marginsCss(book)).toContain('@page :right {\n  margin-left: 8mm;\n  margin-right: 12mm;\n}');
+    expect(marginsCss(book)).toContain('@page :left {\n  margin-left: 12mm;\n  margin-right: 8mm;\n}');
+  });
+
+  it('puts a greyscale JPEG on K alone, a colour JPEG on CMYK within the ink limit, and a transparent PNG over white (pdf-lib images, no browser)', async () => {
+    const work = await mkdtemp(path.join(os.tmpdir(), 'press-images-'));
+    try {
+      // Test images drawn by Ghostscript: a colour field with a black bar, and two discs on nothing.
+      await writeFile(path.join(work, 'field.ps'), '<< /PageSize [60 30] >> setpagedevice 0 1 59 { /x exch def x 59 div 0.9 0.9 sethsbcolor x 0 1 30 rectfill } for 0 0 0 setrgbcolor 0 0 60 4 rectfill showpage');
+      await writeFile(path.join(work, 'discs.ps'), '<< /PageSize [60 30] >> setpagedevice 0.8 0.2 0.1 setrgbcolor 15 15 12 0 360 arc fill showpage');
+      for (const [device, name] of [['jpeg', 'colour.jpg'], ['jpeggray', 'grey.jpg']]) await run('gs', ['-q', '-dSAFER', '-o', path.join(work, name), `-sDEVICE=${device}`, '-r72', path.join(work, 'field.ps')]);
+      await run('gs', ['-q', '-dSAFER', '-o', path.join(work, 'discs.png'), '-sDEVICE=pngalpha', '-r72', path.join(work, 'discs.ps')]);
+      const doc = await PDFDocument.create();
+      const page = doc.addPage([200, 200]);
+      page.drawImage(await doc.embedJpg(await readFile(path.join(work, 'colour.jpg'))), { x: 0, y: 0, width: 60, height: 30 });
+      page.drawImage(await doc.embedJpg(await readFile(path.join(work, 'grey.jpg'))), { x: 0, y: 50, width: 60, height: 30 });
+      page.drawImage(await doc.embedPng(await readFile(path.join(work, 'discs.png'))), { x: 0, y: 100, width: 60, height: 30 });
+      const profile = await pressProfile(240);
+      const { pdf, images } = await pressColours(await doc.save(), profile.file, work);
+      expect(images).toEqual({ colour: 2, grey: 1, composited: 1 });
+      const converted = await PDFDocument.load(pdf);
+      // The images the page draws, in the order drawn (the PNG's soft mask, left unused, is not one).
+      const xobjects = converted.getPages()[0].node.Resources()!.lookup(PDFName.of('XObject'), PDFDict);
+      const samples = xobjects
+        .keys()
+        .map((key) => xobjects.lookup(key) as PDFRawStream)
+        .map((image) => {
+          expect([String(image.dict.get(PDFName.of('ColorSpace'))), String(image.dict.get(PDFName.of('Filter'))), image.dict.has(PDFName.of('SMask'))]).toEqual(['/DeviceCMYK', '/FlateDecode', false]);
+          return inflateSync(image.contents);
+        });
+      expect(samples).toHaveLength(3);
+      const [colour, grey, discs] = samples;
+      const most = (bytes: Buffer, channels: number[]) => Math.max(...Array.from({ length: bytes.length / 4 }, (_, p) => channels.reduce((sum, c) => sum + bytes[p * 4 + c], 0)));
+      // The grey JPEG: C = M = Y = 0, its black bar at full K.
+      expect(most(grey, [0, 1, 2])).toBe(0);
+      expect(most(grey, [3])).toBe(255);
+      // The colour JPEG: all four inks, never more than 240 % together.
+      expect(Math.min(most(colour, [0]), most(colour, [1]), most(colour, [2]))).toBeGreaterThan(100);
+      expect((most(colour, [0, 1, 2, 3]) / 255) * 100).toBeLessThanOrEqual(240 + 1);
+      // The PNG's transparent corner is paper: no ink; its disc is red.
+      expect([...discs.subarray(0, 4)]).toEqual([0, 0, 0, 0]);
+      expect(most(discs, [1])).toBeGreaterThan(150);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the fixture book, built once (PDF/X-1a, 240 %, ISBN, back cover, four images, one a JPEG)', () => {
   let out: string;
   let result: BuildResult;
   let specs: PrintSpecs;
@@ -181,6 +275,63 @@ describe('the fixture book, built once (PDF/X-1a, 240 %, ISBN, back cover, three
     // 1000 px over the text block's 119 mm (4.69 in): 213 ppi; 300 px at its own size: 96 ppi.
     expect(printMessages.find((d) => d.ruleId === 'print-image-resolution-low')!.message).toMatch(/moyenne\.png` prints at 21\d ppi/);
     expect(printMessages.find((d) => d.ruleId === 'print-image-resolution-too-low')!.message).toMatch(/petite\.png` prints at 96 ppi/);
+  });
+
+  it('reports a running head inside the printer\'s safety zone at book.yaml\'s margins line, and says that the draft is not for the press', async () => {
+    const messages = diagnosticsOf(result.book.files);
+    const margins = messages.filter((d) => d.ruleId === 'print-margin-too-small');
+    const line = (await readFile(path.join(fixture, 'book.yaml'), 'utf8')).split('\n').findIndex((text) => /^\s+top: 12mm/.test(text)) + 1;
+    expect(margins.map((d) => [path.basename(d.file), d.line, d.severity])).toEqual([['book.yaml', line, 'error']]);
+    expect(margins[0].message).toMatch(/^The running head stands 3\.\d mm from the top edge of the trim, inside the printer's minimum of 5\.0 mm/);
+    const draft = messages.filter((d) => d.ruleId === 'print-draft-not-for-press');
+    expect(draft.map((d) => d.severity)).toEqual(['info']);
+    expect(draft[0].message).toMatch(/^Draft: the printer's files were written although the preflight found 2 errors \(print-margin-too-small, print-image-resolution-too-low\); do not send them to the printer/);
+  });
+
+  it('converts every raster image through the press profile: the JPEG photograph on the four inks within the limit, none left in RGB, JPEG or transparent', async () => {
+    const source = await imagesOf(file('book.pdf'));
+    // Chromium writes the JPEG as it is (DCT), the PNGs as RGB.
+    const jpeg = source.find((image) => image.enc === 'jpeg');
+    expect(jpeg).toBeDefined();
+    for (const name of ['book-pdfx.pdf', 'book-cover-pdfx.pdf']) {
+      const images = await imagesOf(file(name));
+      expect(images.filter((image) => image.color !== 'cmyk' || image.enc !== 'image' || image.type !== 'image'), name).toEqual([]);
+    }
+    // The same images at their own size: no page flattened into one image by Ghostscript.
+    const pdfx = await imagesOf(file('book-pdfx.pdf'));
+    expect(pdfx.map(({ page, width, height }) => [page, width, height])).toEqual(source.filter((image) => image.type === 'image').map(({ page, width, height }) => [page, width, height]));
+    const [[c, m, y, k]] = await inkCoverage(file('book-pdfx.pdf'), jpeg!.page);
+    expect(Math.min(c, m, y, k)).toBeGreaterThan(0.001);
+    const { pixels } = await plates(file('book-pdfx.pdf'), 72, jpeg!.page);
+    let most = 0;
+    for (let i = 0; i < pixels.length; i += 4) most = Math.max(most, pixels[i] + pixels[i + 1] + pixels[i + 2] + pixels[i + 3]);
+    expect((most / 255) * 100).toBeLessThanOrEqual(specs.inkLimit + 2);
+  });
+
+  it('refuses a release build with a preflight error at its file and line, and leaves the previous build byte-identical', async () => {
+    const before = await snapshot(out);
+    expect(Object.keys(before)).toContain('book-pdfx.pdf');
+    // The fixture as it is (an image at 96 ppi, a running head in the safety zone), without --draft: laid out, refused.
+    const refused = await book(['build', '--format', 'pdf', '--manuscript', fixture, '--out', out]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/chapitre\.md\n(.*\n)*\s*11:1\S*\s+error\s+Image `petite\.png` prints at 96 ppi.*print-image-resolution-too-low/);
+    expect(refused.stderr).toMatch(/book\.yaml\n(.*\n)*\s*\d+:\d+\S*\s+error\s+The running head stands .*print-margin-too-small/);
+    expect(refused.stderr).toMatch(/The printer's preflight found 2 errors .*correct them, or build a draft with --draft/);
+    expect(await snapshot(out)).toEqual(before);
+    // An ISBN with a wrong check digit: refused when book.yaml is read, at its line.
+    const copy = await mkdtemp(path.join(os.tmpdir(), 'print-isbn-'));
+    try {
+      await cp(fixture, copy, { recursive: true });
+      const yaml = (await readFile(path.join(copy, 'book.yaml'), 'utf8')).replace('978-2-07-036822-8', '978-2-07-036822-9');
+      await writeFile(path.join(copy, 'book.yaml'), yaml);
+      const line = yaml.split('\n').findIndex((text) => text.includes('036822-9')) + 1;
+      const isbn = await book(['build', '--format', 'pdf', '--manuscript', copy, '--out', out]);
+      expect(isbn.code).toBe(1);
+      expect(isbn.stderr).toMatch(new RegExp(`book\\.yaml\\n\\s*${line}:\\d+\\S*\\s+error\\s+Invalid ISBN .*isbn-check-digit`));
+      expect(await snapshot(out)).toEqual(before);
+    } finally {
+      await rm(copy, { recursive: true, force: true });
+    }
   });
 
   it('reports text under the printer\'s minimum size and lines under its minimum width (set stricter in the fixture)', () => {
@@ -324,6 +475,9 @@ describe('the manuscript\'s printer files (shared build)', () => {
     const [[c, m, y, k]] = await inkCoverage(file('book-pdfx.pdf'), page);
     expect([c, m, y]).toEqual([0, 0, 0]);
     expect(k).toBeGreaterThan(0.01);
+    // The manuscript has no raster image (its maps are vector drawings): none in the PDF/X either —
+    // no page flattened by Ghostscript into one image (the maps' 85 % white box did, before print.css made it opaque).
+    expect(await imagesOf(file('book-pdfx.pdf'))).toEqual([]);
     // No preflight message but the blank page (no image, no text under 6 pt, no line under 0.25 pt).
     expect(built.pdfMessages.filter((m) => /ppi|printer's minimum|cannot go to the printer/.test(m))).toEqual([]);
     expect(built.pdfMessages.filter((m) => /an odd number: 1 blank page added at the end/.test(m))).toHaveLength(pages === specs.pages && specs.blankPagesAdded ? 1 : 0);

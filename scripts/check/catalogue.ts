@@ -114,6 +114,9 @@ export const catalogue = {
   'print-text-too-small': { severity: 'warning', stage: 'build', edition: 'pdf', fixed: true, description: 'Text printed smaller than the printer\'s minimum size (6 pt by default, 7 pt for KDP).' },
   // Sources of testimonies and documents (split from quote-unsourced, which now covers blockquotes, as a warning)
   'testimony-unsourced': { severity: 'error', description: 'A `:::testimony` or `:::document` with no note or citation inside and no `source` or `archive` attribute.' },
+  // Print production: the printer's safety zone, and a draft's printer files
+  'print-margin-too-small': { severity: 'error', fixed: true, description: 'A page margin (book.yaml `print.margins`, or the print design as laid out), a running head, a folio or a block of the text closer to the trim than the chosen printer allows (`print.printer`); a release build stops.' },
+  'print-draft-not-for-press': { severity: 'info', stage: 'build', edition: 'pdf', fixed: true, description: 'A draft build (`--draft`) wrote the printer\'s files although the preflight found errors: not to be sent to the printer.' },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleId = keyof typeof catalogue;

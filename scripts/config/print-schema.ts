@@ -32,6 +32,8 @@ export const printSchema = z
     'spine-direction': z.enum(spineDirections).optional(),
     'min-text-size': length.optional(),
     'min-line-width': length.optional(),
+    /** The page margins, instead of the print design's (templates/print/print.css): each side optional. */
+    margins: z.object({ top: length.optional(), bottom: length.optional(), inside: length.optional(), outside: length.optional() }).strict().optional(),
   })
   .strict()
   .default({});

@@ -16,6 +16,7 @@ import { criticUnresolved } from './critic.ts';
 import { imageNoCredit } from './figures.ts';
 import { typographyRangeHyphen, typographyNumero, typographyEnglishQuotes, typographyEllipsis } from './typography.ts';
 import { mapPlaceUnknown, mapPlaceNoCoordinates } from './maps.ts';
+import { printMarginTooSmall } from './print.ts';
 
 export const allRules: Rule[] = [
   footnoteUndefined,
@@ -50,4 +51,5 @@ export const allRules: Rule[] = [
   imageNoCredit,
   mapPlaceUnknown,
   mapPlaceNoCoordinates,
+  printMarginTooSmall,
 ];

@@ -20,6 +20,8 @@ import { browserScript } from './browser/index.ts';
 import { MM, postprocessPdf, type OutlineItem } from './postprocess.ts';
 import { bookDate } from '../book-date.ts';
 import { checkFontLicences, printSettings, writePrintProduction, type PrintProduction, type PrintSettings } from '../print/index.ts';
+import { marginLimits, marginsCss } from '../print/margins.ts';
+import { preflightVerdict, reportMarginProblem } from '../print/preflight.ts';
 
 export const printTemplateDir = fileURLToPath(new URL('../../../templates/print/', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -169,15 +171,19 @@ export function printPagesOf(pages: RenderedPage[]): PrintPage[] {
 }
 
 /** The preflight's kinds of problem (browser/render.ts, preflight()), reported under `print-` ids. */
-const preflightKinds = new Set<LayoutProblem['kind']>(['image-resolution-low', 'image-resolution-too-low', 'text-too-small', 'line-too-thin']);
+const preflightKinds = new Set<LayoutProblem['kind']>(['image-resolution-low', 'image-resolution-too-low', 'text-too-small', 'line-too-thin', 'margin-too-small']);
 
 /** Layout problems become build messages at the place in the manuscript of the block concerned. */
-function reportProblems(document: PrintDocument, render: RenderResult, pdfFile: VFile): void {
+function reportProblems(book: Book, document: PrintDocument, render: RenderResult, pdfFile: VFile): void {
   for (const problem of render.problems) {
     const source = document.blocks.get(problem.block);
     const file = source?.chapter.file ?? pdfFile;
+    if (problem.kind === 'margin-too-small' && !source) {
+      reportMarginProblem(book, problem, pdfFile);
+      continue;
+    }
     if (preflightKinds.has(problem.kind)) {
-      report(file, `print-${problem.kind as 'image-resolution-low' | 'image-resolution-too-low' | 'text-too-small' | 'line-too-thin'}`, problem.message, source?.position);
+      report(file, `print-${problem.kind as 'image-resolution-low' | 'image-resolution-too-low' | 'text-too-small' | 'line-too-thin' | 'margin-too-small'}`, problem.message, source?.position);
       continue;
     }
     report(file, `pdf-${problem.kind as 'footnote-lost' | 'footnote-doubled' | 'footnote-page' | 'orphan' | 'widow' | 'heading-at-foot'}`, `${problem.message} of the PDF; rewrite or move text near it, or report the layout bug`, source?.position);
@@ -204,7 +210,10 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
   const started = performance.now();
   try {
     const extra = (options.stylesheets ?? []).map((file, i) => ({ file, name: `extra-${i + 1}.css` }));
-    const stylesheets = ['fonts.css', 'page.css', 'print.css', ...extra.map(({ name }) => name)];
+    // book.yaml's print.margins, after the print design's (print/margins.ts).
+    const margins = marginsCss(book);
+    const stylesheets = ['fonts.css', 'page.css', 'print.css', ...(margins ? ['margins.css'] : []), ...extra.map(({ name }) => name)];
+    if (margins) await writeFile(path.join(work, 'margins.css'), margins);
     for (const { file, name } of extra) await copyFile(file, path.join(work, name));
     await writeFile(path.join(work, 'fonts.css'), `${await installFonts(bookFonts(book), path.join(work, 'fonts'), 'fonts/')}${thinSpaceCss(bookFonts(book))}`);
     await writeFile(path.join(work, 'page.css'), pageSizeCss(trim, settings.bleed));
@@ -219,7 +228,7 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
     if (options.printProduction) await checkFontLicences(pdfFile, bookFonts(book));
     const raw = path.join(work, 'chromium.pdf');
     const render = await renderPdf({
-      preflight: options.printProduction ? { minTextPt: settings.minTextPt, minLinePt: settings.minLinePt } : undefined,
+      preflight: options.printProduction ? { minTextPt: settings.minTextPt, minLinePt: settings.minLinePt, margins: marginLimits(settings.preset) } : undefined,
       workDir: work,
       assetsDir: book.root,
       aliases: { 'paged.esm.js': pagedEsm },
@@ -228,15 +237,9 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
       onProgress: options.onProgress,
     });
     const browserDone = performance.now();
-    reportProblems(document, render, pdfFile);
+    reportProblems(book, document, render, pdfFile);
     // The printer's preflight decides before any file is written (a draft goes on, and says so).
-    const refused = [pdfFile, ...book.chapters.map((chapter) => chapter.file)].flatMap((file) => file.messages.filter((m) => m.fatal === true && m.ruleId?.startsWith('print-')));
-    if (refused.length > 0 && options.printProduction && !options.draft) {
-      throw new BuildError(
-        `The printer's preflight found ${refused.length} error${refused.length > 1 ? 's' : ''} (${[...new Set(refused.map((m) => m.ruleId))].join(', ')}); correct ${refused.length > 1 ? 'them' : 'it'}, or build a draft with --draft`,
-        [pdfFile, ...book.chapters.map((chapter) => chapter.file)].filter((file) => file.messages.length > 0),
-      );
-    }
+    if (options.printProduction) preflightVerdict(book, pdfFile, { draft: options.draft ?? false });
 
     let production: PrintProduction | undefined;
     let blankPagesAdded = 0;

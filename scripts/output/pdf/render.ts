@@ -14,6 +14,7 @@
 import type { Page, Route } from 'playwright-core';
 import { watchPage, withBrowser, type PageProblems } from '../../browser.ts';
 import { BuildError } from '../../errors.ts';
+import type { MarginLimits } from '../print/margins.ts';
 import { mediaType } from '../../media-types.ts';
 import { decodePercent, resolveInside } from '../../manuscript/inside.ts';
 
@@ -34,7 +35,9 @@ export interface LayoutProblem {
   kind:
     | 'footnote-lost' | 'footnote-doubled' | 'footnote-page' | 'orphan' | 'widow' | 'heading-at-foot'
     // The printer's preflight (browser/render.ts, preflight()): reported as `print-…` ids.
-    | 'image-resolution-low' | 'image-resolution-too-low' | 'text-too-small' | 'line-too-thin';
+    | 'image-resolution-low' | 'image-resolution-too-low' | 'text-too-small' | 'line-too-thin'
+    // The printer's safety zone (browser/render.ts, marginProblems).
+    | 'margin-too-small';
   /** The block concerned, to find its place in the manuscript. */
   block: string;
   page: string;
@@ -87,7 +90,7 @@ export interface RenderOptions {
   /** Called as the layout goes, for progress display. */
   onProgress?: (event: { stage: string; pages?: number }) => void;
   /** The printer's limits, for the preflight checks of the finished pages (none without). */
-  preflight?: { minTextPt: number; minLinePt: number };
+  preflight?: { minTextPt: number; minLinePt: number; margins?: MarginLimits };
 }
 
 export function defaultTimeoutMs(): number {

@@ -69,7 +69,7 @@ export async function writePdfx(input: string, output: string, options: PdfxOpti
     const definitions = path.join(work, 'pdfx-def.ps');
     await writeFile(definitions, pdfxDefinitions(options.version, options.profile), 'latin1');
     const press = path.join(work, 'black-as-k.pdf');
-    await writeFile(press, await pressColours(await readFile(input), options.profile.file));
+    await writeFile(press, (await pressColours(await readFile(input), options.profile.file, work)).pdf);
     const args = [
       '-q', '-dNOPAUSE', '-dBATCH', '-dSAFER',
       `--permit-file-read=${path.dirname(options.profile.file)}/`,
@@ -80,6 +80,9 @@ export async function writePdfx(input: string, output: string, options: PdfxOpti
       '-sProcessColorModel=DeviceCMYK',
       `-sOutputICCProfile=${options.profile.file}`,
       '-dRenderIntent=1',
+      // The images are already on the press's inks (press-images.ts): kept lossless, at their resolution.
+      '-dAutoFilterColorImages=false', '-sColorImageFilter=FlateEncode', '-dDownsampleColorImages=false',
+      '-dAutoFilterGrayImages=false', '-sGrayImageFilter=FlateEncode', '-dDownsampleGrayImages=false',
       '-sOutputFile=pdfx.pdf',
       'pdfx-def.ps',
       'black-as-k.pdf',

@@ -8,17 +8,17 @@
  *     `c m y k k` / `K`: sRGB → CIE Lab (D50, as the ICC profile connection space), then Lab →
  *     CMYK through the profile's separation table (ArgyllCMS `xicclu`, relative colorimetric),
  *     which holds the ink limit;
- *   - 8-bit RGB images (Flate or uncompressed; what Chromium writes for PNG) through the same
- *     conversion, by trilinear interpolation in a 17 × 17 × 17 table computed by `xicclu`.
- * What is already CMYK passes Ghostscript untouched. JPEG images (DCTDecode) are left to
- * Ghostscript's conversion: docs/pdf.md says so.
+ *   - greys (`r g b` with r = g = b, and DeviceGray `v g` / `G`) become K alone, of the lightness
+ *     the press reproduces (the profile's K ramp): grey type and rules print on one plate, as black;
+ *   - every raster image, JPEG included, through the same profile (press-images.ts).
+ * What is already CMYK passes Ghostscript untouched.
  */
 import { execFile } from 'node:child_process';
-import { deflateSync, inflateSync } from 'node:zlib';
 import { promisify } from 'node:util';
-import { PDFArray, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef } from 'pdf-lib';
+import { PDFDocument } from 'pdf-lib';
 import { BuildError } from '../../errors.ts';
 import { rewriteContents } from './black-to-k.ts';
+import { pressImages, type ImageConversion } from './press-images.ts';
 
 const run = promisify(execFile);
 
@@ -34,108 +34,105 @@ export function srgbToLab([r, g, b]: number[]): [number, number, number] {
   return [116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)];
 }
 
-/** RGB colours (0–1) to CMYK (0–1) through the profile's B2A (relative colorimetric) table. */
-export async function rgbToCmyk(profile: string, colours: number[][]): Promise<number[][]> {
-  if (colours.length === 0) return [];
-  const input = colours.map((rgb) => srgbToLab(rgb).map((v) => v.toFixed(4)).join(' ')).join('\n');
+/** Lab colours to CMYK (0–1) through the profile's B2A (relative colorimetric) table. */
+async function labToCmyk(profile: string, labs: number[][]): Promise<number[][]> {
+  if (labs.length === 0) return [];
+  const input = labs.map((lab) => lab.map((v) => v.toFixed(4)).join(' ')).join('\n');
   const child = run('xicclu', ['-fb', '-ir', '-pl', '-s', '1', '-v0', profile], { maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' });
+  // xicclu may stop before reading (a profile it cannot read): its answer says so, not a broken pipe.
+  child.child.stdin?.on('error', () => undefined);
   child.child.stdin?.end(`${input}\n`);
   const { stdout } = await child.catch((error: NodeJS.ErrnoException & { stderr?: string }) => {
     if (error.code === 'ENOENT') throw new BuildError('ArgyllCMS is not installed: the PDF/X needs `xicclu` to convert its colours. Run `bash scripts/setup.sh` (Debian package `argyll`), or set `print.pdfx: none` in book.yaml.');
     throw new BuildError(`ArgyllCMS xicclu could not convert the colours: ${(error.stderr ?? '').trim().split('\n').pop()}`);
   });
   const rows = stdout.trim().split('\n').map((line) => line.trim().split(/\s+/).map(Number));
-  if (rows.length !== colours.length || rows.some((row) => row.length !== 4 || row.some((v) => !Number.isFinite(v)))) {
+  if (rows.length !== labs.length || rows.some((row) => row.length !== 4 || row.some((v) => !Number.isFinite(v)))) {
     throw new BuildError('ArgyllCMS xicclu returned no CMYK for some colours');
   }
   return rows.map((row) => row.map((v) => Math.min(1, Math.max(0, v))));
 }
 
-const GRID = 17;
-
-/** A 17³ RGB → CMYK table and its trilinear interpolation, for images. */
-async function imageConverter(profile: string): Promise<(r: number, g: number, b: number) => number[]> {
-  const points: number[][] = [];
-  for (let r = 0; r < GRID; r++) for (let g = 0; g < GRID; g++) for (let b = 0; b < GRID; b++) points.push([r / (GRID - 1), g / (GRID - 1), b / (GRID - 1)]);
-  const table = await rgbToCmyk(profile, points);
-  const at = (r: number, g: number, b: number) => table[(r * GRID + g) * GRID + b];
-  return (r, g, b) => {
-    const [x, y, z] = [(r / 255) * (GRID - 1), (g / 255) * (GRID - 1), (b / 255) * (GRID - 1)];
-    const [x0, y0, z0] = [Math.min(Math.floor(x), GRID - 2), Math.min(Math.floor(y), GRID - 2), Math.min(Math.floor(z), GRID - 2)];
-    const [dx, dy, dz] = [x - x0, y - y0, z - z0];
-    const out = [0, 0, 0, 0];
-    for (let i = 0; i < 8; i++) {
-      const [ix, iy, iz] = [i >> 2, (i >> 1) & 1, i & 1];
-      const weight = (ix ? dx : 1 - dx) * (iy ? dy : 1 - dy) * (iz ? dz : 1 - dz);
-      const corner = at(x0 + ix, y0 + iy, z0 + iz);
-      for (let c = 0; c < 4; c++) out[c] += weight * corner[c];
+/**
+ * Lightness (L*, 0–100) to the K alone that prints it: the profile's K ramp (forward table,
+ * relative colorimetric: paper white is L* 100), black point compensated — the source's black (L* 0)
+ * is K 100 %, whose L* on the press is higher — so that a grey ramp keeps its shadows.
+ */
+export async function greyToK(profile: string): Promise<(lightness: number) => number> {
+  const steps = 64;
+  const ks = Array.from({ length: steps + 1 }, (_, i) => i / steps);
+  const child = run('xicclu', ['-ff', '-ir', '-pl', '-s', '1', '-v0', profile], { maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' });
+  // xicclu may stop before reading (a profile it cannot read): its answer says so, not a broken pipe.
+  child.child.stdin?.on('error', () => undefined);
+  child.child.stdin?.end(`${ks.map((k) => `0 0 0 ${k}`).join('\n')}\n`);
+  const { stdout } = await child.catch((error: NodeJS.ErrnoException & { stderr?: string }) => {
+    throw new BuildError(`ArgyllCMS xicclu could not read the press profile's black: ${(error.stderr ?? error.message).trim().split('\n').pop()}`);
+  });
+  const lightness = stdout.trim().split('\n').map((line) => Number(line.trim().split(/\s+/)[0]));
+  if (lightness.length !== ks.length || lightness.some((v) => !Number.isFinite(v))) throw new BuildError("ArgyllCMS xicclu returned no lightness for the press profile's black");
+  const [white, black] = [lightness[0], lightness[steps]];
+  return (source: number) => {
+    const target = black + ((white - black) * Math.min(100, Math.max(0, source))) / 100;
+    // L* falls as K rises: the first step that reaches the target, interpolated.
+    for (let i = 1; i <= steps; i++) {
+      if (lightness[i] <= target) {
+        const span = lightness[i - 1] - lightness[i];
+        return span > 0 ? ks[i - 1] + ((lightness[i - 1] - target) / span) * (ks[i] - ks[i - 1]) : ks[i];
+      }
     }
-    return out;
+    return 1;
   };
 }
 
+/** RGB colours (0–1) to CMYK (0–1) through the profile's B2A (relative colorimetric) table. */
+export async function rgbToCmyk(profile: string, colours: number[][]): Promise<number[][]> {
+  return labToCmyk(profile, colours.map(srgbToLab));
+}
+
 const rgbOperator = /(^|\s)(\d*\.?\d+) (\d*\.?\d+) (\d*\.?\d+) (rg|RG)(?=\s|$)/g;
+/** DeviceGray greys other than black (black-to-k.ts has made black K already). */
+const greyOperator = /(^|\s)(\d*\.?\d+) (g|G)(?=\s|$)/g;
 
 const short = (v: number) => String(Math.round(v * 1000) / 1000);
 
-function isRgbImage(stream: PDFRawStream, doc: PDFDocument): boolean {
-  const dict = stream.dict;
-  if (dict.get(PDFName.of('Subtype')) !== PDFName.of('Image') || dict.get(PDFName.of('ImageMask'))?.toString() === 'true') return false;
-  if (Number((dict.get(PDFName.of('BitsPerComponent')) as PDFNumber | undefined)?.asNumber()) !== 8 || dict.has(PDFName.of('DecodeParms')) || dict.has(PDFName.of('Decode'))) return false;
-  const filter = dict.get(PDFName.of('Filter'));
-  if (filter !== undefined && filter !== PDFName.of('FlateDecode')) return false;
-  const space = dict.get(PDFName.of('ColorSpace'));
-  if (space === PDFName.of('DeviceRGB')) return true;
-  const resolved = space instanceof PDFRef ? doc.context.lookup(space) : space;
-  // [/ICCBased stream] with N 3: taken as sRGB, which is what Chromium tags its images with.
-  if (resolved instanceof PDFArray && resolved.get(0) === PDFName.of('ICCBased')) {
-    const icc = resolved.lookup(1);
-    return icc instanceof PDFRawStream && (icc.dict.get(PDFName.of('N')) as PDFNumber | undefined)?.asNumber() === 3;
-  }
-  return false;
+export interface PressColoursResult {
+  pdf: Uint8Array;
+  images: ImageConversion;
 }
 
-/** The PDF with black as K alone and every other RGB colour and image in CMYK through `profile`. */
-export async function pressColours(pdf: Uint8Array, profile: string): Promise<Uint8Array> {
+/**
+ * The PDF with black as K alone, greys as K alone, every other RGB colour and every image in CMYK
+ * through `profile`. `workDir`: a folder for the JPEGs Ghostscript decodes.
+ */
+export async function pressColours(pdf: Uint8Array, profile: string, workDir: string): Promise<PressColoursResult> {
   const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  let toK: ((lightness: number) => number) | undefined;
+  const kOf = async () => (toK ??= await greyToK(profile));
+  const greyK = (value: number, k: (lightness: number) => number) => short(k(srgbToLab([value, value, value])[0]));
   // First pass: the colours the pages use, converted at once.
   const found = new Map<string, number[]>();
+  let greys = false;
   rewriteContents(doc, (content) => {
-    for (const match of content.matchAll(rgbOperator)) found.set(`${match[2]} ${match[3]} ${match[4]}`, [Number(match[2]), Number(match[3]), Number(match[4])]);
+    for (const match of content.matchAll(rgbOperator)) {
+      if (match[2] === match[3] && match[3] === match[4]) greys = true;
+      else found.set(`${match[2]} ${match[3]} ${match[4]}`, [Number(match[2]), Number(match[3]), Number(match[4])]);
+    }
+    if (greyOperator.test(content)) greys = true;
+    greyOperator.lastIndex = 0;
     return content;
   });
   const keys = [...found.keys()];
   const converted = new Map(keys.map((key, i) => [key, i]));
   const cmyk = await rgbToCmyk(profile, keys.map((key) => found.get(key)!));
+  const k = greys ? await kOf() : undefined;
   rewriteContents(doc, (content) =>
-    content.replace(rgbOperator, (_, space: string, r: string, g: string, b: string, operator: string) => {
-      const values = cmyk[converted.get(`${r} ${g} ${b}`)!];
-      return `${space}${values.map(short).join(' ')} ${operator === 'rg' ? 'k' : 'K'}`;
-    }),
+    content
+      .replace(rgbOperator, (_, space: string, r: string, g: string, b: string, operator: string) => {
+        const values = r === g && g === b ? [0, 0, 0, Number(greyK(Number(r), k!))] : cmyk[converted.get(`${r} ${g} ${b}`)!];
+        return `${space}${values.map(short).join(' ')} ${operator === 'rg' ? 'k' : 'K'}`;
+      })
+      .replace(greyOperator, (_, space: string, v: string, operator: string) => `${space}0 0 0 ${greyK(Number(v), k!)} ${operator === 'g' ? 'k' : 'K'}`),
   );
-  // Images.
-  let convert: ((r: number, g: number, b: number) => number[]) | undefined;
-  for (const [ref, object] of doc.context.enumerateIndirectObjects()) {
-    if (!(object instanceof PDFRawStream) || !isRgbImage(object, doc)) continue;
-    convert ??= await imageConverter(profile);
-    const rgb = object.dict.has(PDFName.of('Filter')) ? inflateSync(object.contents) : Buffer.from(object.contents);
-    const out = Buffer.alloc((rgb.length / 3) * 4);
-    const cache = new Map<number, number[]>();
-    for (let i = 0, o = 0; i + 2 < rgb.length; i += 3, o += 4) {
-      const key = (rgb[i] << 16) | (rgb[i + 1] << 8) | rgb[i + 2];
-      let value = cache.get(key);
-      if (!value) {
-        value = convert(rgb[i], rgb[i + 1], rgb[i + 2]);
-        if (cache.size < 65536) cache.set(key, value);
-      }
-      for (let c = 0; c < 4; c++) out[o + c] = Math.round(value[c] * 255);
-    }
-    const compressed = deflateSync(out);
-    const dict = object.dict.clone(doc.context);
-    dict.set(PDFName.of('ColorSpace'), PDFName.of('DeviceCMYK'));
-    dict.set(PDFName.of('Filter'), PDFName.of('FlateDecode'));
-    dict.set(PDFName.of('Length'), PDFNumber.of(compressed.length));
-    doc.context.assign(ref, PDFRawStream.of(dict, compressed));
-  }
-  return doc.save({ useObjectStreams: false });
+  const images = await pressImages(doc, { labToCmyk: (labs) => labToCmyk(profile, labs), greyToK: kOf, srgbToLab }, workDir);
+  return { pdf: await doc.save({ useObjectStreams: false }), images };
 }

@@ -17,8 +17,12 @@ export interface PrinterPreset {
   inkLimit: number;
   /** Default paper (a key of `papers`). */
   paper: string;
-  /** Margins the text must keep inside the trim, in mm (the printer's safety zone). */
-  minMarginMm: { inside: number; outside: number };
+  /**
+   * The printer's safety zone: how far from the trim every text and picture must stay, in mm —
+   * page margins, running heads and folios included. `inside` (the spine edge) may grow with the
+   * page count (KDP): the row with the largest `fromPages` not above the book's count applies.
+   */
+  minMarginMm: { inside: number | Array<{ fromPages: number; mm: number }>; outside: number; top: number; bottom: number };
   /** EAN-13 magnification (1 = the nominal 37.29 × 25.93 mm symbol of ISO/IEC 15420). */
   barcodeScale: number;
   /** Smallest text size, in pt. */
@@ -37,7 +41,7 @@ export const printers: Record<PrinterName, PrinterPreset> = {
     pdfx: 'x-3',
     inkLimit: 300,
     paper: 'offset-80',
-    minMarginMm: { inside: 10, outside: 5 },
+    minMarginMm: { inside: 10, outside: 5, top: 5, bottom: 5 },
     barcodeScale: 1,
     minTextPt: 6,
     minLinePt: 0.25,
@@ -50,7 +54,7 @@ export const printers: Record<PrinterName, PrinterPreset> = {
     pdfx: 'x-1a',
     inkLimit: 240,
     paper: 'offset-80',
-    minMarginMm: { inside: 12.7, outside: 12.7 },
+    minMarginMm: { inside: 12.7, outside: 12.7, top: 12.7, bottom: 12.7 },
     barcodeScale: 1,
     minTextPt: 7,
     minLinePt: 0.25,
@@ -64,7 +68,20 @@ export const printers: Record<PrinterName, PrinterPreset> = {
     pdfx: 'none',
     inkLimit: 240,
     paper: 'kdp-white',
-    minMarginMm: { inside: 9.525, outside: 9.525 },
+    // KDP's "Paperback Manuscript Formatting": outside, top and bottom 0.375 in with bleed; inside
+    // 0.375 in up to 150 pages, 0.5 in to 300, 0.625 in to 500, 0.75 in to 700, 0.875 in beyond.
+    minMarginMm: {
+      inside: [
+        { fromPages: 0, mm: 9.525 },
+        { fromPages: 151, mm: 12.7 },
+        { fromPages: 301, mm: 15.875 },
+        { fromPages: 501, mm: 19.05 },
+        { fromPages: 701, mm: 22.225 },
+      ],
+      outside: 9.525,
+      top: 9.525,
+      bottom: 9.525,
+    },
     barcodeScale: 1,
     minTextPt: 7,
     minLinePt: 0.25,
@@ -77,7 +94,7 @@ export const printers: Record<PrinterName, PrinterPreset> = {
     pdfx: 'x-3',
     inkLimit: 300,
     paper: 'offset-80',
-    minMarginMm: { inside: 15, outside: 10 },
+    minMarginMm: { inside: 15, outside: 10, top: 10, bottom: 10 },
     barcodeScale: 1,
     minTextPt: 6,
     minLinePt: 0.25,

@@ -39,6 +39,7 @@
  */
 import { Previewer, Handler, registerHandlers, type Chunker, type PagedPage } from './paged.esm.js';
 import type { BookLink, LayoutProblem, PagePlace, PageResult, RenderedPage } from '../render.ts';
+import type { MarginLimits } from '../../print/margins.ts';
 
 declare global {
   interface Window {
@@ -47,7 +48,7 @@ declare global {
     /** Progress of the layout, exposed by the build. */
     bookProgress?: (event: { stage: string; pages?: number; notes?: number }) => void;
     /** The printer's limits for the preflight checks (preflight()), set by the build before the page loads. */
-    bookPreflight?: { minTextPt: number; minLinePt: number };
+    bookPreflight?: { minTextPt: number; minLinePt: number; margins?: MarginLimits };
   }
 }
 
@@ -402,9 +403,11 @@ const ptPer: Record<string, number> = { pt: 1, px: 0.75, mm: 72 / 25.4, cm: 720 
  * print design thinner than its minimum. Line widths are read from the stylesheets as written:
  * Chromium rounds a computed border width up to a whole device pixel, which would hide them.
  */
-function preflight(pagesArea: Element, limits: { minTextPt: number; minLinePt: number }): LayoutProblem[] {
+function preflight(pagesArea: Element, limits: { minTextPt: number; minLinePt: number; margins?: MarginLimits }): LayoutProblem[] {
   const problems: LayoutProblem[] = [];
   const folioOf = (element: Element) => element.closest<HTMLElement>('.pagedjs_page')?.dataset.folio ?? '';
+  // The printer's safety zone: page margins, running heads and folios, blocks (marginProblems, below).
+  if (limits.margins) problems.push(...marginProblems(pagesArea, limits.margins, folioOf, describe));
   for (const image of pagesArea.querySelectorAll<HTMLImageElement>('img')) {
     const box = image.getBoundingClientRect();
     // Vector images have no pixels to count.
@@ -554,3 +557,100 @@ async function render(): Promise<PageResult> {
 window.bookRender = render();
 // An unhandled rejection would also be a page error; the build reads the rejection itself.
 window.bookRender.catch(() => undefined);
+
+/*
+ * The printer's safety zone, measured on the finished pages (print production: scripts/output/print/
+ * margins.ts has the limits and the checks of book.yaml). Each page's trim is Paged.js's page box
+ * (`.pagedjs_pagebox`, the bleed outside it); inside it: the page area (the print design's margins,
+ * or book.yaml's `print.margins`: one problem per edge, for the first page where it is too narrow,
+ * with no block — reported at book.yaml's line), the running heads and folios (the margin boxes'
+ * content, when it prints), and every block of the text that stands outside the page area, at its
+ * place in the manuscript. The inside edge is the left one on a right-hand page.
+ */
+type Edge = 'top' | 'bottom' | 'inside' | 'outside';
+
+
+/** The margins' problems on the pages in `pagesArea`; `folioOf` and `describe` from the page handler. */
+function marginProblems(
+  pagesArea: Element,
+  limits: MarginLimits,
+  folioOf: (element: Element) => string,
+  describe: (element: Element) => string,
+): LayoutProblem[] {
+  const pages = [...pagesArea.querySelectorAll<HTMLElement>('.pagedjs_page')];
+  const inside = [...limits.inside].sort((a, b) => a.fromPages - b.fromPages).filter((row) => row.fromPages <= pages.length).pop()?.mm ?? 0;
+  const minimum: Record<Edge, number> = { top: limits.top, bottom: limits.bottom, outside: limits.outside, inside };
+  const problems: LayoutProblem[] = [];
+  const designSeen = new Set<string>();
+  const blocksSeen = new Set<string>();
+  const mm = (px: number) => (px * 25.4) / 96;
+  /** Distances (mm) from each trim edge to `rect`, on a page whose inside edge is left or right. */
+  const distances = (rect: DOMRect, trim: DOMRect, insideLeft: boolean): Record<Edge, number> => {
+    const left = mm(rect.left - trim.left);
+    const right = mm(trim.right - rect.right);
+    return { top: mm(rect.top - trim.top), bottom: mm(trim.bottom - rect.bottom), inside: insideLeft ? left : right, outside: insideLeft ? right : left };
+  };
+  const short = (edges: Record<Edge, number>) => (Object.keys(minimum) as Edge[]).filter((edge) => edges[edge] < minimum[edge] - 0.05);
+  const say = (edge: Edge, distance: number) => `${distance.toFixed(1)} mm from the ${edge === 'top' || edge === 'bottom' ? `${edge} edge` : `${edge} edge (${edge === 'inside' ? 'the spine' : 'the fore-edge'})`} of the trim, inside the printer's minimum of ${minimum[edge].toFixed(1)} mm`;
+  for (const page of pages) {
+    if (page.classList.contains('pagedjs_blank_page')) continue;
+    const box = page.querySelector('.pagedjs_pagebox');
+    const area = page.querySelector('.pagedjs_page_content');
+    if (!box || !area) continue;
+    const trim = box.getBoundingClientRect();
+    const insideLeft = !page.classList.contains('pagedjs_left_page');
+    const folio = folioOf(page);
+    // The page area: the margins of the design.
+    const areaRect = area.getBoundingClientRect();
+    const design = distances(areaRect, trim, insideLeft);
+    for (const edge of short(design)) {
+      if (designSeen.has(edge)) continue;
+      designSeen.add(edge);
+      problems.push({ kind: 'margin-too-small', block: '', page: folio, message: `The ${edge} margin of the pages is ${design[edge].toFixed(1)} mm (page ${folio}), under the printer's minimum of ${minimum[edge].toFixed(1)} mm: widen it (\`print.margins.${edge}\` in book.yaml), or choose another printer` });
+    }
+    // Running heads and folios: the margin boxes whose content prints.
+    for (const content of page.querySelectorAll<HTMLElement>('.pagedjs_margin-content')) {
+      if (!content.checkVisibility({ visibilityProperty: true } as CheckVisibilityOptions)) continue;
+      const generated = [getComputedStyle(content, '::before').content, getComputedStyle(content, '::after').content].some((value) => value && value !== 'none' && value !== 'normal' && value !== '""');
+      if (!generated && !content.textContent?.trim()) continue;
+      const box = content.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0) continue;
+      // The type's em box, not the line's: half the leading above and below is white.
+      const style = getComputedStyle(content);
+      const leading = Math.max(0, (parseFloat(style.lineHeight) - parseFloat(style.fontSize)) / 2) || 0;
+      const rect = new DOMRect(box.left, box.top + leading, box.width, Math.max(0, box.height - 2 * leading));
+      const edges = short(distances(rect, trim, insideLeft));
+      const kind = content.closest('.pagedjs_margin-top, .pagedjs_margin-top-left-corner-holder, .pagedjs_margin-top-right-corner-holder') ? 'running head' : 'folio';
+      for (const edge of edges) {
+        const key = `${kind}|${edge}`;
+        if (designSeen.has(key)) continue;
+        designSeen.add(key);
+        problems.push({ kind: 'margin-too-small', block: '', page: folio, message: `The ${kind} stands ${say(edge, distances(rect, trim, insideLeft)[edge])} (page ${folio}): move it inward in the print design, or widen \`print.margins.${edge}\` in book.yaml` });
+      }
+    }
+    // Blocks of the text outside the page area (an image or a table wider than the text block…).
+    // Only what prints: each fragment of a block (a paragraph split across pages has one per
+    // column of Paged.js's layout, the next ones far beyond the sheet) cut to the sheet.
+    const sheet = (page.querySelector('.pagedjs_sheet') ?? box).getBoundingClientRect();
+    for (const element of area.querySelectorAll<HTMLElement>('[data-block], img, svg, table, pre, figure')) {
+      for (const fragment of element.getClientRects()) {
+        const left = Math.max(fragment.left, sheet.left);
+        const right = Math.min(fragment.right, sheet.right);
+        const top = Math.max(fragment.top, sheet.top);
+        const bottom = Math.min(fragment.bottom, sheet.bottom);
+        if (right - left < 0.5 || bottom - top < 0.5) continue;
+        if (left >= areaRect.left - 0.5 && right <= areaRect.right + 0.5 && top >= areaRect.top - 0.5 && bottom <= areaRect.bottom + 0.5) continue;
+        const rect = new DOMRect(left, top, right - left, bottom - top);
+        const edges = short(distances(rect, trim, insideLeft));
+        if (edges.length === 0) continue;
+        const block = describe(element);
+        const key = `${block}|${edges.join()}`;
+        if (blocksSeen.has(key)) continue;
+        blocksSeen.add(key);
+        const name = element.tagName.toLowerCase();
+        problems.push({ kind: 'margin-too-small', block, page: folio, message: `A ${name === 'img' ? 'picture' : name === 'table' ? 'table' : 'block'} on page ${folio} stands ${say(edges[0], distances(rect, trim, insideLeft)[edges[0]])}: make it fit the text block` });
+      }
+    }
+  }
+  return problems;
+}
