@@ -131,6 +131,12 @@ interface Sequence {
   inNote: Record<number, number>;
 }
 
+/** A disambiguation configuration copied whole (names, givens, year suffix, its prototype), never shared. */
+function copyConfig(config: unknown): unknown {
+  if (config === null || typeof config !== 'object') return config;
+  return Object.setPrototypeOf(structuredClone({ ...config }), Object.getPrototypeOf(config));
+}
+
 const newSequence = (): Sequence => ({ citations: [], firstRef: {}, lastRef: {}, firstContainerRef: {}, inNote: {} });
 
 export class BatchRenderer {
@@ -142,11 +148,60 @@ export class BatchRenderer {
 
   /** Whether the style tests `disambiguate="check-ambiguity-and-backreference"`, which reads a work's count of citations. */
   private readonly readsCount: boolean;
+  /** Whether the style prints or tests `first-reference-note-number`, which its disambiguation may read. */
+  private readonly readsFirstNote: boolean;
+  /** Fields of a cite that the style never reads (`near-note`, first-reference note numbers), left out of the memo's key. */
+  private readonly unread = new Set(['index', 'noteIndex', 'sortkeys']);
+  /** Disambiguation runs already made: what they read → the configurations they left. */
+  private readonly runs = new Map<string, unknown[]>();
+  /** Statistics: disambiguation runs asked for, made. */
+  disambiguationsAsked = 0;
+  disambiguationsRun = 0;
 
   constructor(engine: Engine) {
     this.engine = engine as unknown as Internals;
     const parsed = (engine as unknown as { cslXml?: { dataObj?: unknown } }).cslXml?.dataObj;
-    this.readsCount = parsed === undefined || JSON.stringify(parsed).includes('check-ambiguity-and-backreference');
+    const text = parsed === undefined ? undefined : JSON.stringify(parsed);
+    this.readsCount = text === undefined || text.includes('check-ambiguity-and-backreference');
+    this.readsFirstNote = text === undefined || text.includes('first-reference-note-number');
+    // `near-note` is read only by `position="near-note"` / `"far-note"`; the note numbers by their
+    // variable (a `sys.variableWrapper` also gets them, and engine.ts's does not read them).
+    if (text !== undefined && !text.includes('near-note') && !text.includes('far-note')) this.unread.add('near-note');
+    if (!this.readsFirstNote) this.unread.add('first-reference-note-number');
+    if (text !== undefined && !text.includes('first-container-reference-note-number')) this.unread.add('first-container-reference-note-number');
+  }
+
+  /**
+   * citeproc-js's disambiguation run for one ambiguity group, made once per state of what it reads:
+   * the group's configurations (it starts from them), and, when the style can read them, each
+   * work's first-reference note number (its `by-cite` rule) and whether it is cited twice. The
+   * same state gives the same run: the configurations it left are put back instead.
+   */
+  private disambiguate(akey: string): void {
+    const engine = this.engine;
+    const ids = engine.registry.ambigcites[akey] ?? [];
+    const registry = engine.registry.registry;
+    const byItem = engine.registry.citationreg.citationsByItemId ?? {};
+    const key = JSON.stringify([
+      akey,
+      ids.map((id) => [
+        id,
+        registry[id]?.disambig ?? null,
+        this.readsFirstNote && byItem[id]?.length ? (registry[id]?.['first-reference-note-number'] ?? null) : null,
+        this.readsCount && ((registry[id]?.['citation-count'] as number | undefined) ?? 0) > 1,
+      ]),
+    ]);
+    this.disambiguationsAsked += 1;
+    const made = this.runs.get(key);
+    if (made) {
+      ids.forEach((id, i) => {
+        if (registry[id]) registry[id].disambig = copyConfig(made[i]);
+      });
+      return;
+    }
+    engine.disambiguate.run(akey, undefined);
+    this.disambiguationsRun += 1;
+    this.runs.set(key, ids.map((id) => (registry[id] ? copyConfig(registry[id].disambig) : undefined)));
   }
 
   /** Prepare a cluster's cites as processCitationCluster does, sorted as it sorts them before positions. */
@@ -379,7 +434,7 @@ export class BatchRenderer {
       sortedItems.map(([Item, item]) => {
         const registered = registry[Item.id];
         const own = Object.keys(item)
-          .filter((name) => name !== 'index' && name !== 'noteIndex' && name !== 'sortkeys')
+          .filter((name) => !this.unread.has(name))
           .sort()
           .map((name) => [name, item[name]]);
         const citedTwice = this.readsCount && ((registered?.['citation-count'] as number | undefined) ?? 0) > 1;
@@ -457,7 +512,7 @@ export class BatchRenderer {
       if (reruns.length) {
         // citeproc-js's citations by work: what its disambiguation reads (first-reference-note-number).
         engine.registry.citationreg.citationsByItemId = Object.fromEntries(byWork);
-        for (const akey of reruns) engine.disambiguate.run(akey, undefined);
+        for (const akey of reruns) this.disambiguate(akey);
       }
       engine.tmp.taintedItemIDs = {};
       // Earlier clusters it touched are rendered again (re-sorted first, as there); the later word wins.
