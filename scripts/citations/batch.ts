@@ -33,11 +33,16 @@
  *   locator that still starts with a label abbreviation — is rendered by citeproc-js's own
  *   renderer (`process_CitationCluster`, what `processCitationCluster` calls) on the same cites.
  * - **Identical clusters formatted once**: the rendering is a function of the cites as prepared
- *   (work, locator, label, affixes, position, near-note, first-reference note numbers), and of the
- *   registry state the style reads (the work's disambiguation, whether it is cited more than once,
- *   its number); a key of these gives the first rendering. The cluster's place (index, note
- *   number) is left out: citeproc-js hands it only to `sys.variableWrapper`, and engine.ts's
- *   wrapper does not read it.
+ *   (work, locator, label, affixes, position; near-note and the first-reference note numbers when
+ *   the style names them, which is the only way it reads them), and of the registry state the
+ *   style reads (the work's disambiguation, its number, and whether it is cited more than once when
+ *   the style tests `check-ambiguity-and-backreference`); a key of these gives the first rendering.
+ *   The cluster's place (index, note number) is left out: citeproc-js hands it only to
+ *   `sys.variableWrapper`, and engine.ts's wrapper does not read it (a wrapper that did would need
+ *   it in the key).
+ * - **Disambiguation runs** are remembered the same way: a run is a function of the group's
+ *   configurations it starts from (and of the note numbers and counts the style may read); the
+ *   same state again gets the configurations the first run left.
  *
  * Books this path does not cover go through `processCitationCluster` as before
  * (`batchSupported`): parallel citations, CSL-M legal consolidation, legal works (citeproc-js
@@ -505,7 +510,7 @@ export class BatchRenderer {
       }
       // Works left tainted before this cluster (by updateItems, at the book's first cluster):
       // their citations are rendered again, as citeproc-js does; then the taints are dropped.
-      for (const id of Object.keys(engine.tmp.taintedItemIDs)) for (const citation of byWork.get(id) ?? []) tainted.add(citation);
+      for (const id of Object.keys(engine.tmp.taintedItemIDs ?? {})) for (const citation of byWork.get(id) ?? []) tainted.add(citation);
       // The disambiguation of a group of several works is run again, as citeproc-js runs it
       // (what it taints is dropped there too, without rendering anything again).
       const reruns = [...rerunAkeys].filter((akey) => (engine.registry.ambigcites[akey]?.length ?? 0) > 1);
