@@ -266,7 +266,8 @@ export class BatchRenderer {
 
   /**
    * The positions of the sequence's last cluster (processCitationCluster's loop for `j`, the
-   * cluster's items in order), and the registry values it writes.
+   * cluster's items in order), and the registry values it writes. Its variable names, and its
+   * `==` where it compares ids and note numbers loosely, are kept, to be read against it.
    */
   private positions(sequence: Sequence, rerunAkeys: Set<string>, tainted: Set<Cluster>, byWork: Map<string, Cluster[]>): void {
     const engine = this.engine;
@@ -353,7 +354,6 @@ export class BatchRenderer {
           let useme = false;
           let oldid: unknown = prevCitation.sortedItems[0][0].id;
           if (prevCitation.sortedItems[0][0].legislation_id) oldid = prevCitation.sortedItems[0][0].legislation_id;
-          // eslint-disable-next-line eqeqeq
           if (oldid == first_id && prevCitation.noteIndex >= thisCitation.noteIndex - 1) {
             const prevxloc = prevCitation.sortedItems[0][1]['locator-extra'];
             const thisxloc = thisCitation.sortedItems[0][1]['locator-extra'];
@@ -361,18 +361,14 @@ export class BatchRenderer {
           }
           if (useme) ibidme = true;
           else suprame = true;
-          // eslint-disable-next-line eqeqeq
         } else if (k > 0 && incitationid == first_id && incitationxloc == myxloc) {
           ibidme = true;
         } else if (
           k === 0 &&
           prevCitation &&
-          // eslint-disable-next-line eqeqeq
           prevCitation.noteIndex == thisCitation.noteIndex &&
           prevCitation.sortedItems.length &&
-          // eslint-disable-next-line eqeqeq
           oldlastid == first_id &&
-          // eslint-disable-next-line eqeqeq
           oldlastxloc == myxloc
         ) {
           ibidme = true;
@@ -406,12 +402,10 @@ export class BatchRenderer {
           else item.position = csl.POSITION_SUBSEQUENT;
         }
         if (suprame || ibidme) {
-          // eslint-disable-next-line eqeqeq
           if (first_container_ref[last_id] != onecitation.noteIndex) {
             item['first-container-reference-note-number'] = first_container_ref[last_id];
             if (registered) registered['first-container-reference-note-number'] = first_container_ref[last_id];
           }
-          // eslint-disable-next-line eqeqeq
           if (first_ref[first_id] != onecitation.noteIndex) {
             item['first-reference-note-number'] = first_ref[first_id];
             if (registered) registered['first-reference-note-number'] = first_ref[first_id];
