@@ -120,6 +120,11 @@ export interface CitationOptions {
   notesAfterPunctuation?: boolean;
   /** The chapter files of `trees`, for messages about their front matter and inline `references`. */
   files?: readonly VFile[];
+  /**
+   * False: each cluster through `processCitationCluster`, as before the one pass (batch.ts); the
+   * reference the tests compare the one pass with. Default: the one pass.
+   */
+  onePass?: boolean;
 }
 
 export async function loadCitations(sources: CitationSources, trees: Root[], options: CitationOptions): Promise<CitationStage> {
@@ -205,6 +210,7 @@ export async function loadCitations(sources: CitationSources, trees: Root[], opt
     locatorTerms,
     punctuationInQuote: localeOption(engine, 'punctuation-in-quote') === true,
     ...(metadata.linkCitations && !metadata.suppressBibliography ? { layoutAffixes: layoutAffixes(engine) } : {}),
+    onePass: options.onePass,
   });
 
   return {

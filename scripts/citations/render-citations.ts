@@ -17,7 +17,7 @@
  *
  * Pure with respect to the outside world: the tree and the book's engine in, the tree out.
  */
-import CSL, { type Citation, type CitationItem as CslCitationItem, type Engine } from 'citeproc';
+import CSL, { type Citation, type CitationItem as CslCitationItem, type CslItem, type Engine } from 'citeproc';
 import type { Root, Parents, FootnoteDefinition, FootnoteReference, PhrasingContent, RootContent, Text } from 'mdast';
 import type { ElementContent } from 'hast';
 import type { LeafDirective } from 'mdast-util-directive';
@@ -29,6 +29,7 @@ import { restoreEscapes } from '../markdown/escapes.ts';
 import type { RenderedBibliographyData, RenderedCiteData } from './types.ts';
 import { splitLocator, type LocatorTerms } from './locator.ts';
 import { capitalizeFirst, endsWithPeriod, lowercaseLeadingTerm, removeFinalPeriod } from './citeproc-hast.ts';
+import { BatchRenderer, batchSupported } from './batch.ts';
 
 /** Where the note calls of citations go against the punctuation (scripts/i18n `notesAfterPunctuation`). */
 export interface NotePlacement {
@@ -59,6 +60,12 @@ export interface CitationRendererOptions {
    * wraps each work in a link (`link-citations`); pandoc prints them outside the links.
    */
   layoutAffixes?: { prefix: string; suffix: string };
+  /**
+   * Citations in one pass (batch.ts, default): positions computed once per chapter, each distinct
+   * cluster formatted once. False: one `processCitationCluster` per cluster, as before (the
+   * reference the tests compare the one pass with).
+   */
+  onePass?: boolean;
 }
 
 interface Occurrence {
@@ -86,9 +93,15 @@ export class CitationRenderer {
   /** Author-only renderings by work and position (first / later): the same few strings recur. */
   private readonly authorCache = new Map<string, string>();
 
+  /** The one pass (batch.ts), when the book's works and style allow it. */
+  readonly batch: BatchRenderer | undefined;
+
   constructor(options: CitationRendererOptions) {
     this.options = options;
     this.noteStyle = options.engine.opt.xclass === 'note';
+    const sys = (options.engine as unknown as { sys: { retrieveItem(id: string): CslItem } }).sys;
+    const onePass = options.onePass !== false && batchSupported(options.engine, [...options.known].map((id) => sys.retrieveItem(id)));
+    this.batch = onePass ? new BatchRenderer(options.engine) : undefined;
   }
 
   private itemOf(citation: CitationItem, last: boolean): CslCitationItem {
@@ -159,9 +172,52 @@ export class CitationRenderer {
   /** Render the citations of one chapter (after typography, before `numberNotes`). */
   renderChapter(tree: Root, chapterId: string, placement: NotePlacement = { notesAfterPunctuation: false }): void {
     const { occurrences, bibliographies } = this.collect(tree);
-    const { engine, known } = this.options;
     this.chapters += 1;
 
+    if (this.batch) this.renderInOnePass(occurrences, chapterId);
+    else this.renderClusterByCluster(occurrences, chapterId);
+
+    const generated: FootnoteDefinition[] = [];
+    occurrences.forEach((occurrence, i) => this.place(occurrence, `citation-note-${i + 1}`, generated, placement));
+    if (generated.length) tree.children.push(...(generated as RootContent[]));
+
+    for (const node of bibliographies) {
+      // `::bibliography{section="Sources"}`: one section of it (book.yaml `bibliography-sections`).
+      const section = typeof node.attributes?.section === 'string' ? node.attributes.section : undefined;
+      const whole = this.options.bibliography(section);
+      const data: RenderedBibliographyData = this.bibliographyPlaced && section === undefined ? { ...whole, entries: withoutIds(whole.entries) } : whole;
+      node.data = { ...(node.data ?? {}), ...data };
+      this.bibliographyPlaced = true;
+    }
+  }
+
+  /** One pass over the chapter (batch.ts): positions computed once, each distinct cluster formatted once. */
+  private renderInOnePass(occurrences: Occurrence[], chapterId: string): void {
+    const { known } = this.options;
+    const kept: Occurrence[] = [];
+    const clusters: Array<{ items: CslCitationItem[]; noteIndex: number; resetBefore: boolean }> = [];
+    let reset = false;
+    occurrences.forEach((occurrence, i) => {
+      // `# Partie {.reset-citation-positions}`: the first citation after it is given in full again (pandoc 3).
+      if (occurrence.resetBefore) reset = true;
+      const items = occurrence.cite.citations.filter((c) => known.has(c.key)).map((c, i, all) => this.itemOf(c, i === all.length - 1));
+      if (items.length === 0) return;
+      occurrence.citation = { citationID: `${this.chapters}:${chapterId}:${i}`, citationItems: items, properties: { noteIndex: occurrence.noteIndex } };
+      clusters.push({ items, noteIndex: occurrence.noteIndex, resetBefore: reset });
+      kept.push(occurrence);
+      reset = false;
+    });
+    this.batch!.renderChapter(clusters).forEach(({ html, sortedItems }, i) => {
+      kept[i].citation!.sortedItems = sortedItems;
+      // A citation with nothing left to print (`[-@a]` where the short form is the author alone):
+      // citeproc-js says `[NO_PRINTED_FORM]`, pandoc prints nothing.
+      kept[i].html = this.punctuationInQuote(this.withAffixes(html.replace(noPrintedForm, '')));
+    });
+  }
+
+  /** One `processCitationCluster` per cluster, with the chapter's earlier ones: the reference path. */
+  private renderClusterByCluster(occurrences: Occurrence[], chapterId: string): void {
+    const { engine, known } = this.options;
     // citationsPre holds this chapter's citations only: positions (ibid., subsequent) restart with
     // each chapter. Every work was registered beforehand (CSL.ASSUME_ALL_ITEMS_REGISTERED).
     let pre: Array<[string, number]> = [];
@@ -188,19 +244,6 @@ export class CitationRenderer {
       // citeproc-js says `[NO_PRINTED_FORM]`, pandoc prints nothing.
       for (const [index, html] of updates) byIndex[index].html = this.punctuationInQuote(this.withAffixes(html.replace(noPrintedForm, '')));
     });
-
-    const generated: FootnoteDefinition[] = [];
-    occurrences.forEach((occurrence, i) => this.place(occurrence, `citation-note-${i + 1}`, generated, placement));
-    if (generated.length) tree.children.push(...(generated as RootContent[]));
-
-    for (const node of bibliographies) {
-      // `::bibliography{section="Sources"}`: one section of it (book.yaml `bibliography-sections`).
-      const section = typeof node.attributes?.section === 'string' ? node.attributes.section : undefined;
-      const whole = this.options.bibliography(section);
-      const data: RenderedBibliographyData = this.bibliographyPlaced && section === undefined ? { ...whole, entries: withoutIds(whole.entries) } : whole;
-      node.data = { ...(node.data ?? {}), ...data };
-      this.bibliographyPlaced = true;
-    }
   }
 
   /**

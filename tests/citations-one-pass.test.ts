@@ -1,0 +1,128 @@
+/**
+ * Citations in one pass (scripts/citations/batch.ts): each chapter's positions computed once and
+ * its clusters formatted with makeCitationCluster give exactly what one processCitationCluster per
+ * cluster gives — every note, every position (first, ibid., ibid. with a locator, subsequent), the
+ * author in the text, the restart after `.reset-citation-positions` and with each chapter, and the
+ * disambiguation, registry-wide: a year suffix (`1990a`), a given name added (`C. Trial`), names
+ * added before « et al. », a date added to two works of one author with one title. The fixture
+ * (tests/fixtures/citations-one-pass/) is neutral sample data. In-process, small.
+ */
+import { cp, mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { toString } from 'hast-util-to-string';
+import { visit } from 'unist-util-visit';
+import CSL from 'citeproc';
+import type { Element } from 'hast';
+import type { Root } from 'mdast';
+import { loadManuscript } from '../scripts/manuscript/load-manuscript.ts';
+import { readManuscriptFile } from '../scripts/manuscript/read-text.ts';
+import { parseMarkdown } from '../scripts/markdown/parse.ts';
+import { loadCitations } from '../scripts/citations/index.ts';
+import { compileBook } from '../scripts/compile.ts';
+
+const fixture = path.resolve('tests/fixtures/citations-one-pass');
+
+/** The fixture with a book.yaml naming `csl` (and `locale`), in a temporary folder. */
+async function book(csl: string, locale = 'fr-FR'): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'book-one-pass-'));
+  await cp(fixture, dir, { recursive: true });
+  const yaml = `title: Essai\nlanguage: ${locale.slice(0, 2)}\nbibliography: bibliography.json\ncsl: ${csl}\nlocale: ${locale}\ncontents:\n  chapters: [chapitre-1.md, chapitre-2.md]\n`;
+  await writeFile(path.join(dir, 'book.yaml'), yaml);
+  return dir;
+}
+
+/** Counts the engine's processCitationCluster calls (the real method runs). */
+function countProcessCalls(): { count: () => number; restore: () => void } {
+  const proto = CSL.Engine.prototype as unknown as { processCitationCluster: (...args: unknown[]) => unknown };
+  const original = proto.processCitationCluster;
+  let calls = 0;
+  proto.processCitationCluster = function (...args: unknown[]) {
+    calls += 1;
+    return original.apply(this, args);
+  };
+  return { count: () => calls, restore: () => (proto.processCitationCluster = original) };
+}
+
+/** The chapters after the citation stage, its bibliography chapter, and the engine's processCitationCluster calls. */
+async function citationStage(dir: string, onePass: boolean): Promise<{ trees: Root[]; bibliography: unknown; calls: number }> {
+  const manuscript = await loadManuscript({ manuscript: dir });
+  const files = [];
+  for (const source of manuscript.sources) {
+    const read = await readManuscriptFile(source.path, 'This chapter');
+    if (!read.ok) throw new Error(`cannot read ${source.path}`);
+    files.push(read.file);
+  }
+  const trees = files.map((file) => parseMarkdown(file));
+  const counter = countProcessCalls();
+  try {
+    const stage = await loadCitations(manuscript.citations, trees, { bookLang: manuscript.meta.language, skipTodos: false, files, onePass });
+    trees.forEach((tree, i) => stage.renderChapter(tree, `chapitre-${i + 1}`));
+    const generated = stage.bibliographyChapter(['chapitre-1', 'chapitre-2']);
+    if (generated) stage.renderChapter(generated.tree, generated.id);
+    return { trees, bibliography: generated?.tree, calls: counter.count() };
+  } finally {
+    counter.restore();
+  }
+}
+
+/** The text of each note of a compiled chapter, without its number. */
+function notesOf(tree: import('hast').Root): string[] {
+  const notes: string[] = [];
+  visit(tree, 'element', (node: Element) => {
+    if (node.tagName === 'aside' && Array.isArray(node.properties.className) && node.properties.className.includes('footnote')) {
+      notes.push(toString(node).replace(/^\d+\s*/, '').replace(/\s+/g, ' ').trim());
+    }
+  });
+  return notes;
+}
+
+describe('citations in one pass', () => {
+  for (const [csl, locale] of [
+    ['chicago-fullnote-bibliography', 'fr-FR'],
+    ['chicago-fullnote-bibliography', 'en-US'],
+    ['chicago-author-date', 'fr-FR'],
+  ]) {
+    it(`${csl} (${locale}): every chapter and the bibliography exactly as with one processCitationCluster per cluster`, async () => {
+      const dir = await book(csl, locale);
+      const reference = await citationStage(dir, false);
+      const onePass = await citationStage(dir, true);
+      expect(reference.calls).toBeGreaterThan(30);
+      expect(onePass.calls).toBe(0);
+      expect(JSON.stringify(onePass.trees)).toBe(JSON.stringify(reference.trees));
+      expect(JSON.stringify(onePass.bibliography)).toBe(JSON.stringify(reference.bibliography));
+    });
+  }
+
+  it('keeps the disambiguation registry-wide: year suffixes, given names, names before et al.', async () => {
+    const built = await compileBook({ manuscript: await book('chicago-author-date') });
+    const text = built.chapters.map((chapter) => toString(chapter.hast)).join('\n');
+    expect(text).toContain('Sample 1990a');
+    expect(text).toContain('1990b');
+    expect(text).toMatch(/C\.\s+Trial/);
+    expect(text).toMatch(/D\.\s+Trial/);
+    // Two works whose first author and year agree: the names that tell them apart are printed.
+    expect(text).toMatch(/Probe, Check, Mock/);
+    expect(text).toMatch(/Probe, Check, Other/);
+  });
+
+  it('in the note style: ibid., short forms and the first reference restart with each chapter; one title of one author told apart by its date', async () => {
+    const built = await compileBook({ manuscript: await book('chicago-fullnote-bibliography') });
+    const [first, second] = built.chapters.filter((chapter) => chapter.id.startsWith('chapitre')).map((chapter) => notesOf(chapter.hast));
+    expect(first[0]).toMatch(/^Ann Sample, First sample book .*1990.*3\.$/);
+    expect(first[1]).toBe('Ibid.');
+    expect(first[2]).toMatch(/^Ibid\., 4\.$/);
+    // The same short form for two reports: each keeps its date (the style's `disambiguate="true"`).
+    expect(first[6]).toBe('Example, « Test report », 2001, 2.');
+    expect(first[12]).toBe('Example, « Test report », 2003.');
+    // Two works of four authors, the first two alike: the third name tells them apart.
+    expect(first[9]).toMatch(/^Eve Probe, Finn Check, Gail Mock, et al\./);
+    expect(first[11]).toContain('(Probe, Check, Mock, et al., « Joint study », 5)');
+    // After the heading of class reset-citation-positions, and in chapter 2, each work in full again.
+    expect(first[18]).toBe('Ann Sample, First sample book (Testville : Test Press, 1990), 4.');
+    expect(second[0]).toBe('Bob Example, « Test report » (Test Office, 2003), 1.');
+    expect(second[2]).toBe('Example, « Test report », 2003, 1.');
+    expect(second[4]).toBe('Ibid.');
+  });
+});
