@@ -104,11 +104,18 @@ export class ValueCache {
   async set(key: string, value: unknown): Promise<void> {
     if (!useCache()) return;
     this.used.add(key);
+    // Serialized now: the caller may change the value as soon as this returns a promise.
+    let bytes: Buffer;
+    try {
+      bytes = serialize({ key, value });
+    } catch {
+      return;
+    }
     try {
       await mkdir(this.dir, { recursive: true });
       const target = this.file(key);
       const partial = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-      await writeFile(partial, serialize({ key, value }));
+      await writeFile(partial, bytes);
       await rename(partial, target);
     } catch {
       // A cache that cannot be written (read-only, full disk) only makes the next build cold.

@@ -207,6 +207,16 @@ export class BookIds {
   claim(id: string, chapterId: string): void {
     this.ids.set(id, chapterId);
   }
+
+  /** The element ids as they stand, and back to them: a cached chapter that no longer fits gives its claims back (scripts/compile-cache.ts). */
+  snapshot(): ReadonlyMap<string, string> {
+    return new Map(this.ids);
+  }
+
+  restore(snapshot: ReadonlyMap<string, string>): void {
+    this.ids.clear();
+    for (const [id, holder] of snapshot) this.ids.set(id, holder);
+  }
 }
 
 /** An id is one token (sanitize.ts drops the others, and says so). */
