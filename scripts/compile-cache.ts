@@ -149,10 +149,17 @@ function placesBibliography(tree: Root): boolean {
   return false;
 }
 
+/** What the last compileBook took from the cache and made again (read by tests/warm-build.test.ts). */
+export const chapterCacheStats = { parsed: { reused: 0, made: 0 }, compiled: { reused: 0, made: 0 } };
+
 export class ChapterCache {
   private readonly parsed = new ValueCache('parsed');
   private readonly compiled = new ValueCache('chapters');
   private readonly toolchain = toolchainFingerprint();
+
+  constructor() {
+    Object.assign(chapterCacheStats, { parsed: { reused: 0, made: 0 }, compiled: { reused: 0, made: 0 } });
+  }
 
   /** The tree of `file` as `parse` makes it, from the cache when its bytes were read before. */
   async parse(file: VFile, parse: (file: VFile) => Root): Promise<Root> {
@@ -161,8 +168,10 @@ export class ChapterCache {
     if (entry && Array.isArray(entry.messages) && entry.mdast?.type === 'root') {
       file.messages.push(...entry.messages.map(restoreMessage));
       Object.assign(file.data, entry.data);
+      chapterCacheStats.parsed.reused++;
       return entry.mdast;
     }
+    chapterCacheStats.parsed.made++;
     const before = file.messages.length;
     const mdast = parse(file);
     await this.parsed.set(key, { mdast, messages: file.messages.slice(before).map(storeMessage), data: file.data } satisfies ParsedEntry);
@@ -188,9 +197,11 @@ export class ChapterCache {
     if (entry && Array.isArray(entry.ids) && Array.isArray(entry.messages) && entry.chapter?.hast?.type === 'root' && replayIds(ids, entry.ids)) {
       file.messages.push(...entry.messages.map(restoreMessage));
       Object.assign(file.data, entry.data);
+      chapterCacheStats.compiled.reused++;
       const { id, title, lang, hast, sections, idClash, ids: chapterIds } = entry.chapter;
       return { id, source, file, title, lang, mdast, hast, sections, idClash, ids: chapterIds };
     }
+    chapterCacheStats.compiled.made++;
     const log: IdsCall[] = [];
     const state = { unsupported: false };
     const before = file.messages.length;
