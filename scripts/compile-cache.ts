@@ -26,6 +26,7 @@ import type { Root } from 'mdast';
 import type { BookIds } from './render/ids.ts';
 import type { Chapter, ChapterSource } from './model/index.ts';
 import type { Manuscript } from './manuscript/load-manuscript.ts';
+import type { GeneratedChapter } from './citations/index.ts';
 import { findLocale, findStyle } from './citations/resources.ts';
 import { hashOf, toolchainFingerprint, ValueCache } from './cache.ts';
 
@@ -46,7 +47,10 @@ function restoreMessage(stored: StoredMessage): VFileMessage {
 }
 
 /** The calls to the book's ids a compiled chapter made, in order: questions with their answers, and claims. */
-type IdsCall = { op: 'has' | 'holderOf' | 'free'; args: string[]; result: unknown } | { op: 'claim'; args: [string, string] };
+type IdsCall =
+  | { op: 'has' | 'holderOf' | 'free'; args: string[]; result: unknown }
+  | { op: 'claim'; args: [string, string] }
+  | { op: 'claimChapters'; args: [string[]]; result: unknown };
 
 const asked = new Set(['has', 'holderOf', 'free']);
 
@@ -61,6 +65,10 @@ function recordingIds(ids: BookIds, log: IdsCall[], state: { unsupported: boolea
         const result: unknown = value.apply(target, args);
         if (typeof property === 'string' && asked.has(property) && plain && args.length === 1) log.push({ op: property as 'has', args: args as string[], result });
         else if (property === 'claim' && plain && args.length === 2) log.push({ op: 'claim', args: args as [string, string] });
+        // A generated chapter claims its page name itself (compileChapter without `id`).
+        else if (property === 'claimChapters' && args.length === 1 && Array.isArray(args[0]) && args[0].every((arg) => typeof arg === 'string')) {
+          log.push({ op: 'claimChapters', args: [[...(args[0] as string[])]], result: structuredClone(result) });
+        }
         else state.unsupported = true;
         return result;
       };
@@ -76,7 +84,8 @@ function replayIds(ids: BookIds, log: readonly IdsCall[]): boolean {
       ids.claim(call.args[0], call.args[1]);
       continue;
     }
-    const answer: unknown = call.op === 'has' ? ids.has(call.args[0]) : call.op === 'free' ? ids.free(call.args[0]) : ids.holderOf(call.args[0]);
+    const answer: unknown =
+      call.op === 'claimChapters' ? ids.claimChapters(call.args[0]) : call.op === 'has' ? ids.has(call.args[0]) : call.op === 'free' ? ids.free(call.args[0]) : ids.holderOf(call.args[0]);
     if (JSON.stringify(answer) !== JSON.stringify(call.result)) {
       ids.restore(before);
       return false;
@@ -90,6 +99,8 @@ interface ParsedEntry {
   messages: StoredMessage[];
   data: Record<string, unknown>;
 }
+
+type GeneratedEntry = { none: true } | { none: false; path: string | undefined; source: ChapterSource; tree: Root; compiled: CompiledEntry };
 
 interface CompiledEntry {
   chapter: Pick<Chapter, 'id' | 'title' | 'lang' | 'hast' | 'sections' | 'idClash' | 'ids'>;
@@ -139,7 +150,7 @@ export function citationContext(trees: readonly Root[]): string {
 }
 
 /** A chapter whose compiling the citation stage remembers (`::bibliography`): never kept. */
-function placesBibliography(tree: Root): boolean {
+export function placesBibliography(tree: Root): boolean {
   const stack: unknown[] = [tree];
   while (stack.length > 0) {
     const node = stack.pop() as { type: string; name?: string; children?: unknown[] };
@@ -194,26 +205,70 @@ export class ChapterCache {
   ): Promise<Chapter> {
     const key = hashOf(this.toolchain, 'compile', file.path, String(file.value), ...inputs);
     const entry = await this.compiled.get<CompiledEntry>(key);
-    if (entry && Array.isArray(entry.ids) && Array.isArray(entry.messages) && entry.chapter?.hast?.type === 'root' && replayIds(ids, entry.ids)) {
-      file.messages.push(...entry.messages.map(restoreMessage));
-      Object.assign(file.data, entry.data);
-      chapterCacheStats.compiled.reused++;
-      const { id, title, lang, hast, sections, idClash, ids: chapterIds } = entry.chapter;
-      return { id, source, file, title, lang, mdast, hast, sections, idClash, ids: chapterIds };
+    const reused = entry && this.reuse(entry, file, source, mdast, ids);
+    if (reused) return reused;
+    const made = this.make(file, mdast, ids, others, compile);
+    if (made.entry) await this.compiled.set(key, made.entry);
+    return made.chapter;
+  }
+
+  /**
+   * The bibliography chapter the citation stage makes after every chapter (`make`: undefined when
+   * it makes none), compiled by `compile`; both from the cache when the book's inputs, its
+   * citations and its chapters' ids are those of a build before. Only when no chapter places the
+   * bibliography itself (the caller's to know): the citation stage's answer then depends on nothing else.
+   */
+  async generated(
+    ids: BookIds,
+    inputs: readonly string[],
+    others: readonly VFile[],
+    make: () => GeneratedChapter | undefined,
+    compile: (generated: GeneratedChapter, ids: BookIds) => Chapter,
+  ): Promise<Chapter | undefined> {
+    const key = hashOf(this.toolchain, 'generated', ...inputs);
+    const entry = await this.compiled.get<GeneratedEntry>(key);
+    if (entry && entry.none === true) return undefined;
+    if (entry && entry.none === false && entry.tree?.type === 'root' && typeof entry.path === 'string') {
+      const reused = this.reuse(entry.compiled, new VFile({ path: entry.path }), entry.source, entry.tree, ids);
+      if (reused) return reused;
     }
+    const generated = make();
+    if (!generated) {
+      await this.compiled.set(key, { none: true } satisfies GeneratedEntry);
+      return undefined;
+    }
+    // Kept before compiling: the tree is the chapter's mdast, which compiling leaves as it is.
+    const tree = structuredClone(generated.tree);
+    const made = this.make(generated.file, generated.tree, ids, others, (bookIds) => compile(generated, bookIds), true);
+    if (made.entry && generated.file.value === undefined) {
+      await this.compiled.set(key, { none: false, path: generated.file.path, source: generated.source, tree, compiled: made.entry } satisfies GeneratedEntry);
+    }
+    return made.chapter;
+  }
+
+  /** The chapter of `entry`, when the book's ids give the answers they gave; its messages put back on `file`. */
+  private reuse(entry: CompiledEntry, file: VFile, source: ChapterSource, mdast: Root, ids: BookIds): Chapter | undefined {
+    if (!Array.isArray(entry.ids) || !Array.isArray(entry.messages) || entry.chapter?.hast?.type !== 'root' || !replayIds(ids, entry.ids)) return undefined;
+    file.messages.push(...entry.messages.map(restoreMessage));
+    Object.assign(file.data, entry.data);
+    chapterCacheStats.compiled.reused++;
+    const { id, title, lang, hast, sections, idClash, ids: chapterIds } = entry.chapter;
+    return { id, source, file, title, lang, mdast, hast, sections, idClash, ids: chapterIds };
+  }
+
+  /** Compile, recording the book's ids; the entry to keep, unless the chapter cannot be kept (module comment). */
+  private make(file: VFile, mdast: Root, ids: BookIds, others: readonly VFile[], compile: (ids: BookIds) => Chapter, last = false): { chapter: Chapter; entry?: CompiledEntry } {
     chapterCacheStats.compiled.made++;
     const log: IdsCall[] = [];
     const state = { unsupported: false };
     const before = file.messages.length;
     const elsewhere = others.map((other) => other.messages.length);
     const chapter = compile(recordingIds(ids, log, state));
-    const keep = !state.unsupported && !placesBibliography(mdast) && others.every((other, i) => other === file || other.messages.length === elsewhere[i]);
-    if (keep) {
-      const { id, title, lang, hast, sections, idClash, ids: chapterIds } = chapter;
-      const stored: CompiledEntry = { chapter: { id, title, lang, hast, sections, idClash, ids: chapterIds }, messages: file.messages.slice(before).map(storeMessage), data: file.data, ids: log };
-      await this.compiled.set(key, stored);
-    }
-    return chapter;
+    // The generated bibliography is `::bibliography` too, but the last chapter the citation stage renders.
+    const keep = !state.unsupported && (last || !placesBibliography(mdast)) && others.every((other, i) => other === file || other.messages.length === elsewhere[i]);
+    if (!keep) return { chapter };
+    const { id, title, lang, hast, sections, idClash, ids: chapterIds } = chapter;
+    return { chapter, entry: { chapter: { id, title, lang, hast, sections, idClash, ids: chapterIds }, messages: file.messages.slice(before).map(storeMessage), data: file.data, ids: log } };
   }
 
   /** Bound the cache: what this build did not use goes (scripts/cache.ts `prune`). */

@@ -19,13 +19,13 @@ import { removeTodos } from './transforms/editorial-markers.ts';
 import { chapterToHast } from './render/chapter-hast.ts';
 import { BookIds, pageName, type ChapterIdClaim, type ChapterIds } from './render/ids.ts';
 import { useCache } from './cache.ts';
-import { bookContext, citationContext, ChapterCache } from './compile-cache.ts';
+import { bookContext, citationContext, ChapterCache, placesBibliography } from './compile-cache.ts';
 import { loadManuscript, type ManuscriptOptions } from './manuscript/load-manuscript.ts';
 import { readManuscriptFile } from './manuscript/read-text.ts';
 import { maxAliasCount } from './config/load-config.ts';
 import { BuildError } from './errors.ts';
 import { report } from './check/messages.ts';
-import { loadCitations, type CitationStage } from './citations/index.ts';
+import { loadCitations, type CitationStage, type GeneratedChapter } from './citations/index.ts';
 import type { Book, BookMeta, Chapter, ChapterSource, PlaceEntry } from './model/index.ts';
 import { bookOutline } from './model/outline.ts';
 import { typesetMeta } from './model/typeset.ts';
@@ -179,7 +179,6 @@ export async function compileBook(options: CompileOptions): Promise<Book> {
     const inputs = [context, cited, JSON.stringify({ place: i, source: manuscript.sources[i], front: fronts[i], claim: claims[i] })];
     chapters.push(await cache.compile(file, manuscript.sources[i], trees[i], ids, inputs, bookFiles, (bookIds) => compileAt(i, bookIds)));
   }
-  await cache?.prune();
   // Figures and tables (maps included) numbered in book order, cross-references resolved
   // (scripts/crossref); the list of illustrations is generated back matter, placed with the rest.
   const { figures } = resolveCrossrefs(chapters, labels.figures, ids);
@@ -201,11 +200,15 @@ export async function compileBook(options: CompileOptions): Promise<Book> {
     const { file, source, tree, id } = illustrations;
     made.push(compileChapter(file, source, manuscript.meta, { showTodos, citations, ids, mdast: tree, front: { id } }));
   }
-  const generated = citations.bibliographyChapter([...chapters, ...made].map((chapter) => chapter.id));
-  if (generated) {
-    const { file, source, tree, id } = generated;
-    made.push(compileChapter(file, source, manuscript.meta, { showTodos, citations, ids, mdast: tree, front: { id } }));
-  }
+  const compileGenerated = ({ file, source, tree, id }: GeneratedChapter, bookIds: BookIds) => compileChapter(file, source, manuscript.meta, { showTodos, citations, ids: bookIds, mdast: tree, front: { id } });
+  const chapterIds = [...chapters, ...made].map((chapter) => chapter.id);
+  // From the cache only when no chapter places the bibliography itself (scripts/compile-cache.ts).
+  const fromCache = cache && context !== undefined && ![...trees, ...apparatus.trees].some(placesBibliography);
+  const generated = fromCache
+    ? await cache.generated(ids, [context, cited, JSON.stringify(chapterIds)], bookFiles, () => citations.bibliographyChapter(chapterIds), compileGenerated)
+    : ((made) => made && compileGenerated(made, ids))(citations.bibliographyChapter(chapterIds));
+  if (generated) made.push(generated);
+  await cache?.prune();
   // Front matter, body, back matter in the order book.yaml gives (scripts/apparatus).
   const ordered = orderChapters(chapters, made, manuscript.meta.config);
   return {
