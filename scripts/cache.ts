@@ -101,8 +101,20 @@ export class ValueCache {
     }
   }
 
-  async set(key: string, value: unknown): Promise<void> {
+  /** Writes under way: `set` does not wait for the disk, `flush` does. */
+  private readonly pending: Array<Promise<void>> = [];
+
+  /** Keep `value` under `key`; serialized now, written in the background (see `flush`). */
+  set(key: string, value: unknown): void {
     if (!useCache()) return;
+    this.pending.push(this.write(key, value));
+  }
+
+  async flush(): Promise<void> {
+    await Promise.all(this.pending.splice(0));
+  }
+
+  private async write(key: string, value: unknown): Promise<void> {
     this.used.add(key);
     // Serialized now: the caller may change the value as soon as this returns a promise.
     let bytes: Buffer;
@@ -129,6 +141,7 @@ export class ValueCache {
    * holds this build's entries and the last hour's, never more.
    */
   async prune(keepMs = 60 * 60 * 1000): Promise<void> {
+    await this.flush();
     if (!useCache()) return;
     const now = Date.now();
     const seconds = now / 1000;

@@ -185,7 +185,7 @@ export class ChapterCache {
     chapterCacheStats.parsed.made++;
     const before = file.messages.length;
     const mdast = parse(file);
-    await this.parsed.set(key, { mdast, messages: file.messages.slice(before).map(storeMessage), data: file.data } satisfies ParsedEntry);
+    this.parsed.set(key, { mdast, messages: file.messages.slice(before).map(storeMessage), data: file.data } satisfies ParsedEntry);
     return mdast;
   }
 
@@ -208,7 +208,7 @@ export class ChapterCache {
     const reused = entry && this.reuse(entry, file, source, mdast, ids);
     if (reused) return reused;
     const made = this.make(file, mdast, ids, others, compile);
-    if (made.entry) await this.compiled.set(key, made.entry);
+    if (made.entry) this.compiled.set(key, made.entry);
     return made.chapter;
   }
 
@@ -234,14 +234,14 @@ export class ChapterCache {
     }
     const generated = make();
     if (!generated) {
-      await this.compiled.set(key, { none: true } satisfies GeneratedEntry);
+      this.compiled.set(key, { none: true } satisfies GeneratedEntry);
       return undefined;
     }
     // Kept before compiling: the tree is the chapter's mdast, which compiling leaves as it is.
     const tree = structuredClone(generated.tree);
     const made = this.make(generated.file, generated.tree, ids, others, (bookIds) => compile(generated, bookIds), true);
     if (made.entry && generated.file.value === undefined) {
-      await this.compiled.set(key, { none: false, path: generated.file.path, source: generated.source, tree, compiled: made.entry } satisfies GeneratedEntry);
+      this.compiled.set(key, { none: false, path: generated.file.path, source: generated.source, tree, compiled: made.entry } satisfies GeneratedEntry);
     }
     return made.chapter;
   }
