@@ -46,6 +46,13 @@ function restoreMessage(stored: StoredMessage): VFileMessage {
   return message;
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Messages as `storeMessage` keeps them (an entry is checked before anything of it is used). */
+function storedMessages(value: unknown): value is StoredMessage[] {
+  return Array.isArray(value) && value.every((message) => Array.isArray(message) && message.every((property) => isRecord(property) && typeof property.name === 'string'));
+}
+
 /** The calls to the book's ids a compiled chapter made, in order: questions with their answers, and claims. */
 type IdsCall =
   | { op: 'has' | 'holderOf' | 'free'; args: string[]; result: unknown }
@@ -107,6 +114,16 @@ interface CompiledEntry {
   messages: StoredMessage[];
   data: Record<string, unknown>;
   ids: IdsCall[];
+}
+
+/** An entry of the shape `make` writes: anything else is made again (never trusted, never an error). */
+function wellFormed(entry: unknown): entry is CompiledEntry {
+  if (!isRecord(entry) || !isRecord(entry.chapter) || !isRecord(entry.data) || !storedMessages(entry.messages) || !Array.isArray(entry.ids)) return false;
+  const { id, title, lang, hast, sections } = entry.chapter;
+  return (
+    typeof id === 'string' && typeof title === 'string' && typeof lang === 'string' && isRecord(hast) && hast.type === 'root' && Array.isArray(sections) &&
+    entry.ids.every((call) => isRecord(call) && typeof call.op === 'string' && Array.isArray(call.args))
+  );
 }
 
 /**
@@ -176,7 +193,7 @@ export class ChapterCache {
   async parse(file: VFile, parse: (file: VFile) => Root): Promise<Root> {
     const key = hashOf(this.toolchain, 'parse', file.path, String(file.value));
     const entry = await this.parsed.get<ParsedEntry>(key);
-    if (entry && Array.isArray(entry.messages) && entry.mdast?.type === 'root') {
+    if (entry && entry.mdast?.type === 'root' && storedMessages(entry.messages) && isRecord(entry.data)) {
       file.messages.push(...entry.messages.map(restoreMessage));
       Object.assign(file.data, entry.data);
       chapterCacheStats.parsed.reused++;
@@ -248,7 +265,7 @@ export class ChapterCache {
 
   /** The chapter of `entry`, when the book's ids give the answers they gave; its messages put back on `file`. */
   private reuse(entry: CompiledEntry, file: VFile, source: ChapterSource, mdast: Root, ids: BookIds): Chapter | undefined {
-    if (!Array.isArray(entry.ids) || !Array.isArray(entry.messages) || entry.chapter?.hast?.type !== 'root' || !replayIds(ids, entry.ids)) return undefined;
+    if (!wellFormed(entry) || !replayIds(ids, entry.ids)) return undefined;
     file.messages.push(...entry.messages.map(restoreMessage));
     Object.assign(file.data, entry.data);
     chapterCacheStats.compiled.reused++;

@@ -8,6 +8,7 @@
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { serialize } from 'node:v8';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../scripts/build.ts';
 import { chapterCacheStats } from '../scripts/compile-cache.ts';
@@ -135,7 +136,9 @@ describe('warm builds', () => {
     const names = (await readdir(entries)).sort();
     expect(names).toHaveLength(4);
     await writeFile(path.join(entries, names[0]), 'not an entry');
-    await writeFile(path.join(entries, names[1]), '');
+    // Its own key, but not the shape of an entry.
+    const wrongShape = { chapter: { id: 'x', title: 'x', lang: 'fr', hast: { type: 'root' }, sections: [] }, messages: [42], ids: [], data: {} };
+    await writeFile(path.join(entries, names[1]), serialize({ key: names[1].replace(/\.v8$/, ''), value: wrongShape }));
     // A valid entry under another entry's name is not served either.
     await cp(path.join(entries, names[3]), path.join(entries, names[2]));
     for (const name of await readdir(path.join(cache, 'parsed'))) await writeFile(path.join(cache, 'parsed', name), Buffer.from([0xff, 0x0d, 0x00]));
