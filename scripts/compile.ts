@@ -206,7 +206,7 @@ export async function compileBook(options: CompileOptions): Promise<Book> {
   const fromCache = cache && context !== undefined && ![...trees, ...apparatus.trees].some(placesBibliography);
   const generated = fromCache
     ? await cache.generated(ids, [context, cited, JSON.stringify(chapterIds)], bookFiles, () => citations.bibliographyChapter(chapterIds), compileGenerated)
-    : ((made) => made && compileGenerated(made, ids))(citations.bibliographyChapter(chapterIds));
+    : ((draft) => draft && compileGenerated(draft, ids))(citations.bibliographyChapter(chapterIds));
   if (generated) made.push(generated);
   await cache?.prune();
   // Front matter, body, back matter in the order book.yaml gives (scripts/apparatus).
