@@ -18,12 +18,14 @@ import { numberNotes } from './transforms/number-notes.ts';
 import { removeTodos } from './transforms/editorial-markers.ts';
 import { chapterToHast } from './render/chapter-hast.ts';
 import { BookIds, pageName, type ChapterIdClaim, type ChapterIds } from './render/ids.ts';
+import { useCache } from './cache.ts';
+import { bookContext, citationContext, ChapterCache, placesBibliography } from './compile-cache.ts';
 import { loadManuscript, type ManuscriptOptions } from './manuscript/load-manuscript.ts';
 import { readManuscriptFile } from './manuscript/read-text.ts';
 import { maxAliasCount } from './config/load-config.ts';
 import { BuildError } from './errors.ts';
 import { report } from './check/messages.ts';
-import { loadCitations, type CitationStage } from './citations/index.ts';
+import { loadCitations, type CitationStage, type GeneratedChapter } from './citations/index.ts';
 import type { Book, BookMeta, Chapter, ChapterSource, PlaceEntry } from './model/index.ts';
 import { bookOutline } from './model/outline.ts';
 import { typesetMeta } from './model/typeset.ts';
@@ -146,7 +148,9 @@ export async function compileBook(options: CompileOptions): Promise<Book> {
   }
   if (unreadable.length > 0) throw new BuildError(`${unreadable.length} chapter${unreadable.length > 1 ? 's' : ''} cannot be read.`, [...manuscript.files, ...unreadable]);
   // Every chapter is parsed before any is rendered: the citation engine registers every cited work first.
-  const trees = files.map((file) => parseMarkdown(file));
+  // Parsed trees and compiled chapters come from the build's cache when their inputs are unchanged (scripts/compile-cache.ts).
+  const cache = useCache() ? new ChapterCache() : undefined;
+  const trees = cache ? await Promise.all(files.map((file) => cache.parse(file, parseMarkdown))) : files.map((file) => parseMarkdown(file));
   // The registries' chapters (glossary, notes…) too: their definitions may cite (scripts/apparatus).
   const labels = labelsFor(manuscript.meta.language);
   const apparatus = planApparatus(manuscript, labels, manuscript.meta.language);
@@ -161,9 +165,20 @@ export async function compileBook(options: CompileOptions): Promise<Book> {
   const ids = new BookIds({ parts: manuscript.meta.parts.map((part) => part.id), citationKeys: citations.bibliography.byId.keys() });
   const claims = ids.claimChapters(fronts.map((front, i) => wantedId(front, manuscript.sources[i], i)));
   const apparatusClaims = ids.claimChapters(apparatus.drafts.map((draft) => draft.wantedId));
-  const chapters = files.map((file, i) =>
-    compileChapter(file, manuscript.sources[i], manuscript.meta, { showTodos, citations, mdast: trees[i], front: fronts[i], id: claims[i], ids, places: manuscript.places?.places }),
-  );
+  const compileAt = (i: number, bookIds: BookIds) =>
+    compileChapter(files[i], manuscript.sources[i], manuscript.meta, { showTodos, citations, mdast: trees[i], front: fronts[i], id: claims[i], ids: bookIds, places: manuscript.places?.places });
+  const context = cache && (await bookContext(manuscript, citations.bibliography.files, { showTodos, renderCitations: options.renderCitations ?? true }));
+  const cited = context === undefined ? '' : citationContext([...trees, ...apparatus.trees]);
+  const bookFiles = [...manuscript.files, ...citations.bibliography.files, ...files];
+  const chapters: Chapter[] = [];
+  for (const [i, file] of files.entries()) {
+    if (!cache || context === undefined) {
+      chapters.push(compileAt(i, ids));
+      continue;
+    }
+    const inputs = [context, cited, JSON.stringify({ place: i, source: manuscript.sources[i], front: fronts[i], claim: claims[i] })];
+    chapters.push(await cache.compile(file, manuscript.sources[i], trees[i], ids, inputs, bookFiles, (bookIds) => compileAt(i, bookIds)));
+  }
   // Figures and tables (maps included) numbered in book order, cross-references resolved
   // (scripts/crossref); the list of illustrations is generated back matter, placed with the rest.
   const { figures } = resolveCrossrefs(chapters, labels.figures, ids);
@@ -185,11 +200,15 @@ export async function compileBook(options: CompileOptions): Promise<Book> {
     const { file, source, tree, id } = illustrations;
     made.push(compileChapter(file, source, manuscript.meta, { showTodos, citations, ids, mdast: tree, front: { id } }));
   }
-  const generated = citations.bibliographyChapter([...chapters, ...made].map((chapter) => chapter.id));
-  if (generated) {
-    const { file, source, tree, id } = generated;
-    made.push(compileChapter(file, source, manuscript.meta, { showTodos, citations, ids, mdast: tree, front: { id } }));
-  }
+  const compileGenerated = ({ file, source, tree, id }: GeneratedChapter, bookIds: BookIds) => compileChapter(file, source, manuscript.meta, { showTodos, citations, ids: bookIds, mdast: tree, front: { id } });
+  const chapterIds = [...chapters, ...made].map((chapter) => chapter.id);
+  // From the cache only when no chapter places the bibliography itself (scripts/compile-cache.ts).
+  const fromCache = cache && context !== undefined && ![...trees, ...apparatus.trees].some(placesBibliography);
+  const generated = fromCache
+    ? await cache.generated(ids, [context, cited, JSON.stringify(chapterIds)], bookFiles, () => citations.bibliographyChapter(chapterIds), compileGenerated)
+    : ((draft) => draft && compileGenerated(draft, ids))(citations.bibliographyChapter(chapterIds));
+  if (generated) made.push(generated);
+  await cache?.prune();
   // Front matter, body, back matter in the order book.yaml gives (scripts/apparatus).
   const ordered = orderChapters(chapters, made, manuscript.meta.config);
   return {

@@ -20,8 +20,8 @@ import { fileURLToPath } from 'node:url';
 import type { BookFonts, FontFace } from '../manuscript/fonts.ts';
 import { fontFaceRule, fontsComment, familyRule, installedName } from './fonts.ts';
 import { fontCodePoints, inRanges, isReadableFont, parseUnicodeRange } from './epub/font-cmap.ts';
+import { cacheDir } from '../cache.ts';
 
-const cacheDir = fileURLToPath(new URL('../../node_modules/.cache/book/fonts/', import.meta.url));
 
 /**
  * The features a browser applies to horizontal Latin and Cyrillic text without being asked (CSS
@@ -88,12 +88,12 @@ async function subsetFont(...args: Parameters<typeof import('subset-font').defau
 }
 
 async function cached(key: string, extension: string, make: () => Promise<Buffer>): Promise<Buffer> {
-  const file = path.join(cacheDir, `${key}${extension}`);
+  const file = path.join(cacheDir('fonts'), `${key}${extension}`);
   if (useCache() && existsSync(file)) return Buffer.from(await readFile(file));
   const data = await make();
   if (useCache()) {
     // Written aside and renamed: a build stopped halfway never leaves half a font in the cache.
-    await mkdir(cacheDir, { recursive: true });
+    await mkdir(cacheDir('fonts'), { recursive: true });
     const partial = `${file}.${process.pid}.tmp`;
     await writeFile(partial, data);
     await rename(partial, file);

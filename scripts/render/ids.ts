@@ -100,6 +100,14 @@ export interface ChapterIds {
   clashes: ElementIdClash[];
 }
 
+/** What `BookIds.snapshot` keeps. */
+export interface BookIdsSnapshot {
+  ids: ReadonlyMap<string, string>;
+  pages: ReadonlyMap<string, string>;
+  chapters: ReadonlySet<string>;
+  shadowed: ReadonlyMap<string, string>;
+}
+
 /** The ids of one book: what is taken, by whom. */
 export class BookIds {
   /** Element ids in use or kept, anywhere in the book → the chapter that has it (empty when generated or reserved). */
@@ -206,6 +214,22 @@ export class BookIds {
 
   claim(id: string, chapterId: string): void {
     this.ids.set(id, chapterId);
+  }
+
+  /** The ids as they stand, and back to them: a cached chapter that no longer fits gives its claims back (scripts/compile-cache.ts). */
+  snapshot(): BookIdsSnapshot {
+    return { ids: new Map(this.ids), pages: new Map(this.pages), chapters: new Set(this.chapters), shadowed: new Map(this.shadowed) };
+  }
+
+  restore(snapshot: BookIdsSnapshot): void {
+    for (const name of ['ids', 'pages', 'chapters', 'shadowed'] as const) {
+      const target = this[name] as Map<string, string> | Set<string>;
+      target.clear();
+      for (const entry of snapshot[name]) {
+        if (target instanceof Set) target.add(entry as string);
+        else target.set(...(entry as [string, string]));
+      }
+    }
   }
 }
 

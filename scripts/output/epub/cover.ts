@@ -20,12 +20,12 @@ import { BuildError } from '../../errors.ts';
 import { bookFonts, installFonts, type BookFonts } from '../fonts.ts';
 import { serializeHtml } from '../html/index.ts';
 import { coverArt, coverSize } from './cover-art.ts';
+import { cacheDir } from '../../cache.ts';
 
 export const epubTemplateDir = fileURLToPath(new URL('../../../templates/epub/', import.meta.url));
 
 const fontTimeoutMs = 30_000;
 
-const cacheDir = fileURLToPath(new URL('../../../node_modules/.cache/book/covers/', import.meta.url));
 
 /** What the rendering depends on besides the page: the browser binary (its identity, not its bytes). */
 function browserIdentity(): string {
@@ -63,13 +63,13 @@ export async function renderCover(book: Book, workDir: string): Promise<Buffer> 
     .update([html, fontsCss, coverCss, JSON.stringify(coverSize), await fontIdentity(fonts), browserIdentity()].join('\0'))
     .digest('hex')
     .slice(0, 32);
-  const cached = path.join(cacheDir, `${key}.png`);
+  const cached = path.join(cacheDir('covers'), `${key}.png`);
   if (useCache && existsSync(cached)) return readFile(cached);
 
   const png = await renderPage(page, fonts.family);
   if (useCache) {
     // Written aside and renamed: a build stopped halfway never leaves half a PNG in the cache.
-    await mkdir(cacheDir, { recursive: true });
+    await mkdir(cacheDir('covers'), { recursive: true });
     const partial = `${cached}.${process.pid}.tmp`;
     await writeFile(partial, png);
     await rename(partial, cached);

@@ -19,11 +19,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { BuildError } from '../../errors.ts';
+import { iccCacheDir } from '../../cache.ts';
 
 const run = promisify(execFile);
 
 export const fogra39Data = '/usr/share/color/icc/FOGRA39L.ti3';
-const cacheDir = fileURLToPath(new URL('../../../node_modules/.cache/book/icc/', import.meta.url));
+// Always node_modules/.cache/book/icc/, whatever BOOK_CACHE_DIR says: scripts/cache.ts `iccCacheDir`.
+const cacheDir = iccCacheDir;
 
 /** What the output intent says of the condition (ICC characterization data registry, color.org). */
 export const fogra39 = {

@@ -21,12 +21,12 @@ import { fileURLToPath } from 'node:url';
 import { h } from 'hastscript';
 import type { Element, ElementContent, Root, RootContent } from 'hast';
 import type { Labels } from '../../../i18n/labels.ts';
+import { cacheDir } from '../../../cache.ts';
 
 export const searchScriptPath = 'assets/search/search.js';
 export const searchDataPath = 'assets/search/index.js';
 
 const browserSource = fileURLToPath(new URL('./browser.ts', import.meta.url));
-const cacheDir = fileURLToPath(new URL('../../../../node_modules/.cache/book/search/', import.meta.url));
 let bundle: Promise<string> | undefined;
 
 /**
@@ -40,7 +40,7 @@ export function searchScript(): Promise<string> {
     const sources = await Promise.all(['browser.ts', 'text.ts'].map((name) => readFile(path.join(path.dirname(browserSource), name), 'utf8')));
     const version = (require('esbuild/package.json') as { version: string }).version;
     const key = createHash('sha256').update([version, ...sources].join('\0')).digest('hex').slice(0, 32);
-    const cached = path.join(cacheDir, `${key}.js`);
+    const cached = path.join(cacheDir('search'), `${key}.js`);
     const useCache = process.env.BOOK_CACHE !== '0';
     if (useCache && existsSync(cached)) return readFile(cached, 'utf8');
     const { build } = await import('esbuild');
@@ -57,7 +57,7 @@ export function searchScript(): Promise<string> {
     // The bundle names our source files in comments; keep paths relative, the same on every machine.
     const code = `/* Search of the HTML edition (scripts/output/html/search/browser.ts). */\n${result.outputFiles[0].text.replaceAll(path.dirname(browserSource), '.')}`;
     if (useCache) {
-      await mkdir(cacheDir, { recursive: true });
+      await mkdir(cacheDir('search'), { recursive: true });
       const partial = `${cached}.${process.pid}.tmp`;
       await writeFile(partial, code);
       await rename(partial, cached);

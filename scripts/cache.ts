@@ -1,0 +1,167 @@
+/**
+ * The build's cache: one folder, `node_modules/.cache/book/` (or `BOOK_CACHE_DIR`), one subfolder
+ * per kind of entry (`chapters`, `covers`, `fonts`, `search`…). Every entry is named by a hash of
+ * everything it is made from, so an entry is either right or never asked for; nothing in it is
+ * needed for correctness: an empty cache is a cold build, `BOOK_CACHE=0` a build without one, an
+ * entry that cannot be read is made again (docs/cache.md).
+ *
+ * The ICC profiles are the exception: scripts/setup.sh makes them once (colprof, half a minute)
+ * and they stay in node_modules/.cache/book/icc/ whatever BOOK_CACHE_DIR says (`iccCacheDir`).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deserialize, serialize } from 'node:v8';
+
+const toolchainRoot = fileURLToPath(new URL('../', import.meta.url));
+const defaultRoot = path.join(toolchainRoot, 'node_modules', '.cache', 'book');
+
+/** The folder of one kind of entry: under BOOK_CACHE_DIR when set, else node_modules/.cache/book/. */
+export function cacheDir(kind: string): string {
+  const root = process.env.BOOK_CACHE_DIR ? path.resolve(process.env.BOOK_CACHE_DIR) : defaultRoot;
+  return path.join(root, kind);
+}
+
+/**
+ * The ICC profiles' folder, always node_modules/.cache/book/icc/: the set-up (scripts/setup.sh →
+ * prepare-profiles.ts) makes them there once, with colprof (30 s); a cold build (BOOK_CACHE_DIR
+ * a new empty folder) measures the build, not the making of a profile that never changes.
+ */
+export const iccCacheDir = path.join(defaultRoot, 'icc');
+
+/** Whether caches are used: `BOOK_CACHE=0` turns every one off. */
+export const useCache = (): boolean => process.env.BOOK_CACHE !== '0';
+
+/** A key: sha-256 of the parts, each ended by a NUL (so that `ab`+`c` and `a`+`bc` differ). */
+export function hashOf(...parts: ReadonlyArray<string | Uint8Array>): string {
+  const digest = createHash('sha256');
+  for (const part of parts) digest.update(part).update('\0');
+  return digest.digest('hex').slice(0, 40);
+}
+
+let toolchain: string | undefined;
+
+/**
+ * The toolchain's fingerprint: the bytes of scripts/ and templates/, the installed dependencies'
+ * versions (node_modules/.package-lock.json, which npm rewrites on every install), package.json,
+ * and Node's version. An entry made by other code is never served: a change to scripts/ or an
+ * upgrade changes every key.
+ */
+export function toolchainFingerprint(): string {
+  if (toolchain) return toolchain;
+  const digest = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile()) digest.update(path.relative(toolchainRoot, full)).update('\0').update(readFileSync(full)).update('\0');
+    }
+  };
+  for (const dir of ['scripts', 'templates']) walk(path.join(toolchainRoot, dir));
+  for (const file of ['package.json', 'node_modules/.package-lock.json']) {
+    const full = path.join(toolchainRoot, file);
+    digest.update(file).update('\0').update(existsSync(full) ? readFileSync(full) : '').update('\0');
+  }
+  digest.update(process.version);
+  return (toolchain = digest.digest('hex').slice(0, 40));
+}
+
+/**
+ * One kind of entry holding structured values (trees, messages), written with v8's serializer.
+ * Reading never fails: a missing, truncated or foreign entry is `undefined`, and is made again.
+ * Writing is atomic (a temporary file renamed), so a build stopped halfway or two builds at once
+ * never leave half an entry.
+ */
+export class ValueCache {
+  readonly dir: string;
+  /** Entries read or written by this build, kept by `prune`. */
+  private readonly used = new Set<string>();
+
+  constructor(kind: string) {
+    this.dir = cacheDir(kind);
+  }
+
+  private file(key: string): string {
+    return path.join(this.dir, `${key}.v8`);
+  }
+
+  async get<T>(key: string): Promise<T | undefined> {
+    if (!useCache()) return undefined;
+    try {
+      const bytes = await readFile(this.file(key));
+      const entry = deserialize(bytes) as { key?: unknown; value?: unknown };
+      // The key inside the entry too: a file renamed or copied under another name is not served.
+      if (!entry || entry.key !== key) return undefined;
+      this.used.add(key);
+      return entry.value as T;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Writes under way: `set` does not wait for the disk, `flush` does. */
+  private readonly pending: Array<Promise<void>> = [];
+
+  /** Keep `value` under `key`; serialized now, written in the background (see `flush`). */
+  set(key: string, value: unknown): void {
+    if (!useCache()) return;
+    this.pending.push(this.write(key, value));
+  }
+
+  async flush(): Promise<void> {
+    await Promise.all(this.pending.splice(0));
+  }
+
+  private async write(key: string, value: unknown): Promise<void> {
+    this.used.add(key);
+    // Serialized now: the caller may change the value as soon as this returns a promise.
+    let bytes: Buffer;
+    try {
+      bytes = serialize({ key, value });
+    } catch {
+      return;
+    }
+    try {
+      await mkdir(this.dir, { recursive: true });
+      const target = this.file(key);
+      const partial = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+      await writeFile(partial, bytes);
+      await rename(partial, target);
+    } catch {
+      // A cache that cannot be written (read-only, full disk) only makes the next build cold.
+    }
+  }
+
+  /**
+   * Bound the folder: entries this build neither read nor wrote, and not used for `keepMs` (an
+   * hour), go; the margin spares the entries of another book built meanwhile from the same
+   * toolchain. The entries used are touched, so what a book keeps reusing stays. The folder thus
+   * holds this build's entries and the last hour's, never more.
+   */
+  async prune(keepMs = 60 * 60 * 1000): Promise<void> {
+    await this.flush();
+    if (!useCache()) return;
+    const now = Date.now();
+    const seconds = now / 1000;
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch {
+      return;
+    }
+    await Promise.all(
+      names.map(async (name) => {
+        const full = path.join(this.dir, name);
+        const key = name.replace(/\.v8$/, '');
+        try {
+          if (this.used.has(key)) return await utimes(full, seconds, seconds);
+          if (now - (await stat(full)).mtimeMs > keepMs) await rm(full, { force: true });
+        } catch {
+          // Removed by another build meanwhile.
+        }
+      }),
+    );
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * Warm builds (scripts/compile-cache.ts, docs/cache.md) on a small book of test data
+ * (tests/fixtures/warm-build/): a build that reuses the cache writes the same bytes and reports
+ * the same messages as a cold one; a changed chapter, bibliography or book.yaml is compiled again
+ * where it must be; a chapter whose ids the chapters before it now take is compiled again; a
+ * corrupt entry is made again, never an error. Each cache is a temporary BOOK_CACHE_DIR.
+ */
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { serialize } from 'node:v8';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build } from '../scripts/build.ts';
+import { chapterCacheStats } from '../scripts/compile-cache.ts';
+import { cacheDir } from '../scripts/cache.ts';
+
+const fixture = path.join(import.meta.dirname, 'fixtures', 'warm-build');
+let tmp: string;
+const saved = { cache: process.env.BOOK_CACHE_DIR, epoch: process.env.SOURCE_DATE_EPOCH, off: process.env.BOOK_CACHE };
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'warm-build-'));
+  process.env.SOURCE_DATE_EPOCH = '946684800';
+  delete process.env.BOOK_CACHE;
+});
+
+afterAll(async () => {
+  for (const [name, value] of [['BOOK_CACHE_DIR', saved.cache], ['SOURCE_DATE_EPOCH', saved.epoch], ['BOOK_CACHE', saved.off]] as const) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+  await rm(tmp, { recursive: true, force: true });
+});
+
+/** Every file written, by its path in the output folder. */
+async function filesOf(folder: string): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  for (const entry of await readdir(folder, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) {
+      const full = path.join(entry.parentPath, entry.name);
+      files.set(path.relative(folder, full), await readFile(full));
+    }
+  }
+  return files;
+}
+
+let runs = 0;
+/** One build of `book` with the cache in `cache`: its files, its messages, what it reused. */
+async function buildWith(book: string, cache: string, formats: Array<'html' | 'epub'> = ['html']) {
+  process.env.BOOK_CACHE_DIR = cache;
+  const out = path.join(tmp, `out-${++runs}`);
+  const result = await build({ manuscript: book, formats, out });
+  const messages = result.diagnostics.map(({ file, line, column, ruleId, severity, message }) => ({ file, line, column, ruleId, severity, message }));
+  return { files: await filesOf(out), messages, stats: structuredClone(chapterCacheStats) };
+}
+
+async function copyOfFixture(name: string): Promise<string> {
+  const book = path.join(tmp, name);
+  await cp(fixture, book, { recursive: true });
+  return book;
+}
+
+describe('warm builds', () => {
+  it('a warm build writes the cold build\'s bytes (HTML and EPUB) and reports the same messages', async () => {
+    const book = await copyOfFixture('same');
+    const cache = path.join(tmp, 'cache-same');
+    const cold = await buildWith(book, cache, ['html', 'epub']);
+    // Three chapters and the generated bibliography.
+    expect(cold.stats.compiled).toEqual({ reused: 0, made: 4 });
+    expect(cold.messages.map((m) => m.ruleId)).toContain('footnote-unused');
+    const warm = await buildWith(book, cache, ['html', 'epub']);
+    expect(warm.stats.compiled).toEqual({ reused: 4, made: 0 });
+    expect(warm.stats.parsed).toEqual({ reused: 3, made: 0 });
+    expect(warm.messages).toEqual(cold.messages);
+    expect(warm.files).toEqual(cold.files);
+    // The cache lives where BOOK_CACHE_DIR says, one kind of entry per folder.
+    expect(cacheDir('chapters')).toBe(path.join(cache, 'chapters'));
+    expect((await readdir(path.join(cache, 'chapters'))).length).toBe(4);
+  });
+
+  it('a changed chapter is compiled again, the others reused; the result is the cold build of the changed book', async () => {
+    const book = await copyOfFixture('changed');
+    const cache = path.join(tmp, 'cache-changed');
+    await buildWith(book, cache);
+    const chapter = path.join(book, '02-milieu.md');
+    await writeFile(chapter, (await readFile(chapter, 'utf8')).replace('Un autre paragraphe', 'Un autre paragraphe changé'));
+    const warm = await buildWith(book, cache);
+    expect(warm.stats.compiled).toEqual({ reused: 3, made: 1 });
+    const cold = await buildWith(book, path.join(tmp, 'cache-changed-cold'));
+    expect(warm.files).toEqual(cold.files);
+    expect(warm.messages).toEqual(cold.messages);
+    expect(String(warm.files.get('html/02-milieu.html'))).toContain('paragraphe changé');
+    // One entry per chapter and build until pruned: the replaced entry is still there (an hour's margin).
+    expect((await readdir(path.join(cache, 'chapters'))).length).toBe(5);
+  });
+
+  it('a chapter whose heading ids the chapter before it now takes is compiled again', async () => {
+    const book = await copyOfFixture('ids');
+    const cache = path.join(tmp, 'cache-ids');
+    await buildWith(book, cache);
+    // `## Contexte` twice in chapter 1: chapter 2's and 3's `contexte-2`, `contexte-3` move on.
+    const chapter = path.join(book, '01-debut.md');
+    await writeFile(chapter, `${await readFile(chapter, 'utf8')}\n## Contexte\n\nEncore un paragraphe d'essai.\n`);
+    const warm = await buildWith(book, cache);
+    // The bibliography chapter, after them, asks its ids again and finds them free: reused.
+    expect(warm.stats.compiled).toEqual({ reused: 1, made: 3 });
+    expect(String(warm.files.get('html/02-milieu.html'))).toContain('id="contexte-3"');
+    const cold = await buildWith(book, path.join(tmp, 'cache-ids-cold'));
+    expect(warm.files).toEqual(cold.files);
+    expect(warm.messages).toEqual(cold.messages);
+  });
+
+  it('a changed bibliography or book.yaml compiles every chapter again', async () => {
+    const book = await copyOfFixture('book-wide');
+    const cache = path.join(tmp, 'cache-book-wide');
+    await buildWith(book, cache);
+    const sources = path.join(book, 'sources.json');
+    await writeFile(sources, (await readFile(sources, 'utf8')).replace('"Un article d\'essai"', '"Un article d\'essai revu"'));
+    const afterBibliography = await buildWith(book, cache);
+    expect(afterBibliography.stats.compiled).toEqual({ reused: 0, made: 4 });
+    expect(afterBibliography.files).toEqual((await buildWith(book, path.join(tmp, 'cache-bib-cold'))).files);
+    const config = path.join(book, 'book.yaml');
+    await writeFile(config, (await readFile(config, 'utf8')).replace('footnote-unused: warning', 'footnote-unused: info'));
+    const afterConfig = await buildWith(book, cache);
+    expect(afterConfig.stats.compiled).toEqual({ reused: 0, made: 4 });
+    const cold = await buildWith(book, path.join(tmp, 'cache-config-cold'));
+    expect(afterConfig.messages).toEqual(cold.messages);
+    expect(afterConfig.messages.find((m) => m.ruleId === 'footnote-unused')?.severity).toBe('info');
+  });
+
+  it('a corrupt or foreign entry is made again, never an error', async () => {
+    const book = await copyOfFixture('corrupt');
+    const cache = path.join(tmp, 'cache-corrupt');
+    const cold = await buildWith(book, cache);
+    const entries = path.join(cache, 'chapters');
+    const names = (await readdir(entries)).sort();
+    expect(names).toHaveLength(4);
+    await writeFile(path.join(entries, names[0]), 'not an entry');
+    // Its own key, but not the shape of an entry.
+    const wrongShape = { chapter: { id: 'x', title: 'x', lang: 'fr', hast: { type: 'root' }, sections: [] }, messages: [42], ids: [], data: {} };
+    await writeFile(path.join(entries, names[1]), serialize({ key: names[1].replace(/\.v8$/, ''), value: wrongShape }));
+    // A valid entry under another entry's name is not served either.
+    await cp(path.join(entries, names[3]), path.join(entries, names[2]));
+    for (const name of await readdir(path.join(cache, 'parsed'))) await writeFile(path.join(cache, 'parsed', name), Buffer.from([0xff, 0x0d, 0x00]));
+    const warm = await buildWith(book, cache);
+    expect(warm.stats.compiled).toEqual({ reused: 1, made: 3 });
+    expect(warm.stats.parsed).toEqual({ reused: 0, made: 3 });
+    expect(warm.files).toEqual(cold.files);
+    expect(warm.messages).toEqual(cold.messages);
+    // Made again: the next build reuses every chapter.
+    expect((await buildWith(book, cache)).stats.compiled).toEqual({ reused: 4, made: 0 });
+  });
+
+  it('BOOK_CACHE=0 builds without the cache', async () => {
+    const book = await copyOfFixture('off');
+    const cache = path.join(tmp, 'cache-off');
+    process.env.BOOK_CACHE = '0';
+    try {
+      await buildWith(book, cache);
+      await expect(readdir(path.join(cache, 'chapters'))).rejects.toThrow();
+    } finally {
+      delete process.env.BOOK_CACHE;
+    }
+  });
+});
