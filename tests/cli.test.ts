@@ -1,5 +1,7 @@
 /**
- * The command line as a user meets it: the real `bin/book.js`, in a child process.
+ * The command line as a user meets it. `bookProcess` runs the real `bin/book.js` in a child process
+ * (exit codes, streams, the tsx start-up) for one test of each kind of outcome; `book` runs the same
+ * `main` in this process from the same working folder, sparing the other tests a child's start-up.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, mkdir, writeFile, readFile, cp, rm, readdir } from 'node:fs/promises';
@@ -7,12 +9,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCliIn } from './support/cli.ts';
 
 const run = promisify(execFile);
 const repo = path.resolve(import.meta.dirname, '..');
 const bin = path.join(repo, 'bin', 'book.js');
 
-async function book(args: string[], cwd: string) {
+async function bookProcess(args: string[], cwd: string) {
   try {
     const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
     return { code: 0, stdout, stderr };
@@ -20,6 +23,11 @@ async function book(args: string[], cwd: string) {
     const e = error as { code: number; stdout: string; stderr: string };
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
+}
+
+/** `main` in this process, from `cwd` (tests/support/cli.ts). */
+function book(args: string[], cwd: string) {
+  return runCliIn(cwd, args, { NO_COLOR: '1' });
 }
 
 let work: string;
@@ -46,14 +54,14 @@ afterAll(async () => {
 
 describe('book --help', () => {
   it('prints the commands and exits 0', async () => {
-    const result = await book(['--help'], work);
+    const result = await bookProcess(['--help'], work);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/book build \[--manuscript DIR\] \[--out DIR\] \[--format html,epub,pdf\]/);
     expect(result.stdout).toMatch(/book check/);
   });
 
   it('rejects an unknown option with exit 2', async () => {
-    const result = await book(['build', '--colour'], work);
+    const result = await bookProcess(['build', '--colour'], work);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--colour/);
   });
@@ -94,7 +102,7 @@ describe('book --help', () => {
 
 describe('book check', () => {
   it('exits 1 and reports file, line, column, rule and a sentence', async () => {
-    const result = await book(['check', 'fautes'], work);
+    const result = await bookProcess(['check', 'fautes'], work);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/fautes\/x\.md/);
     expect(result.stderr).toMatch(/3:9.*error.*`\[\^manque\]` has no definition.*footnote-undefined/);
@@ -127,7 +135,7 @@ describe('book check', () => {
 
 describe('book build', () => {
   it('builds the HTML edition, shows progress as plain lines and a summary', async () => {
-    const result = await book(['build', '-m', 'livre', '-o', 'sortie', '--format', 'html'], work);
+    const result = await bookProcess(['build', '-m', 'livre', '-o', 'sortie', '--format', 'html'], work);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/^book: ✓ compile/m);
     expect(result.stderr).toMatch(/^book: ✓ html/m);
@@ -151,7 +159,7 @@ describe('book build', () => {
     const before = await readFile(path.join(work, 'sortie2', 'html', 'un.html'), 'utf8');
 
     await writeFile(path.join(work, 'livre2', 'un.md'), '# Un changé\n\nTexte[^2].\n');
-    const failed = await book(['build', '-m', 'livre2', '-o', 'sortie2', '-f', 'html'], work);
+    const failed = await bookProcess(['build', '-m', 'livre2', '-o', 'sortie2', '-f', 'html'], work);
     expect(failed.code).toBe(1);
     expect(failed.stderr).toMatch(/livre2\/un\.md/);
     expect(failed.stderr).toMatch(/3:6.*footnote-undefined/);

@@ -167,7 +167,11 @@ describe('maps in the HTML and EPUB editions', () => {
     xhtml = text('OEBPS/cartes.xhtml');
     opf = text('OEBPS/content.opf');
   }, 60_000);
-  afterAll(() => rm(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    // The files of a worker share its globals (vitest.config.ts, isolate: false).
+    fetchSpy.mockRestore();
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('fetches nothing while building', () => {
     expect(fetchSpy).not.toHaveBeenCalled();

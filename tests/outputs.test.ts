@@ -23,7 +23,7 @@ import { manifestName } from '../scripts/output/ownership.ts';
 import { buildProof } from '../scripts/proof/index.ts';
 import { diffRevisions } from '../scripts/diff/index.ts';
 import { startPreview } from '../scripts/preview/index.ts';
-import { runCli } from './support/cli.ts';
+import { runCli, runCliIn } from './support/cli.ts';
 
 const run = promisify(execFile);
 const repo = path.resolve(import.meta.dirname, '..');
@@ -33,7 +33,8 @@ let work: string;
 /** A small book; its cover metadata are the manuscript's, so the EPUB takes the cached cover. */
 let livre: string;
 
-async function book(args: string[], env: NodeJS.ProcessEnv = {}) {
+/** The real `bin/book.js` in a child process (a process of its own: its pid, its signals). */
+async function bookProcess(args: string[], env: NodeJS.ProcessEnv = {}) {
   try {
     const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd: work, env: { ...process.env, NO_COLOR: '1', ...env } });
     return { code: 0, stdout, stderr };
@@ -41,6 +42,11 @@ async function book(args: string[], env: NodeJS.ProcessEnv = {}) {
     const e = error as { code: number; stdout: string; stderr: string };
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
+}
+
+/** The command line's `main` in this process, from the work folder, with these variables (tests/support/cli.ts). */
+function book(args: string[], env: Record<string, string> = {}) {
+  return runCliIn(work, args, { NO_COLOR: '1', ...env });
 }
 
 /** Every file under `dir` with its bytes, by relative path. */
@@ -262,7 +268,8 @@ describe('staging folders', () => {
     await mkdir(path.join(out, `.staging-${gone.pid}-AbCdEf`, 'html'), { recursive: true });
     await mkdir(path.join(out, '.staging-XyZ123')); // an earlier version's, without a pid
     await mkdir(path.join(out, `.staging-${process.pid}-running`)); // this process is alive
-    expect((await book(['build', '-m', 'livre', '-o', 'reste', '-f', 'html', '-q'])).code).toBe(0);
+    // A child: this process's own staging folder must count as a running one's.
+    expect((await bookProcess(['build', '-m', 'livre', '-o', 'reste', '-f', 'html', '-q'])).code).toBe(0);
     expect(await staging(out)).toEqual([`.staging-${process.pid}-running`]);
   });
 
