@@ -1,7 +1,6 @@
 /** `book accept` and `book reject`: apply or discard the CriticMarkup in the sources (scripts/critic/). */
 import path from 'node:path';
 import { BuildError } from '../errors.ts';
-import { resolveManuscript, describeChanges } from '../critic/index.ts';
 import { defineCommand, isFolder, manuscriptOf, manuscriptOption, printMessages, reporterOption } from './command.ts';
 
 export default defineCommand({
@@ -14,6 +13,7 @@ export default defineCommand({
   options: { manuscript: manuscriptOption, reporter: reporterOption },
   async run({ name, values, positionals, io }) {
     const resolution = name === 'reject' ? 'reject' : 'accept';
+    const { resolveManuscript, describeChanges } = await import('../critic/index.ts');
     let results;
     try {
       results = await resolveManuscript({ manuscript: manuscriptOf(values, positionals), files: positionals.filter((p) => !isFolder(p)) }, resolution);
