@@ -113,7 +113,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       return 2;
     }
     if (error instanceof BuildError) {
-      if (error.files.length) printMessages(error.files, io, reporterName, false);
+      if (error.files.length) await printMessages(error.files, io, reporterName, false);
       io.stderr.write(`book: ${error.message}\nNothing was written; the previous editions in the output folder are untouched.\n`);
       return 1;
     }

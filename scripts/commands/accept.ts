@@ -21,7 +21,7 @@ export default defineCommand({
       // A refusal says itself which files were changed (none when a file is refused before any is
       // written); the build's "previous editions are untouched" would not be about the sources.
       if (!(error instanceof BuildError)) throw error;
-      printMessages(error.files, io, values.reporter ?? reporterOption.default, false);
+      await printMessages(error.files, io, values.reporter ?? reporterOption.default, false);
       io.stderr.write(`book ${resolution}: ${error.message}\n`);
       return 1;
     }

@@ -65,7 +65,7 @@ export default defineCommand({
     // The pipeline and the writers are loaded when the command runs, not for `book --help` (docs/startup.md).
     const { build } = await import('../build.ts');
     const result = await build(options);
-    printMessages(result.book.files, io, reporterName, quiet);
+    await printMessages(result.book.files, io, reporterName, quiet);
     if (!quiet && reporterName === 'human') {
       io.stderr.write('\nEditions:\n');
       for (const output of result.outputs) {

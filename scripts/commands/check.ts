@@ -43,7 +43,7 @@ export default defineCommand({
       chapters = only.length;
     }
     const diagnostics = only ? diagnosticsOf(files) : all;
-    printMessages(files, io, reporterName, quiet);
+    await printMessages(files, io, reporterName, quiet);
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
     if (reporterName === 'human' && !quiet) {
       const warnings = diagnostics.filter((d) => d.severity === 'warning').length;

@@ -23,7 +23,7 @@ export default defineCommand({
       results = await fixManuscript({ manuscript: manuscriptOf(values, positionals), files: positionals.filter((p) => !isFolder(p)) }, { dryRun });
     } catch (error) {
       if (!(error instanceof BuildError)) throw error;
-      printMessages(error.files, io, values.reporter ?? reporterOption.default, false);
+      await printMessages(error.files, io, values.reporter ?? reporterOption.default, false);
       io.stderr.write(`book fix: ${error.message}\n`);
       return 1;
     }
