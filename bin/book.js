@@ -3,6 +3,9 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// tsx turns on Node's source maps, which then measures every loaded module line by line (about 0.1 s
+// of `book check`): only a trace needs them, and BOOK_DEBUG=1 is what shows one (docs/startup.md).
+if (process.env.BOOK_DEBUG !== '1') process.setSourceMapsEnabled(false);
 let cli;
 try {
   cli = await import('../scripts/cli.ts');

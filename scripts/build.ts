@@ -12,7 +12,7 @@ import { checkBook, type Diagnostic } from './check/index.ts';
 import { BuildError } from './errors.ts';
 import { nestingCut } from './markdown/nesting.ts';
 import type { Book, PrintPage } from './model/index.ts';
-import { formats, type Format, isFormat, type WriteOptions } from './output/index.ts';
+import type { Format, WriteOptions } from './output/index.ts';
 import { bookDate, sourceDateEpoch } from './output/book-date.ts';
 import { checkOutputPlace, claimOutputs } from './output/ownership.ts';
 import type { SeveritySetting } from './config/book-schema.ts';
@@ -106,6 +106,8 @@ export async function compileAndCheck(
 
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const started = performance.now();
+  // The writers are loaded by a build, not by `book check` (docs/startup.md).
+  const { formats, isFormat } = await import('./output/index.ts');
   const known = Object.keys(formats) as Format[];
   for (const format of options.formats ?? []) {
     if (!isFormat(format)) throw new BuildError(`Unknown format \`${String(format)}\`; choose among ${known.join(', ')}`);

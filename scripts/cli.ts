@@ -9,7 +9,6 @@ import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { BuildError, UsageError } from './errors.ts';
-import { interruption } from './output/ownership.ts';
 import { commandHelp, commandNamed, commandsTaking, commands, globalHelp, globalOptions, optionsOf, type Command, type Io } from './commands/index.ts';
 import { printMessages, reporters, type Options, type Values } from './commands/command.ts';
 
@@ -101,6 +100,8 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
   try {
     return await command.run({ name, values, positionals: parsed.positionals, io });
   } catch (error) {
+    // Loaded here, not at start-up: a command that staged outputs has loaded it already (docs/startup.md).
+    const { interruption } = await import('./output/ownership.ts');
     const signal = interruption();
     if (signal) {
       // The browser's driver stops it on SIGTERM and the build fails for that: say what happened.
@@ -112,7 +113,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       return 2;
     }
     if (error instanceof BuildError) {
-      if (error.files.length) printMessages(error.files, io, reporterName, false);
+      if (error.files.length) await printMessages(error.files, io, reporterName, false);
       io.stderr.write(`book: ${error.message}\nNothing was written; the previous editions in the output folder are untouched.\n`);
       return 1;
     }

@@ -1,7 +1,6 @@
 /** `book accept` and `book reject`: apply or discard the CriticMarkup in the sources (scripts/critic/). */
 import path from 'node:path';
 import { BuildError } from '../errors.ts';
-import { resolveManuscript, describeChanges } from '../critic/index.ts';
 import { defineCommand, isFolder, manuscriptOf, manuscriptOption, printMessages, reporterOption } from './command.ts';
 
 export default defineCommand({
@@ -14,6 +13,7 @@ export default defineCommand({
   options: { manuscript: manuscriptOption, reporter: reporterOption },
   async run({ name, values, positionals, io }) {
     const resolution = name === 'reject' ? 'reject' : 'accept';
+    const { resolveManuscript, describeChanges } = await import('../critic/index.ts');
     let results;
     try {
       results = await resolveManuscript({ manuscript: manuscriptOf(values, positionals), files: positionals.filter((p) => !isFolder(p)) }, resolution);
@@ -21,7 +21,7 @@ export default defineCommand({
       // A refusal says itself which files were changed (none when a file is refused before any is
       // written); the build's "previous editions are untouched" would not be about the sources.
       if (!(error instanceof BuildError)) throw error;
-      printMessages(error.files, io, values.reporter ?? reporterOption.default, false);
+      await printMessages(error.files, io, values.reporter ?? reporterOption.default, false);
       io.stderr.write(`book ${resolution}: ${error.message}\n`);
       return 1;
     }

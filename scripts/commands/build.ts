@@ -1,11 +1,9 @@
 /** `book build`: check the manuscript, then write the editions (scripts/build.ts). */
 import path from 'node:path';
-import { build, type BuildOptions } from '../build.ts';
-import { diagnosticsOf } from '../check/messages.ts';
-import { jsonDiagnostic } from '../check/reporters.ts';
+import type { BuildOptions } from '../build.ts';
 import { BuildError, UsageError } from '../errors.ts';
-import { interruption } from '../output/ownership.ts';
-import { formats, isFormat, type Format } from '../output/index.ts';
+import type { Format } from '../output/index.ts';
+import { formatNames, isFormatName } from '../output/format-names.ts';
 import {
   defineCommand,
   draftOption,
@@ -33,7 +31,7 @@ export default defineCommand({
       type: 'string',
       short: 'f',
       value: 'LIST',
-      description: `Editions to build, comma-separated (default: all): ${Object.keys(formats).join(', ')}.`,
+      description: `Editions to build, comma-separated (default: all): ${formatNames.join(', ')}.`,
     },
     draft: draftOption,
     reporter: reporterOption,
@@ -49,9 +47,9 @@ export default defineCommand({
       return 2;
     }
     const requested = values.format?.split(',').map((f) => f.trim()).filter(Boolean);
-    const unknown = requested?.filter((f) => !isFormat(f));
+    const unknown = requested?.filter((f) => !isFormatName(f));
     if (unknown?.length) {
-      io.stderr.write(`book: unknown format ${unknown.map((f) => `\`${f}\``).join(', ')}; choose among ${Object.keys(formats).join(', ')}\n`);
+      io.stderr.write(`book: unknown format ${unknown.map((f) => `\`${f}\``).join(', ')}; choose among ${formatNames.join(', ')}\n`);
       return 2;
     }
     const { only, ...located } = manuscriptOptions(values, positionals);
@@ -64,8 +62,10 @@ export default defineCommand({
       formats: requested as Format[] | undefined,
     };
     if (reporterName === 'json') return buildJson(options, io);
+    // The pipeline and the writers are loaded when the command runs, not for `book --help` (docs/startup.md).
+    const { build } = await import('../build.ts');
     const result = await build(options);
-    printMessages(result.book.files, io, reporterName, quiet);
+    await printMessages(result.book.files, io, reporterName, quiet);
     if (!quiet && reporterName === 'human') {
       io.stderr.write('\nEditions:\n');
       for (const output of result.outputs) {
@@ -84,6 +84,12 @@ export default defineCommand({
  * (then `outputs` is empty: nothing was written).
  */
 async function buildJson(options: BuildOptions, io: Io): Promise<number> {
+  const [{ build }, { diagnosticsOf }, { jsonDiagnostic }, { interruption }] = await Promise.all([
+    import('../build.ts'),
+    import('../check/messages.ts'),
+    import('../check/reporters.ts'),
+    import('../output/ownership.ts'),
+  ]);
   const relative = (file: string) => path.relative(process.cwd(), file) || file;
   const messages = (files: Parameters<typeof diagnosticsOf>[0]) => {
     for (const file of files) if (file.path && path.isAbsolute(file.path)) file.history = [relative(file.path)];

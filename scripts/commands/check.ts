@@ -1,9 +1,6 @@
 /** `book check`: the checks alone, no edition written; `--rules` lists the catalogue. */
 import path from 'node:path';
-import { compileAndCheck } from '../build.ts';
-import { diagnosticsOf } from '../check/messages.ts';
 import { UsageError } from '../errors.ts';
-import { rulesList } from '../check/reporters.ts';
 import { defineCommand, draftOption, manuscriptOption, manuscriptOptions, printMessages, reporterOption, sourceOptions } from './command.ts';
 
 export default defineCommand({
@@ -18,13 +15,16 @@ export default defineCommand({
     rules: { type: 'boolean', description: 'With check: list the rule ids and their default severity.' },
   },
   async run({ values, positionals, io }) {
+    // The pipeline is loaded when the command runs, not for `book --help` (docs/startup.md).
     if (values.rules) {
+      const { rulesList } = await import('../check/reporters.ts');
       io.stdout.write(rulesList());
       return 0;
     }
     const quiet = values.quiet ?? false;
     const reporterName = values.reporter ?? reporterOption.default;
     const { only, ...options } = manuscriptOptions(values, positionals);
+    const [{ compileAndCheck }, { diagnosticsOf }] = await Promise.all([import('../build.ts'), import('../check/messages.ts')]);
     const { book, diagnostics: all } = await compileAndCheck(options, { renderCitations: false });
     // Files named inside a book: the whole book is read (its links, notes and citations span
     // chapters), and the messages are those of the files named (book.yaml's too, if it has any).
@@ -43,7 +43,7 @@ export default defineCommand({
       chapters = only.length;
     }
     const diagnostics = only ? diagnosticsOf(files) : all;
-    printMessages(files, io, reporterName, quiet);
+    await printMessages(files, io, reporterName, quiet);
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
     if (reporterName === 'human' && !quiet) {
       const warnings = diagnostics.filter((d) => d.severity === 'warning').length;

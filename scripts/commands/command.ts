@@ -5,7 +5,6 @@
  */
 import path from 'node:path';
 import type { VFile } from 'vfile';
-import { compactReport, humanReport, jsonReport } from '../check/reporters.ts';
 import { colorFor } from './color.ts';
 import { locate } from './book-folder.ts';
 import type { ProgressEvent } from '../build.ts';
@@ -178,8 +177,12 @@ function relativise(files: VFile[]): VFile[] {
   return files;
 }
 
-/** The messages on `files`, through the reporter chosen (scripts/check/reporters.ts). */
-export function printMessages(files: VFile[], io: Io, reporterName: string, quiet: boolean): void {
+/**
+ * The messages on `files`, through the reporter chosen (scripts/check/reporters.ts, loaded here
+ * rather than at start-up: `book --help` does not need it, docs/startup.md).
+ */
+export async function printMessages(files: VFile[], io: Io, reporterName: string, quiet: boolean): Promise<void> {
+  const { compactReport, humanReport, jsonReport } = await import('../check/reporters.ts');
   relativise(files);
   if (reporterName === 'json') {
     io.stdout.write(jsonReport(files));

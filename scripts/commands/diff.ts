@@ -1,7 +1,5 @@
 /** `book diff`: word-level differences of the rendered text between two revisions (scripts/diff/). */
 import path from 'node:path';
-import { checkOutputPlace } from '../output/ownership.ts';
-import { diffRevisions, describeDiff } from '../diff/index.ts';
 import { defineCommand, manuscriptOf, manuscriptOption, outOption } from './command.ts';
 import { outOf } from './book-folder.ts';
 
@@ -20,6 +18,7 @@ export default defineCommand({
       return 2;
     }
     // The arguments are revisions: the manuscript comes only from --manuscript.
+    const [{ checkOutputPlace }, { diffRevisions, describeDiff }] = await Promise.all([import('../output/ownership.ts'), import('../diff/index.ts')]);
     const manuscript = manuscriptOf(values, []);
     const out = outOf(values, []);
     await checkOutputPlace(out, [manuscript]);

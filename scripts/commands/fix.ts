@@ -1,7 +1,6 @@
 /** `book fix`: apply the typography fixes the checks can make safely (scripts/typography/), like `eslint --fix`. */
 import path from 'node:path';
 import { BuildError } from '../errors.ts';
-import { describeFixes, fixManuscript } from '../typography/fix-files.ts';
 import { defineCommand, isFolder, manuscriptOf, manuscriptOption, printMessages, reporterOption } from './command.ts';
 
 export default defineCommand({
@@ -18,12 +17,13 @@ export default defineCommand({
   },
   async run({ values, positionals, io }) {
     const dryRun = values['dry-run'] ?? false;
+    const { describeFixes, fixManuscript } = await import('../typography/fix-files.ts');
     let results;
     try {
       results = await fixManuscript({ manuscript: manuscriptOf(values, positionals), files: positionals.filter((p) => !isFolder(p)) }, { dryRun });
     } catch (error) {
       if (!(error instanceof BuildError)) throw error;
-      printMessages(error.files, io, values.reporter ?? reporterOption.default, false);
+      await printMessages(error.files, io, values.reporter ?? reporterOption.default, false);
       io.stderr.write(`book fix: ${error.message}\n`);
       return 1;
     }

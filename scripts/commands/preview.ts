@@ -1,7 +1,5 @@
 /** `book preview`: serve the draft's HTML edition, rebuilt as the sources change (scripts/preview/). */
 import path from 'node:path';
-import { checkOutputPlace } from '../output/ownership.ts';
-import { startPreview } from '../preview/index.ts';
 import { defineCommand, formatMs, manuscriptOf, manuscriptOption, outOption } from './command.ts';
 import { outOf } from './book-folder.ts';
 
@@ -24,6 +22,7 @@ export default defineCommand({
       io.stderr.write(`book: --port takes a number from 0 to 65535, not \`${values.port}\`\n`);
       return 2;
     }
+    const [{ checkOutputPlace }, { startPreview }] = await Promise.all([import('../output/ownership.ts'), import('../preview/index.ts')]);
     const manuscript = manuscriptOf(values, positionals);
     const out = outOf(values, positionals);
     await checkOutputPlace(out, [manuscript]);

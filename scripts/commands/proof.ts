@@ -15,7 +15,7 @@ export default defineCommand({
     // The date a proof carries: now, or SOURCE_DATE_EPOCH (buildProof's default).
     const { buildProof } = await import('../proof/index.ts'); // loads the PDF writer: only when asked
     const result = await buildProof({ manuscript: manuscriptOf(values, positionals), out: outOf(values, positionals) });
-    printMessages(result.book.files, io, values.reporter ?? reporterOption.default, true);
+    await printMessages(result.book.files, io, values.reporter ?? reporterOption.default, true);
     if (!values.quiet) {
       const flags = result.chapters.reduce((n, chapter) => n + chapter.placed.length + chapter.unplaced.length, 0);
       io.stderr.write(`Proofs: ${path.relative(process.cwd(), result.dir) || result.dir}/ (${result.pages.length} pages, ${flags} check messages shown)\n`);

@@ -33,7 +33,7 @@ function languageOf(node: Nodes): string | undefined {
 /** Blocks whose text runs are processed as one stream (quotes may span emphasis). */
 const streamRoots = new Set(['paragraph', 'heading', 'tableCell', 'leafDirective']);
 
-interface Piece {
+export interface Piece {
   node: Text;
   french: boolean;
   /** An inline node that is not text (code, an image…) stands before this piece. */
@@ -63,8 +63,20 @@ function collectPieces(node: Nodes, french: boolean, pieces: Piece[], state: { o
   state.opaque = true;
 }
 
-/** Apply the rules to one block's text runs, carrying context from run to run. */
-function typesetRuns(pieces: Piece[]): void {
+/** The characters the rules act on; every other character is copied as it is. */
+const active = /['"«»;!?:]/g;
+
+/** Whether `c` is one of the spaces a guillemet swallows or the rules look through. */
+function isSpace(c: string): boolean {
+  return spaces.has(c) || c === '\n';
+}
+
+/**
+ * Apply the rules to one block's text runs, carrying context from run to run. The text between
+ * two characters the rules act on is copied in one slice (tests/french-typography-fast.test.ts
+ * holds it to the character-by-character reading it replaced).
+ */
+export function typesetRuns(pieces: Piece[]): void {
   let previous = ''; // the last input character, across runs ('' at the start of the block)
   let lastVisible = ''; // the last non-space character output
   let lastPiece: Piece | undefined;
@@ -88,11 +100,30 @@ function typesetRuns(pieces: Piece[]): void {
       out = out.replace(/[ \u00a0\u202f\t]+$/, '');
       if (out === '' && lastPiece) lastPiece.node.value = lastPiece.node.value.replace(/[ \u00a0\u202f\t]+$/, '');
     };
-    for (let i = 0; i < input.length; i++) {
+    let i = 0;
+    while (i < input.length) {
+      if (skipSpaces) {
+        while (i < input.length && isSpace(input[i])) i++;
+        skipSpaces = false;
+        if (i === input.length) break;
+      }
+      // The plain text up to the next character the rules act on, copied as it is.
+      active.lastIndex = i;
+      const at = active.exec(input)?.index ?? input.length;
+      if (at > i) {
+        out += input.slice(i, at);
+        previous = input[at - 1];
+        for (let k = at - 1; k >= i; k--) {
+          if (!isSpace(input[k])) {
+            lastVisible = input[k];
+            break;
+          }
+        }
+        i = at;
+        if (i === input.length) break;
+      }
       const c = input[i];
       const next = input[i + 1] ?? '';
-      if (skipSpaces && (spaces.has(c) || c === '\n')) continue;
-      skipSpaces = false;
       let emitted = c;
       if (c === "'") {
         emitted = '’';
@@ -125,7 +156,8 @@ function typesetRuns(pieces: Piece[]): void {
       }
       out += emitted;
       previous = emitted.endsWith(NNBSP) ? NNBSP : c;
-      if (!spaces.has(c) && c !== '\n') lastVisible = c === '"' ? (emitted.startsWith('«') ? '«' : '»') : c;
+      lastVisible = c === '"' ? (emitted.startsWith('«') ? '«' : '»') : c;
+      i++;
     }
     piece.node.value = out;
     lastPiece = piece;

@@ -54,14 +54,29 @@ function examples(terms: ReadonlyMap<string, string>): string {
     .join(', ');
 }
 
+/**
+ * The label typed where the locale has no such term, for one suffix: read once per distinct suffix
+ * of a book (the same `p. 12` recurs), keyed by the book's terms (docs/startup.md).
+ */
+const typedLabels = new WeakMap<object, Map<string, string | undefined>>();
+
+function typedLabel(rawSuffix: string, terms: NonNullable<Book['locatorTerms']>): string | undefined {
+  let known = typedLabels.get(terms);
+  if (!known) typedLabels.set(terms, (known = new Map()));
+  if (known.has(rawSuffix)) return known.get(rawSuffix);
+  // pandoc reads a label only among the locale's terms: `pp. 3` in French is printed as typed, after the reference.
+  const { locator, suffix } = splitLocator(restoreEscapes(rawSuffix), terms);
+  const typed = locator ? undefined : labelLike.exec(suffix)?.[1];
+  known.set(rawSuffix, typed);
+  return typed;
+}
+
 export const citationBadLocator = chapterRule('citation-bad-locator', (tree, report, { book }) => {
   const terms = book.locatorTerms;
   if (!terms) return;
   visit(tree, 'cite', (node: Cite) => {
     for (const citation of node.citations) {
-      // pandoc reads a label only among the locale's terms: `pp. 3` in French is printed as typed, after the reference.
-      const { locator, suffix } = splitLocator(restoreEscapes(citation.suffix), terms);
-      const typed = locator ? undefined : labelLike.exec(suffix)?.[1];
+      const typed = typedLabel(citation.suffix, terms);
       if (!typed) continue;
       report(
         `Locator label \`${typed}\` after \`@${citation.key}\` is not a term of the book's CSL locale (${book.meta.config.locale}), so it is printed as typed after the reference; write one of its terms (${examples(terms)}…) or put the words after the locator`,
