@@ -10,12 +10,12 @@ import { readManuscriptFile, readText } from '../manuscript/read-text.ts';
 import type { BibliographySource } from '../manuscript/citation-sources.ts';
 import type { Bibliography, BibliographyEntry, BibliographyProblem } from './types.ts';
 import { readCslJson, type ReadResult } from './csl-json.ts';
-import { readBibtex } from './bibtex.ts';
 
-function readerFor(file: string): ((file: VFile) => ReadResult) | undefined {
+/** The reader of a bibliography file, by extension; the BibTeX parser is loaded only for a BibTeX file (start-up, docs/startup.md). */
+async function readerFor(file: string): Promise<((file: VFile) => ReadResult) | undefined> {
   const extension = path.extname(file).toLowerCase();
   if (extension === '.json') return readCslJson;
-  if (extension === '.bib' || extension === '.bibtex' || extension === '.biblatex') return readBibtex;
+  if (extension === '.bib' || extension === '.bibtex' || extension === '.biblatex') return (await import('./bibtex.ts')).readBibtex;
   return undefined;
 }
 
@@ -42,7 +42,7 @@ export async function loadBibliography(sources: BibliographySource[]): Promise<B
     }
     const file = new VFile({ path: source.path, value: contents.text });
     bibliography.files.push(file);
-    const read = readerFor(source.path);
+    const read = await readerFor(source.path);
     if (!read) {
       bibliography.problems.push({
         file,

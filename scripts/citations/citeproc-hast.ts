@@ -4,8 +4,15 @@
  * hast-util-from-html, never injected raw, and the few edits pandoc makes to a rendered citation
  * (capitalise a note, drop a final period inside parentheses) are made on the tree.
  */
-import { fromHtml } from 'hast-util-from-html';
 import type { ElementContent, Text, Nodes } from 'hast';
+
+type FromHtml = typeof import('hast-util-from-html').fromHtml;
+/** The HTML reader, loaded when citations are to be formatted (`loadHtmlReader`): `book check` never needs it (docs/startup.md). */
+let fromHtml: FromHtml | undefined;
+
+export async function loadHtmlReader(): Promise<void> {
+  fromHtml ??= (await import('hast-util-from-html')).fromHtml;
+}
 
 const cache = new Map<string, ElementContent[]>();
 
@@ -60,6 +67,7 @@ function breakLinks(nodes: ElementContent[]): void {
 export function htmlToHast(html: string): ElementContent[] {
   let parsed = cache.get(html);
   if (!parsed) {
+    if (!fromHtml) throw new Error('htmlToHast before loadHtmlReader()');
     const root = fromHtml(html, { fragment: true });
     stripPositions(root);
     parsed = collapseLanguageSpans(root.children.filter((node): node is ElementContent => node.type === 'element' || node.type === 'text'));

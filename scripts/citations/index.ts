@@ -23,7 +23,7 @@ import { locatorTermsOf, type LocatorTerms } from './locator.ts';
 import { addInlineReferences, citationMetadata, reportUnknownNocite } from './metadata.ts';
 import type { BibliographySection } from '../config/citation-metadata.ts';
 import { CitationRenderer } from './render-citations.ts';
-import { htmlToHast } from './citeproc-hast.ts';
+import { htmlToHast, loadHtmlReader } from './citeproc-hast.ts';
 import type { Bibliography, RenderedBibliographyData, CslItem } from './types.ts';
 
 export type { Bibliography, BibliographyEntry, BibliographyProblem, RenderedCiteData, RenderedBibliographyData } from './types.ts';
@@ -169,6 +169,7 @@ export async function loadCitations(sources: CitationSources, trees: Root[], opt
   if (options.render === false) {
     return { bibliography, locatorTerms, renderChapter: () => undefined, bibliographyChapter: () => undefined };
   }
+  await loadHtmlReader();
   if (registered.length) engine.updateItems(registered);
 
   let rendered: { all: RenderedBibliographyData; bySection: Map<string, ElementContent[]> } | undefined;
