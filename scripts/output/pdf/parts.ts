@@ -111,17 +111,20 @@ export function splitPrintDocument(document: Root, jobs: number): SplitDocument 
   const most = Number(process.env.BOOK_PDF_PART_CHARS) || Math.min(PART_CHARS_MAX, Math.max(PART_CHARS_MIN, Math.ceil(total / (3 * Math.max(1, jobs)))));
   const groups: Unit[][] = [];
   let size = 0;
+  let waits = false;
   units.forEach((unit, i) => {
     const last = groups[groups.length - 1];
-    // The front matter alone (its contents wait for the whole book); a part that refers back alone
-    // (it waits for the parts before it): neither holds other divisions back.
-    const alone = i <= 1 || unit.backward || (last !== undefined && last[0].backward);
+    // The front matter alone (its contents wait for the whole book); a division that refers back
+    // (it waits for the parts before it) never joins a part that does not.
+    const alone = i <= 1 || (unit.backward && !waits);
     if (!last || alone || size + unit.size > most) {
+      waits = unit.backward;
       groups.push([unit]);
       size = unit.size;
     } else {
       last.push(unit);
       size += unit.size;
+      waits ||= unit.backward;
     }
   });
 

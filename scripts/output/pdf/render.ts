@@ -226,6 +226,8 @@ export interface PartsResult extends Omit<RenderResult, 'links'> {
   blanks: number[];
   /** Most parts laid out at the same time. */
   concurrency: number;
+  /** For each part, when (ms from the browser's start) its layout began and ended, and its print ended. */
+  timeline: Array<{ pages: number; laidOutFrom: number; laidOutTo: number; printedAt: number }>;
 }
 
 export function defaultJobs(): number {
@@ -318,6 +320,8 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
   let printMs = 0;
   let layoutEnded = 0;
   const began = performance.now();
+  const timeline = parts.map(() => ({ pages: 0, laidOutFrom: 0, laidOutTo: 0, printedAt: 0 }));
+  const now = () => Math.round(performance.now() - began);
   /** Waiters for a change in what is laid out. */
   let changed = deferred<void>();
 
@@ -370,10 +374,12 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
   const runPart = async (browser: Browser, k: number): Promise<void> => {
     const part = parts[k];
     if (part.needsStart) await Promise.all(laidOut.slice(0, k).map((d) => d.promise));
-    await slots.acquire(2 * k + 1);
+    // A part that waited for the parts before it is on the book's critical path: it goes first.
+    await slots.acquire(part.needsStart ? -1 : 2 * k + 1);
     let context: BrowserContext | undefined;
     try {
       let page: Page;
+      timeline[k].laidOutFrom = now();
       try {
         context = await browser.newContext({ javaScriptEnabled: true, serviceWorkers: 'block' });
         page = await context.newPage();
@@ -403,6 +409,8 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
         slots.release();
       }
       layoutEnded = performance.now();
+      timeline[k].laidOutTo = now();
+      timeline[k].pages = layouts[k]!.pageCount;
       laidOut[k].resolve();
       const previous = changed;
       changed = deferred<void>();
@@ -428,6 +436,7 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
           await page.pdf({ path: file, preferCSSPageSize: true, printBackground: true, tagged: false, outline: false });
           printMs += performance.now() - printStarted;
           printed[k] = file;
+          timeline[k].printedAt = now();
           options.onProgress?.({ stage: 'print', pages: results[k].pages.length });
         }
       } finally {
@@ -490,6 +499,7 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
       parts: parts.map((_, k) => ({ pdf: printed[k], start: starts[k], pages: results[k].pages.length })),
       blanks,
       concurrency: slots.most,
+      timeline,
     };
   });
 }
