@@ -433,7 +433,7 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
           await cdp.detach();
           const file = path.join(options.pdfDir, `part-${k + 1}.pdf`);
           const printStarted = performance.now();
-          await page.pdf({ path: file, preferCSSPageSize: true, printBackground: true, tagged: false, outline: false });
+          await page.pdf({ path: file, preferCSSPageSize: true, printBackground: true, tagged: true, outline: false });
           printMs += performance.now() - printStarted;
           printed[k] = file;
           timeline[k].printedAt = now();
