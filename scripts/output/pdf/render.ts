@@ -501,8 +501,16 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
       concurrency: slots.most,
       timeline,
     };
-  });
+  }, process.env.BOOK_PDF_FLAGS === 'none' ? [] : leanRenderers);
 }
+
+/**
+ * One renderer process per part, no more: no spare renderer kept ready for the next navigation,
+ * and no new process when a page goes from about:blank to the print host (site isolation, which
+ * guards sites from each other; here one page of our own per context, and contexts never share a
+ * process). Each such process holds 100–150 MB.
+ */
+const leanRenderers = ['--disable-features=SpareRendererForSitePerProcess,site-per-process', '--disable-site-isolation-trials'];
 
 /** A failure in a part's page, as the build reports it. */
 function layoutError(error: unknown, watchers: PageProblems[], refused: string[]): unknown {
