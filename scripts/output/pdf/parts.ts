@@ -37,8 +37,13 @@ export interface SplitDocument {
   maxChars: number | undefined;
 }
 
-/** A part is made of whole divisions, as many as fit in this many characters of text… */
-const PART_CHARS_MAX = 250_000;
+/**
+ * A part is made of whole divisions, as many as fit in this many characters of text (about 250
+ * pages: the pages a renderer holds at once)… Each part costs about 2 s before its first page
+ * (a browser context, Paged.js reading the print design, the fonts): a book is cut into as few
+ * parts as keep every core busy, one per core up to this size.
+ */
+const PART_CHARS_MAX = 600_000;
 /** …and, on a short book, no part under this (a browser context costs its start). */
 const PART_CHARS_MIN = 60_000;
 
@@ -108,7 +113,7 @@ export function splitPrintDocument(document: Root, jobs: number): SplitDocument 
   }
 
   const total = units.reduce((sum, unit) => sum + unit.size, 0);
-  const most = Number(process.env.BOOK_PDF_PART_CHARS) || Math.min(PART_CHARS_MAX, Math.max(PART_CHARS_MIN, Math.ceil(total / (3 * Math.max(1, jobs)))));
+  const most = Number(process.env.BOOK_PDF_PART_CHARS) || Math.min(PART_CHARS_MAX, Math.max(PART_CHARS_MIN, Math.ceil(total / Math.max(1, jobs))));
   const groups: Unit[][] = [];
   let size = 0;
   let waits = false;
