@@ -4,7 +4,7 @@
  * Stages: print document (hast) → Paged.js layout in Chromium → Chromium prints → pdf-lib
  * post-processing. Returns the page map (`printPages`), which `build()` gives the EPUB. See docs/pdf.md.
  */
-import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
