@@ -38,8 +38,8 @@ export const chromiumArgs = [
   '--font-render-hinting=none',
 ];
 
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: chromiumArgs });
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: [...chromiumArgs, ...extraArgs] });
 }
 
 export interface PageProblems {
@@ -61,8 +61,8 @@ export function watchPage(page: Page): PageProblems {
 }
 
 /** Run `work` with a fresh browser; the browser is closed whatever happens. */
-export async function withBrowser<T>(work: (browser: Browser) => Promise<T>): Promise<T> {
-  const browser = await launchBrowser();
+export async function withBrowser<T>(work: (browser: Browser) => Promise<T>, extraArgs: string[] = []): Promise<T> {
+  const browser = await launchBrowser(extraArgs);
   try {
     return await work(browser);
   } finally {

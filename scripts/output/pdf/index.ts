@@ -4,7 +4,7 @@
  * Stages: print document (hast) → Paged.js layout in Chromium → Chromium prints → pdf-lib
  * post-processing. Returns the page map (`printPages`), which `build()` gives the EPUB. See docs/pdf.md.
  */
-import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,9 @@ import { report } from '../../check/messages.ts';
 import { serializeHtml } from '../html/index.ts';
 import { bookFonts, fontFaceRule, installFonts, installedName, type BookFonts } from '../fonts.ts';
 import { buildPrintDocument, type PrintDocument } from './print-document.ts';
-import { renderPdf, type LayoutProblem, type RenderResult, type RenderedPage } from './render.ts';
+import { defaultJobs, renderParts, type LayoutProblem, type PartsResult, type RenderedPage } from './render.ts';
+import { splitPrintDocument } from './parts.ts';
+import { joinParts } from './join.ts';
 import { browserScript } from './browser/index.ts';
 import { MM, postprocessPdf, type OutlineItem } from './postprocess.ts';
 import { bookDate } from '../book-date.ts';
@@ -73,7 +75,7 @@ export interface PdfEdition {
   notes: number;
   /** Milliseconds per stage: print document, browser (start, layout, print), layout alone, print alone, pdf-lib. */
   timings: { documentMs: number; browserMs: number; layoutMs: number; printMs: number; postprocessMs: number; productionMs: number };
-  render: RenderResult;
+  render: PartsResult;
   /** The printer's files (scripts/output/print/): PDF/X, cover, specification sheet; none with `layoutOnly`. */
   print?: PrintProduction;
 }
@@ -174,11 +176,21 @@ export function printPagesOf(pages: RenderedPage[]): PrintPage[] {
 const preflightKinds = new Set<LayoutProblem['kind']>(['image-resolution-low', 'image-resolution-too-low', 'text-too-small', 'line-too-thin', 'margin-too-small']);
 
 /** Layout problems become build messages at the place in the manuscript of the block concerned. */
-function reportProblems(book: Book, document: PrintDocument, render: RenderResult, pdfFile: VFile): void {
+function reportProblems(book: Book, document: PrintDocument, render: PartsResult, pdfFile: VFile): void {
+  // Text too small outside the blocks (the margin boxes) is found by every part: said once.
+  const said = new Set<string>();
   for (const problem of render.problems) {
+    if (problem.kind === 'text-too-small') {
+      const key = `${problem.block}|${/set at ([\d.]+) pt/.exec(problem.message)?.[1]}`;
+      if (said.has(key)) continue;
+      said.add(key);
+    }
     const source = document.blocks.get(problem.block);
     const file = source?.chapter.file ?? pdfFile;
     if (problem.kind === 'margin-too-small' && !source) {
+      // The page margins and running heads are the same in every part: said once.
+      if (said.has(problem.message)) continue;
+      said.add(problem.message);
       reportMarginProblem(book, problem, pdfFile);
       continue;
     }
@@ -220,19 +232,27 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
     await copyFile(path.join(printTemplateDir, 'print.css'), path.join(work, 'print.css'));
     await writeFile(path.join(work, 'render.js'), await browserScript());
     const document = buildPrintDocument(book, { persons: registry?.persons, stylesheets, script: 'render.js' });
-    await writeFile(path.join(work, 'print.html'), serializeHtml(document.tree));
+    // The book in parts laid out at once (parts.ts, "Parallel layout" in docs/pdf.md); the whole
+    // document is kept only to be inspected (keepPrintHtml): render.js lays it out on its own too.
+    const jobs = defaultJobs();
+    const split = splitPrintDocument(document.tree, jobs);
+    for (const [k, part] of split.parts.entries()) await writeFile(path.join(work, `part-${k + 1}.html`), serializeHtml(part.tree));
+    if (options.keepPrintHtml) await writeFile(path.join(work, 'print.html'), serializeHtml(document.tree));
     const documentDone = performance.now();
 
     const pdfFile = new VFile({ path: PDF_FILES.print });
     // The printer's preflight belongs to the printer's files: proofs and the benchmark go without.
     if (options.printProduction) await checkFontLicences(pdfFile, bookFonts(book));
-    const raw = path.join(work, 'chromium.pdf');
-    const render = await renderPdf({
+    const render = await renderParts({
+      parts: split.parts.map((part, k) => ({ file: `part-${k + 1}.html`, needsStart: part.needsStart, refs: part.refs })),
+      wanted: split.wanted,
+      maxChars: split.maxChars,
+      jobs,
       preflight: options.printProduction ? { minTextPt: settings.minTextPt, minLinePt: settings.minLinePt, margins: marginLimits(settings.preset) } : undefined,
       workDir: work,
       assetsDir: book.root,
       aliases: { 'paged.esm.js': pagedEsm },
-      pdfPath: options.layoutOnly ? undefined : raw,
+      pdfDir: options.layoutOnly ? undefined : work,
       timeoutMs: options.timeoutMs,
       onProgress: options.onProgress,
     });
@@ -247,7 +267,7 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
     if (!options.layoutOnly) {
       const { meta, typeset } = book;
       const date = options.date ?? (await bookDate(book));
-      const processed = await postprocessPdf(await readFile(raw), {
+      const processed = await postprocessPdf(await joinParts(render.parts, render.blanks), {
         bleed: settings.bleed * MM,
         evenPages: options.printProduction ?? false,
         metadata: {

@@ -175,8 +175,9 @@ export interface PostprocessResult {
   trim: { width: number; height: number };
 }
 
-export async function postprocessPdf(raw: Uint8Array, options: PostprocessOptions): Promise<PostprocessResult> {
-  const doc = await PDFDocument.load(raw, { updateMetadata: false });
+export async function postprocessPdf(raw: Uint8Array | PDFDocument, options: PostprocessOptions): Promise<PostprocessResult> {
+  // The book's parts joined (join.ts), or a PDF as Chromium printed it.
+  const doc = raw instanceof PDFDocument ? raw : await PDFDocument.load(raw, { updateMetadata: false });
   setMetadata(doc, options.metadata, options.date);
   addOutline(doc, options.outline);
   addLinks(doc, options.links ?? []);

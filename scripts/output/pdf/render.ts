@@ -11,7 +11,9 @@
  * wait. A time limit (an option; BOOK_PDF_TIMEOUT in seconds, default 20 minutes) turns a layout
  * that never finishes into a clear error.
  */
-import type { Page, Route } from 'playwright-core';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { watchPage, withBrowser, type PageProblems } from '../../browser.ts';
 import { BuildError } from '../../errors.ts';
 import type { MarginLimits } from '../print/margins.ts';
@@ -57,6 +59,41 @@ export interface PagePlace {
 export interface BookLink {
   from: PagePlace;
   to: PagePlace;
+}
+
+/** A link found in a part of the book: its target named (`toId`) when it may lie in another part. */
+export interface PartLink {
+  from: PagePlace;
+  to?: PagePlace;
+  toId?: string;
+}
+
+/** What a part laid out after the parts before it knows before its layout. */
+export interface PartStart {
+  /** Pages of the book before the part. */
+  offset: number;
+  /** The book's page (from 0) where the main matter begins, when it is before the part. */
+  restartAt?: number;
+  /** The folios of targets in earlier parts that the part refers to. */
+  folios: Record<string, string>;
+}
+
+/** What a part is told once its place in the book is known, before its checks and its print. */
+export interface PartFinal extends PartStart {
+  /** Ids whose places the part gives, if it holds them (targets of links). */
+  wanted: string[];
+  /** Read the print design's line widths (the preflight): the first part does it for the book. */
+  styles: boolean;
+}
+
+/** A part's layout, before it knows its place. */
+export interface PartLayout {
+  pageCount: number;
+  /** The part's page (from 0) where the main matter begins, or null. */
+  restart: number | null;
+  /** Each page target's first page in the part. */
+  targets: Record<string, number>;
+  ms: number;
 }
 
 export interface RenderResult {
@@ -157,75 +194,331 @@ export interface PageResult {
   pageCount: number;
   pageTimes: number[];
   phases: Record<string, number>;
-  links: BookLink[];
+  links: PartLink[];
+  /** A part's wanted targets (PartFinal.wanted) that it holds, and where. */
+  places?: Record<string, PagePlace>;
 }
 
-/** Lay the print document out and print it to `options.pdfPath`, if given. */
-export async function renderPdf(options: RenderOptions): Promise<RenderResult> {
-  const timeoutMs = options.timeoutMs ?? defaultTimeoutMs();
-  return withBrowser(async (browser) => {
-    const context = await browser.newContext({ javaScriptEnabled: true, serviceWorkers: 'block' });
-    const page: Page = await context.newPage();
-    const problems = watchPage(page);
-    const refused: string[] = [];
-    await page.route('**/*', (route) => serve(route, options, refused));
-    if (options.preflight) await page.addInitScript((limits) => ((window as unknown as { bookPreflight: unknown }).bookPreflight = limits), options.preflight);
-    await page.exposeFunction('bookProgress', (event: { stage: string; pages?: number }) => options.onProgress?.(event));
-    // One time limit for the whole browser step: load, layout, print.
-    const deadline = performance.now() + timeoutMs;
-    const left = () => Math.max(1, deadline - performance.now());
-    page.setDefaultTimeout(timeoutMs);
+/** One part of the book: a document holding whole divisions, each opening on a right-hand page. */
+export interface PrintPart {
+  /** Its file in the work folder (`part-1.html`…). */
+  file: string;
+  /** It refers to targets laid out before it (the index, « voir p. 36 »): laid out once the parts before it are. */
+  needsStart: boolean;
+  /** The ids its page references name. */
+  refs: string[];
+}
 
-    let result: PageResult;
+export interface PartsOptions extends Omit<RenderOptions, 'pdfPath'> {
+  parts: PrintPart[];
+  /** The targets of the links inside the book, whose places the parts give. */
+  wanted: string[];
+  /** Paged.js's measuring step, as the whole book has it (parts.ts, `maxChars`). */
+  maxChars?: number;
+  /** Print part k to `pdfDir/part-k.pdf`; without it, layout only (`printMs` is 0). */
+  pdfDir?: string;
+  /** Parts laid out at once (default: BOOK_PDF_JOBS, or the machine's `os.availableParallelism()`). */
+  jobs?: number;
+}
+
+export interface PartsResult extends Omit<RenderResult, 'links'> {
+  links: BookLink[];
+  /** The printed parts, in book order, with the book's page (from 0) each begins on. */
+  parts: Array<{ pdf?: string; start: number; pages: number }>;
+  /** Blank pages the join adds between parts (a part ending on a right-hand page): their page in the book. */
+  blanks: number[];
+  /** Most parts laid out at the same time. */
+  concurrency: number;
+  /** For each part, when (ms from the browser's start) its layout began and ended, and its print ended. */
+  timeline: Array<{ pages: number; laidOutFrom: number; laidOutTo: number; printedAt: number }>;
+}
+
+export function defaultJobs(): number {
+  const jobs = Number(process.env.BOOK_PDF_JOBS);
+  return Number.isInteger(jobs) && jobs > 0 ? jobs : Math.max(1, os.availableParallelism());
+}
+
+export function roman(n: number): string {
+  const digits: Array<[number, string]> = [
+    [1000, 'm'], [900, 'cm'], [500, 'd'], [400, 'cd'], [100, 'c'], [90, 'xc'],
+    [50, 'l'], [40, 'xl'], [10, 'x'], [9, 'ix'], [5, 'v'], [4, 'iv'], [1, 'i'],
+  ];
+  let out = '';
+  for (const [value, letters] of digits) {
+    while (n >= value) {
+      out += letters;
+      n -= value;
+    }
+  }
+  return out;
+}
+
+/** The folio of the book's page `page` (from 0): roman before the main matter, arabic from 1 there (as browser/render.ts). */
+export function folioOf(page: number, restartAt: number | undefined): string {
+  return restartAt !== undefined && page >= restartAt ? String(page - restartAt + 1) : roman(page + 1);
+}
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((yes, no) => ((resolve = yes), (reject = no)));
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
+/**
+ * `jobs` renderers at work at once. A part that has finished its layout and may print goes before
+ * a part that has not started: pages printed and freed before new ones are laid out.
+ */
+class Slots {
+  private waiting: Array<{ rank: number; start: () => void }> = [];
+  busy = 0;
+  most = 0;
+  constructor(private readonly jobs: number) {}
+  acquire(rank: number): Promise<void> {
+    return new Promise((start) => {
+      this.waiting.push({ rank, start });
+      this.waiting.sort((a, b) => a.rank - b.rank);
+      this.next();
+    });
+  }
+  release(): void {
+    this.busy -= 1;
+    this.next();
+  }
+  private next(): void {
+    while (this.busy < this.jobs && this.waiting.length > 0) {
+      this.busy += 1;
+      this.most = Math.max(this.most, this.busy);
+      this.waiting.shift()!.start();
+    }
+  }
+}
+
+/**
+ * Lay the book out part by part, several parts at once, each in its own browser context (its own
+ * renderer process), and print each part as soon as its folios are known; see "Parallel layout"
+ * in docs/pdf.md. Pages, links and problems come back for the whole book, pages numbered from the
+ * book's first, with the blank pages the join puts between parts.
+ */
+export async function renderParts(options: PartsOptions): Promise<PartsResult> {
+  const timeoutMs = options.timeoutMs ?? defaultTimeoutMs();
+  const { parts } = options;
+  const n = parts.length;
+  const jobs = Math.max(1, Math.min(options.jobs ?? defaultJobs(), n));
+  const slots = new Slots(jobs);
+  const layouts: Array<PartLayout | undefined> = new Array(n);
+  const laidOut = parts.map(() => deferred<void>());
+  const results: PageResult[] = new Array(n);
+  const printed: Array<string | undefined> = new Array(n);
+  const problems: PageProblems = { errors: [], failedRequests: [] };
+  const refused: string[] = [];
+  const progress = new Array<number>(n).fill(0);
+  let printMs = 0;
+  let layoutEnded = 0;
+  const began = performance.now();
+  const timeline = parts.map(() => ({ pages: 0, laidOutFrom: 0, laidOutTo: 0, printedAt: 0 }));
+  const now = () => Math.round(performance.now() - began);
+  /** Waiters for a change in what is laid out. */
+  let changed = deferred<void>();
+
+  /** The parts laid out from the first, without a gap. */
+  const prefix = () => {
+    let k = 0;
+    while (k < n && layouts[k]) k++;
+    return k;
+  };
+  /** Where each part of the prefix begins in the book, the blanks between them, and where the main matter begins. */
+  const places = (upTo: number) => {
+    const starts: number[] = [];
+    const blanks: number[] = [];
+    let total = 0;
+    let restartAt: number | undefined;
+    for (let k = 0; k < upTo; k++) {
+      // Every part opens on a right-hand page: after an odd count, the blank page the layout of
+      // the whole book would have put there.
+      if (k > 0 && total % 2 === 1) blanks.push(total++);
+      starts.push(total);
+      const layout = layouts[k]!;
+      if (restartAt === undefined && layout.restart !== null) restartAt = total + layout.restart;
+      total += layout.pageCount;
+    }
+    return { starts, blanks, restartAt, total };
+  };
+  /** The folio of each target id, first occurrence in book order, over the parts laid out before `upTo`. */
+  const foliosOf = (ids: string[], upTo: number): Record<string, string> => {
+    const { starts, restartAt } = places(upTo);
+    const folios: Record<string, string> = {};
+    for (const id of ids) {
+      for (let k = 0; k < upTo; k++) {
+        const local = layouts[k]!.targets[id];
+        if (local === undefined) continue;
+        folios[id] = folioOf(starts[k] + local, restartAt);
+        break;
+      }
+    }
+    return folios;
+  };
+  /** Every target the part refers to is placed (or the whole book is laid out). */
+  const located = (part: PrintPart, upTo: number) =>
+    upTo === n || part.refs.every((id) => layouts.slice(0, upTo).some((layout) => layout!.targets[id] !== undefined));
+
+  const fail = (error: unknown) => {
+    for (const d of laidOut) d.reject(error);
+    changed.reject(error);
+  };
+
+  const runPart = async (browser: Browser, k: number): Promise<void> => {
+    const part = parts[k];
+    if (part.needsStart) await Promise.all(laidOut.slice(0, k).map((d) => d.promise));
+    // A part that waited for the parts before it is on the book's critical path: it goes first.
+    await slots.acquire(part.needsStart ? -1 : 2 * k + 1);
+    let context: BrowserContext | undefined;
     try {
-      await withTimeLimit(page.goto(`${PRINT_HOST}/print.html`, { waitUntil: 'load', timeout: 0 }), left(), timeoutMs, 'Loading the print document');
-      result = await withTimeLimit(
-        page.evaluate(() => (window as unknown as { bookRender: Promise<PageResult> }).bookRender),
-        left(),
-        timeoutMs,
-        'The page layout (Paged.js)',
-      );
-    } catch (error) {
-      if (error instanceof BuildError) throw error;
-      const reason = (error as Error).message.replace(/^page\.(evaluate|goto): /, '').split('\n')[0];
-      const details = [...problems.errors, ...refused].slice(0, 5).join('; ');
-      throw new BuildError(`The page layout (Paged.js) failed: ${reason}${details ? ` (${details})` : ''}`);
+      let page: Page;
+      timeline[k].laidOutFrom = now();
+      try {
+        context = await browser.newContext({ javaScriptEnabled: true, serviceWorkers: 'block' });
+        page = await context.newPage();
+        const watched = watchPage(page);
+        watchers.push(watched);
+        await page.route('**/*', (route) => serve(route, options, refused));
+        if (options.preflight) await page.addInitScript((limits) => ((window as unknown as { bookPreflight: unknown }).bookPreflight = limits), options.preflight);
+        let start: PartStart | undefined;
+        if (part.needsStart) {
+          const { restartAt, total } = places(k);
+          // The blank page before it, if the parts before it end on a right-hand page.
+          const offset = k > 0 && total % 2 === 1 ? total + 1 : total;
+          start = { offset, restartAt, folios: foliosOf(part.refs, k) };
+        }
+        await page.addInitScript((value) => ((window as unknown as { bookPart: unknown }).bookPart = value), { start, maxChars: options.maxChars });
+        await page.exposeFunction('bookProgress', (event: { stage: string; pages?: number }) => {
+          if (event.stage !== 'pages' || event.pages === undefined) return;
+          progress[k] = event.pages;
+          options.onProgress?.({ stage: 'pages', pages: progress.reduce((a, b) => a + b, 0) });
+        });
+        page.setDefaultTimeout(0);
+        await page.goto(`${PRINT_HOST}/${part.file}`, { waitUntil: 'load', timeout: 0 });
+        layouts[k] = (await page.evaluate(() => (window as unknown as { bookRender: Promise<PartLayout> }).bookRender)) as PartLayout;
+      } catch (error) {
+        throw layoutError(error, watchers, refused);
+      } finally {
+        slots.release();
+      }
+      layoutEnded = performance.now();
+      timeline[k].laidOutTo = now();
+      timeline[k].pages = layouts[k]!.pageCount;
+      laidOut[k].resolve();
+      const previous = changed;
+      changed = deferred<void>();
+      previous.resolve();
+      // Its folios: the parts before it laid out, and every target it names found.
+      while (!(prefix() > k && located(part, prefix()))) await changed.promise;
+      await slots.acquire(2 * k);
+      try {
+        const { starts, restartAt } = places(prefix());
+        const final: PartFinal = { offset: starts[k], restartAt: restartAt !== undefined && restartAt < starts[k] ? restartAt : undefined, folios: foliosOf(part.refs, prefix()), wanted: options.wanted, styles: k === 0 };
+        try {
+          results[k] = await page.evaluate((value) => (window as unknown as { bookFinish: (f: PartFinal) => PageResult }).bookFinish(value), final);
+        } catch (error) {
+          throw layoutError(error, watchers, refused);
+        }
+        if (options.pdfDir !== undefined) {
+          // The layout's garbage (the part's source DOM, released by render.js) goes before printing.
+          const cdp = await context.newCDPSession(page);
+          await cdp.send('HeapProfiler.collectGarbage');
+          await cdp.detach();
+          const file = path.join(options.pdfDir, `part-${k + 1}.pdf`);
+          const printStarted = performance.now();
+          await page.pdf({ path: file, preferCSSPageSize: true, printBackground: true, tagged: true, outline: false });
+          printMs += performance.now() - printStarted;
+          printed[k] = file;
+          timeline[k].printedAt = now();
+          options.onProgress?.({ stage: 'print', pages: results[k].pages.length });
+        }
+      } finally {
+        slots.release();
+      }
+    } finally {
+      await context?.close().catch(() => undefined);
     }
-    if (problems.errors.length > 0 && result.pages.length === 0) {
-      throw new BuildError(`The page layout produced no page: ${problems.errors[0]}`);
+  };
+  const watchers: PageProblems[] = [];
+
+  return withBrowser(async (browser) => {
+    const work = Promise.all(parts.map((_, k) => runPart(browser, k).catch((error) => {
+      fail(error);
+      throw error;
+    })));
+    await withTimeLimit(work, timeoutMs, timeoutMs, 'The page layout (Paged.js)').catch((error) => {
+      fail(error);
+      throw error;
+    });
+    for (const watched of watchers) {
+      problems.errors.push(...watched.errors);
+      problems.failedRequests.push(...watched.failedRequests);
     }
-    let printMs = 0;
-    if (options.pdfPath !== undefined) {
-      // The layout's garbage (the book's source DOM, released by render.js) goes before printing,
-      // which needs as much memory again.
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('HeapProfiler.collectGarbage');
-      await cdp.detach();
-      options.onProgress?.({ stage: 'print', pages: result.pages.length });
-      const printStarted = performance.now();
-      await withTimeLimit(
-        page.pdf({ path: options.pdfPath, preferCSSPageSize: true, printBackground: true, tagged: true, outline: false }),
-        left(),
-        timeoutMs,
-        'Printing the PDF',
-      );
-      printMs = Math.round(performance.now() - printStarted);
+    const { starts, blanks, restartAt } = places(n);
+    const pages: RenderedPage[] = [];
+    const placesById = new Map<string, PagePlace>();
+    const links: BookLink[] = [];
+    const shift = (place: PagePlace, k: number): PagePlace => ({ ...place, page: place.page + starts[k] });
+    let blank = 0;
+    for (let k = 0; k < n; k++) {
+      while (blank < blanks.length && blanks[blank] < starts[k]) {
+        pages.push({ label: folioOf(blanks[blank], restartAt), blank: true, side: 'left', section: '', blockId: '' });
+        blank++;
+      }
+      pages.push(...results[k].pages);
+      for (const [id, place] of Object.entries(results[k].places ?? {})) if (!placesById.has(id)) placesById.set(id, shift(place, k));
     }
-    await context.close();
+    for (let k = 0; k < n; k++) {
+      for (const link of results[k].links) {
+        const to = link.to ? shift(link.to, k) : link.toId !== undefined ? placesById.get(link.toId) : undefined;
+        if (to) links.push({ from: shift(link.from, k), to });
+      }
+    }
+    if (problems.errors.length > 0 && pages.length === 0) throw new BuildError(`The page layout produced no page: ${problems.errors[0]}`);
     return {
-      printMs,
-      pages: result.pages,
-      problems: result.problems,
-      notes: result.notes,
-      layoutMs: result.ms,
-      pageTimes: result.pageTimes,
-      links: result.links,
-      phases: result.phases,
+      printMs: Math.round(printMs),
+      pages,
+      problems: results.flatMap((result) => result.problems),
+      notes: results.reduce((sum, result) => sum + result.notes, 0),
+      layoutMs: Math.round(layoutEnded - began),
+      pageTimes: results.flatMap((result) => result.pageTimes),
+      links,
+      phases: Object.assign({}, ...results.map((result) => result.phases)),
       browser: {
         // A refused request also logs "Failed to load resource": it is reported once, as a request.
         errors: [...new Set(problems.errors.filter((error) => !/^Failed to load resource/.test(error)))],
         failedRequests: [...new Set([...problems.failedRequests, ...refused])],
       },
+      parts: parts.map((_, k) => ({ pdf: printed[k], start: starts[k], pages: results[k].pages.length })),
+      blanks,
+      concurrency: slots.most,
+      timeline,
     };
-  });
+  }, process.env.BOOK_PDF_FLAGS === 'none' ? [] : leanRenderers);
+}
+
+/**
+ * One renderer process per part, no more: no spare renderer kept ready for the next navigation,
+ * and no new process when a page goes from about:blank to the print host (site isolation, which
+ * guards sites from each other; here one page of our own per context, and contexts never share a
+ * process). Each such process holds 100–150 MB.
+ */
+const leanRenderers = ['--disable-features=SpareRendererForSitePerProcess,site-per-process', '--disable-site-isolation-trials'];
+
+/** A failure in a part's page, as the build reports it. */
+function layoutError(error: unknown, watchers: PageProblems[], refused: string[]): unknown {
+  if (error instanceof BuildError) return error;
+  const reason = (error as Error).message.replace(/^page\.(evaluate|goto): /, '').split('\n')[0];
+  const details = [...watchers.flatMap((w) => w.errors), ...refused].slice(0, 5).join('; ');
+  return new BuildError(`The page layout (Paged.js) failed: ${reason}${details ? ` (${details})` : ''}`);
 }

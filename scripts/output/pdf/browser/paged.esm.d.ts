@@ -46,7 +46,8 @@ export class Handler {
 }
 
 export class Previewer {
-  constructor(options?: { hyphenGlyph?: string });
+  /** `maxChars`: characters put on a page between two measures of its overflow (Paged.js's settings). */
+  constructor(options?: { hyphenGlyph?: string; maxChars?: number });
   chunker: Chunker;
   preview(content: DocumentFragment, stylesheets: string[], renderTo: HTMLElement): Promise<Flow>;
 }

@@ -38,17 +38,24 @@
  *     leaving a single line at a page foot or head; no heading alone at a page foot.
  */
 import { Previewer, Handler, registerHandlers, type Chunker, type PagedPage } from './paged.esm.js';
-import type { BookLink, LayoutProblem, PagePlace, PageResult, RenderedPage } from '../render.ts';
+import type { LayoutProblem, PagePlace, PageResult, PartFinal, PartLayout, PartLink, PartStart, RenderedPage } from '../render.ts';
 import type { MarginLimits } from '../../print/margins.ts';
 
 declare global {
   interface Window {
     /** The layout's "finished" signal, read by the build (scripts/output/pdf/render.ts). */
-    bookRender: Promise<PageResult>;
+    bookRender: Promise<PageResult | PartLayout>;
     /** Progress of the layout, exposed by the build. */
     bookProgress?: (event: { stage: string; pages?: number; notes?: number }) => void;
     /** The printer's limits for the preflight checks (preflight()), set by the build before the page loads. */
     bookPreflight?: { minTextPt: number; minLinePt: number; margins?: MarginLimits };
+    /**
+     * Set by the build when this document is one part of the book (scripts/output/pdf/render.ts,
+     * "Parallel layout" in docs/pdf.md): `bookRender` then ends with the layout (`PartLayout`), and
+     * the build calls `bookFinish` once the folios of the whole book are known.
+     */
+    bookPart?: { start?: PartStart; maxChars?: number };
+    bookFinish?: (final: PartFinal) => PageResult;
   }
 }
 
@@ -95,8 +102,12 @@ function targetIdOf(element: HTMLElement): string {
 }
 
 class BookPages extends Handler {
-  /** Position (from 0) of the page holding the first division of the main matter. */
+  /** Position (from 0, in this document) of the page holding the first division of the main matter. */
   restartAt: number | undefined = undefined;
+  /** Pages of the book before this document (a part of the book: its place, once known). */
+  offset = 0;
+  /** The book's first page of the main matter, when it comes before this document (a part). */
+  bookRestart: number | undefined = undefined;
   /** Target id → folio of its first page. */
   folios = new Map<string, string>();
   /** Target id → source elements that print its folio. */
@@ -142,6 +153,17 @@ class BookPages extends Handler {
       if (!this.referrers.has(id)) this.referrers.set(id, []);
       this.referrers.get(id)!.push(element);
     }
+    // A part laid out after the parts before it: its place in the book and the folios of the
+    // targets they hold are known, so its references to them are laid out with their numbers.
+    const start = window.bookPart?.start;
+    if (start) {
+      this.offset = start.offset;
+      this.bookRestart = start.restartAt;
+      for (const [id, label] of Object.entries(start.folios)) {
+        this.folios.set(id, label);
+        for (const ref of this.referrers.get(id) ?? []) ref.textContent = label;
+      }
+    }
     this.expectedNotes = parsed.querySelectorAll('.fn').length;
     window.bookProgress?.({ stage: 'parsed', notes: this.expectedNotes });
   }
@@ -173,8 +195,10 @@ class BookPages extends Handler {
   }
 
   folioOf(position: number): string {
-    if (this.restartAt !== undefined && position >= this.restartAt) return String(position - this.restartAt + 1);
-    return roman(position + 1);
+    const page = this.offset + position;
+    const restart = this.bookRestart ?? (this.restartAt === undefined ? undefined : this.offset + this.restartAt);
+    if (restart !== undefined && page >= restart) return String(page - restart + 1);
+    return roman(page + 1);
   }
 
   /** An index entry about to be laid out: its targets are all placed; one number per page. */
@@ -246,12 +270,38 @@ class BookPages extends Handler {
       prune(page.element);
     }
     this.chunker.pagesArea.insertBefore(this.offstagePages, this.chunker.pagesArea.firstChild);
+    // A part of the book waits for its place (bookFinish).
+    if (window.bookPart) return;
     this.finalFolios(pages);
     this.phases.folios = Math.round(performance.now());
   }
 
-  /** The layout is final: folios and page references from the DOM as it stands. */
-  finalFolios(pages: PagedPage[]): void {
+  /** Where the main matter begins in this document, if it does. */
+  localRestart(pages: PagedPage[]): number | undefined {
+    const position = pages.findIndex((page) => page.element.querySelector('[data-folio-restart]:not([data-split-from])'));
+    return position < 0 ? undefined : position;
+  }
+
+  /** Each page target's first page in this document (ids of `data-page-target` elements). */
+  targetPages(): Record<string, number> {
+    const index = new Map<Element, number>(this.chunker.pages.map((page, i) => [page.element, i]));
+    const result: Record<string, number> = Object.create(null);
+    for (const element of this.chunker.pagesArea.querySelectorAll<HTMLElement>('[data-page-target]')) {
+      const id = targetIdOf(element);
+      if (id && !(id in result)) result[id] = index.get(element.closest('.pagedjs_page')!)!;
+    }
+    return result;
+  }
+
+  /**
+   * The layout is final: folios and page references from the DOM as it stands. A part of the
+   * book gets its place and the folio of every target it refers to (`final`) from the build.
+   */
+  finalFolios(pages: PagedPage[], final?: PartFinal): void {
+    if (final) {
+      this.offset = final.offset;
+      this.bookRestart = final.restartAt;
+    }
     this.restartAt = undefined;
     pages.forEach((page, position) => {
       if (this.restartAt === undefined && page.element.querySelector('[data-folio-restart]:not([data-split-from])')) this.restartAt = position;
@@ -266,10 +316,12 @@ class BookPages extends Handler {
       }
     });
     const area = this.chunker.pagesArea;
-    const folios = new Map<string, string | undefined>();
-    for (const element of area.querySelectorAll<HTMLElement>('[data-page-target]')) {
-      const id = targetIdOf(element);
-      if (id && !folios.has(id)) folios.set(id, folioOfElement.get(element.closest('.pagedjs_page')!));
+    const folios = new Map<string, string | undefined>(final ? Object.entries(final.folios) : []);
+    if (!final) {
+      for (const element of area.querySelectorAll<HTMLElement>('[data-page-target]')) {
+        const id = targetIdOf(element);
+        if (id && !folios.has(id)) folios.set(id, folioOfElement.get(element.closest('.pagedjs_page')!));
+      }
     }
     this.finalTargets = folios;
     for (const ref of area.querySelectorAll<HTMLElement>('[data-page-ref]')) {
@@ -306,7 +358,7 @@ function describe(element: Element): string {
 }
 
 /** Page map and layout problems, from the finished pages. */
-function report(handler: BookPages): Omit<PageResult, 'ms' | 'pageCount'> {
+function report(handler: BookPages, final?: PartFinal): Omit<PageResult, 'ms' | 'pageCount'> {
   const pages = handler.chunker.pages;
   const problems: LayoutProblem[] = [];
   // A page on which no block starts or continues (inside a long run of non-block elements, such
@@ -387,11 +439,12 @@ function report(handler: BookPages): Omit<PageResult, 'ms' | 'pageCount'> {
       problems.push({ kind: 'heading-at-foot', block: describe(last), page: label, message: `Heading « ${(last.textContent ?? '').trim()} » stands alone at the foot of page ${label}` });
     }
   }
-  if (window.bookPreflight) problems.push(...preflight(handler.chunker.pagesArea, window.bookPreflight));
+  // The print design's lines are read once for the book: by its first part.
+  if (window.bookPreflight) problems.push(...preflight(handler.chunker.pagesArea, window.bookPreflight, final ? final.styles : true));
   handler.phases.checks = Math.round(performance.now());
-  const found = links(handler, notesByRef);
+  const found = links(handler, notesByRef, final);
   handler.phases.links = Math.round(performance.now());
-  return { pages: map, problems, notes: printedNotes, pageTimes: handler.pageTimes, phases: handler.phases, links: found };
+  return { pages: map, problems, notes: printedNotes, pageTimes: handler.pageTimes, phases: handler.phases, ...found };
 }
 
 /** CSS lengths in pt, for the preflight (the units a stylesheet gives a line width in). */
@@ -403,7 +456,7 @@ const ptPer: Record<string, number> = { pt: 1, px: 0.75, mm: 72 / 25.4, cm: 720 
  * print design thinner than its minimum. Line widths are read from the stylesheets as written:
  * Chromium rounds a computed border width up to a whole device pixel, which would hide them.
  */
-function preflight(pagesArea: Element, limits: { minTextPt: number; minLinePt: number; margins?: MarginLimits }): LayoutProblem[] {
+function preflight(pagesArea: Element, limits: { minTextPt: number; minLinePt: number; margins?: MarginLimits }, styles: boolean): LayoutProblem[] {
   const problems: LayoutProblem[] = [];
   const folioOf = (element: Element) => element.closest<HTMLElement>('.pagedjs_page')?.dataset.folio ?? '';
   // The printer's safety zone: page margins, running heads and folios, blocks (marginProblems, below).
@@ -446,7 +499,7 @@ function preflight(pagesArea: Element, limits: { minTextPt: number; minLinePt: n
       message: `Text « ${node.textContent.trim().slice(0, 30)} » is set at ${size.toFixed(1)} pt on page ${folioOf(parent)}, under the printer's minimum of ${limits.minTextPt} pt; set it larger in the print design`,
     });
   }
-  for (const sheet of document.styleSheets) {
+  for (const sheet of styles ? document.styleSheets : []) {
     let rules: CSSRuleList;
     try {
       rules = sheet.cssRules;
@@ -479,7 +532,7 @@ function preflight(pagesArea: Element, limits: { minTextPt: number; minLinePt: n
  * as places on pages (CSS px from the sheet's top left), for the post-processing to write as PDF
  * link annotations: Chromium's own would cost time with the square of the book (see the header).
  */
-function links(handler: BookPages, notesByRef: Map<string | undefined, HTMLElement[]>): BookLink[] {
+function links(handler: BookPages, notesByRef: Map<string | undefined, HTMLElement[]>, final?: PartFinal): Pick<PageResult, 'links' | 'places'> {
   const pages = handler.chunker.pages;
   const index = new Map<Element, number>(pages.map((page, i) => [page.element, i]));
   const sheets = new Map<Element, DOMRect>();
@@ -490,7 +543,7 @@ function links(handler: BookPages, notesByRef: Map<string | undefined, HTMLEleme
     const rect = element.getBoundingClientRect();
     return { page: index.get(page)!, x: rect.left - sheet.left, y: rect.top - sheet.top, width: rect.width, height: rect.height };
   };
-  const result: BookLink[] = [];
+  const result: PartLink[] = [];
   const area = handler.chunker.pagesArea;
   for (const call of area.querySelectorAll<HTMLElement>('[data-footnote-call]')) {
     const visible = call.previousElementSibling;
@@ -508,11 +561,29 @@ function links(handler: BookPages, notesByRef: Map<string | undefined, HTMLEleme
     if (id && !targets.has(id)) targets.set(id, element);
   }
   // The index's numbers, and those after the links inside the book (output/pdf/page-refs.ts).
-  for (const ref of area.querySelectorAll<HTMLElement>('.index-of-names [data-page-ref], .crossref-page [data-page-ref], .places-index [data-page-ref], .biography-mentions [data-page-ref]')) {
-    const target = targets.get(ref.dataset.pageRef!);
-    if (target && ref.textContent) result.push({ from: place(ref), to: place(target) });
+  const refs = area.querySelectorAll<HTMLElement>('.index-of-names [data-page-ref], .crossref-page [data-page-ref], .places-index [data-page-ref], .biography-mentions [data-page-ref]');
+  if (!final) {
+    for (const ref of refs) {
+      const target = targets.get(ref.dataset.pageRef!);
+      if (target && ref.textContent) result.push({ from: place(ref), to: place(target) });
+    }
+    return { links: result };
   }
-  return result;
+  // A part of the book: its targets may be in another part. The links name them, the build finds
+  // their places among those every part gives for the targets the book refers to (`final.wanted`).
+  for (const ref of refs) {
+    if (ref.textContent) result.push({ from: place(ref), toId: ref.dataset.pageRef! });
+  }
+  // The table of contents' links too (Chromium, printing one part, could not write them).
+  for (const link of area.querySelectorAll<HTMLAnchorElement>('.toc a[href^="#"]')) {
+    result.push({ from: place(link), toId: decodeURIComponent(link.getAttribute('href')!.slice(1)) });
+  }
+  const places: Record<string, PagePlace> = {};
+  for (const id of final.wanted) {
+    const target = targets.get(id);
+    if (target) places[id] = place(target);
+  }
+  return { links: result, places };
 }
 
 /**
@@ -534,7 +605,19 @@ function release(previewer: BookPreviewer): void {
   previewer.bookPages.folios.clear();
 }
 
-async function render(): Promise<PageResult> {
+/** A part of the book, once the build has given it its place: folios, checks, links, then print. */
+function finish(previewer: BookPreviewer, layoutMs: number, pageCount: number, final: PartFinal): PageResult {
+  const handler = previewer.bookPages;
+  handler.finalFolios(handler.chunker.pages, final);
+  handler.phases.folios = Math.round(performance.now());
+  const result = report(handler, final);
+  // Every link inside the book is written by the post-processing (see (3) in the header).
+  for (const link of document.querySelectorAll('.pagedjs_pages a[href^="#"]')) link.removeAttribute('href');
+  release(previewer);
+  return { ...result, ms: layoutMs, pageCount };
+}
+
+async function render(): Promise<PageResult | PartLayout> {
   const started = performance.now();
   const stylesheets = [...document.querySelectorAll<HTMLLinkElement>('link[data-paged]')].map((link) => {
     link.remove();
@@ -543,8 +626,17 @@ async function render(): Promise<PageResult> {
   // The content moves (not copied, not serialized) into a fragment Paged.js lays out from.
   const content = document.createDocumentFragment();
   while (document.body.firstChild) content.appendChild(document.body.firstChild);
-  const previewer = new Previewer({ hyphenGlyph: HYPHEN }) as BookPreviewer;
+  // A part of the book measures its pages where the whole book would (scripts/output/pdf/parts.ts).
+  const maxChars = window.bookPart?.maxChars;
+  const previewer = new Previewer({ hyphenGlyph: HYPHEN, ...(maxChars ? { maxChars } : {}) }) as BookPreviewer;
   const flow = await previewer.preview(content, stylesheets, document.body);
+  if (window.bookPart) {
+    const handler = previewer.bookPages;
+    const layoutMs = Math.round(performance.now() - started);
+    window.bookFinish = (final) => finish(previewer, layoutMs, flow.total, final);
+    const restart = handler.localRestart(handler.chunker.pages);
+    return { pageCount: handler.chunker.pages.length, restart: restart ?? null, targets: handler.targetPages(), ms: layoutMs };
+  }
   const result = report(previewer.bookPages);
   // See (3) in the header: links inside the book, but for the table of contents, lose their target.
   for (const link of document.querySelectorAll('.pagedjs_pages a[href^="#"]')) {

@@ -1,0 +1,120 @@
+/**
+ * The printed parts of the book (render.ts, `renderParts`) joined into one PDF with pdf-lib, in
+ * book order, with a blank page wherever the whole book would have had one between them (a part
+ * ending on a right-hand page: the next opens on the right). Each part is read, copied and let go
+ * in turn. The post-processing (postprocess.ts) then writes boxes, outline, links and metadata.
+ *
+ * The tag tree survives the join: each part's structure (Chromium's tagged PDF) is copied with its
+ * pages by one object copier, so that its elements point at the copied pages; the parts' `Document`
+ * elements become `Part` elements of one `Document`; the parent tree's keys (each page's
+ * `StructParents`, each annotation's `StructParent`) are shifted past the previous parts' keys; the
+ * ID trees (table header cells) are merged.
+ */
+import { readFile } from 'node:fs/promises';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFObjectCopier, PDFPage, PDFPageLeaf, PDFRef, PDFString, PDFHexString, type PDFObject } from 'pdf-lib';
+
+/** The pairs of a number tree or a name tree (ISO 32000-1 §7.9.6, §7.9.7), leaves in order. */
+function treePairs(node: PDFDict | undefined, key: 'Nums' | 'Names'): Array<[PDFObject, PDFObject]> {
+  if (!node) return [];
+  const pairs: Array<[PDFObject, PDFObject]> = [];
+  const leaves = node.lookupMaybe(PDFName.of(key), PDFArray);
+  if (leaves) for (let i = 0; i + 1 < leaves.size(); i += 2) pairs.push([leaves.lookup(i)!, leaves.get(i + 1)!]);
+  const kids = node.lookupMaybe(PDFName.of('Kids'), PDFArray);
+  if (kids) for (let i = 0; i < kids.size(); i++) pairs.push(...treePairs(kids.lookup(i, PDFDict), key));
+  return pairs;
+}
+
+const text = (value: PDFObject) => (value instanceof PDFString || value instanceof PDFHexString ? value.decodeText() : String(value));
+
+export async function joinParts(parts: Array<{ pdf?: string; start: number }>, blanks: number[]): Promise<PDFDocument> {
+  const book = await PDFDocument.create({ updateMetadata: false });
+  const context = book.context;
+  const pending = [...blanks];
+  const rootRef = context.nextRef();
+  const documentRef = context.nextRef();
+  const documentKids: PDFObject[] = [];
+  const parentTree: PDFObject[] = [];
+  const ids = new Map<string, PDFObject>();
+  let roleMap: PDFObject | undefined;
+  let keyOffset = 0;
+  let tagged = true;
+  let creator: string | undefined;
+  for (const part of parts) {
+    if (part.pdf === undefined) throw new Error('A part of the book was not printed');
+    const doc = await PDFDocument.load(await readFile(part.pdf), { updateMetadata: false });
+    creator ??= doc.getCreator();
+    const copier = PDFObjectCopier.for(doc.context, context);
+    const traversed = (copier as unknown as { traversedObjects: Map<PDFObject, PDFObject> }).traversedObjects;
+    const srcRoot = doc.catalog.get(PDFName.of('StructTreeRoot'));
+    // The part's structure hangs from the book's Document element, not from a copy of its root.
+    if (srcRoot instanceof PDFRef) traversed.set(srcRoot, documentRef);
+    else tagged = false;
+    const pages = doc.getPages().map((page) => {
+      const ref = copier.copy(page.ref) as PDFRef;
+      return PDFPage.of(context.lookup(ref) as PDFPageLeaf, ref, book);
+    });
+    while (pending.length > 0 && pending[0] === book.getPageCount()) {
+      pending.shift();
+      const media = pages[0].getMediaBox();
+      book.addPage([media.width, media.height]).setMediaBox(media.x, media.y, media.width, media.height);
+    }
+    if (book.getPageCount() !== part.start) throw new Error(`The part that begins on page ${part.start + 1} comes after ${book.getPageCount()} pages`);
+    for (const page of pages) book.addPage(page);
+    if (!(srcRoot instanceof PDFRef)) continue;
+
+    const root = doc.context.lookup(srcRoot, PDFDict);
+    // Its elements, the part's Document becoming a Part of the book's.
+    const kids = root.get(PDFName.of('K'));
+    const tops = kids instanceof PDFArray ? kids.asArray() : kids ? [kids] : [];
+    for (const top of tops) {
+      const copied = copier.copy(top);
+      documentKids.push(copied);
+      const element = copied instanceof PDFRef ? context.lookupMaybe(copied, PDFDict) : undefined;
+      if (element?.get(PDFName.of('S')) === PDFName.of('Document')) element.set(PDFName.of('S'), PDFName.of('Part'));
+    }
+    // The parent tree, its keys after the previous parts'.
+    let next = 0;
+    for (const [key, value] of treePairs(root.lookupMaybe(PDFName.of('ParentTree'), PDFDict), 'Nums')) {
+      const number = (key as PDFNumber).asNumber();
+      parentTree.push(PDFNumber.of(number + keyOffset), copier.copy(value));
+      next = Math.max(next, number + 1);
+    }
+    const nextKey = root.lookupMaybe(PDFName.of('ParentTreeNextKey'), PDFNumber)?.asNumber() ?? 0;
+    for (const page of pages) {
+      const parents = page.node.lookupMaybe(PDFName.of('StructParents'), PDFNumber);
+      if (parents) page.node.set(PDFName.of('StructParents'), PDFNumber.of(parents.asNumber() + keyOffset));
+      const annotations = page.node.lookupMaybe(PDFName.of('Annots'), PDFArray);
+      for (let i = 0; i < (annotations?.size() ?? 0); i++) {
+        const annotation = annotations!.lookupMaybe(i, PDFDict);
+        const parent = annotation?.lookupMaybe(PDFName.of('StructParent'), PDFNumber);
+        if (parent) annotation!.set(PDFName.of('StructParent'), PDFNumber.of(parent.asNumber() + keyOffset));
+      }
+    }
+    keyOffset += Math.max(next, nextKey);
+    for (const [key, value] of treePairs(root.lookupMaybe(PDFName.of('IDTree'), PDFDict), 'Names')) {
+      if (!ids.has(text(key))) ids.set(text(key), copier.copy(value));
+    }
+    const roles = root.get(PDFName.of('RoleMap'));
+    if (roles && !roleMap) roleMap = copier.copy(roles);
+  }
+
+  if (tagged && documentKids.length > 0) {
+    context.assign(documentRef, context.obj({ Type: 'StructElem', S: 'Document', P: rootRef, K: documentKids }));
+    const root = context.obj({
+      Type: 'StructTreeRoot',
+      K: documentRef,
+      ParentTree: context.obj({ Nums: parentTree }),
+      ParentTreeNextKey: keyOffset,
+    }) as PDFDict;
+    if (ids.size > 0) {
+      const names = [...ids.keys()].sort();
+      root.set(PDFName.of('IDTree'), context.obj({ Names: names.flatMap((name) => [PDFString.of(name), ids.get(name)!]) }));
+    }
+    if (roleMap) root.set(PDFName.of('RoleMap'), roleMap);
+    context.assign(rootRef, root);
+    book.catalog.set(PDFName.of('StructTreeRoot'), rootRef);
+    book.catalog.set(PDFName.of('MarkInfo'), context.obj({ Marked: true }));
+  }
+  if (creator) book.setCreator(creator);
+  return book;
+}
