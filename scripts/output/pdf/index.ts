@@ -267,7 +267,7 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
     if (!options.layoutOnly) {
       const { meta, typeset } = book;
       const date = options.date ?? (await bookDate(book));
-      const processed = await postprocessPdf(await joinParts(render.parts, render.blanks), {
+      const processed = await postprocessPdf(await joinParts(render.parts, render.blanks, new Set(render.pages.flatMap((page, i) => (page.blank && !render.blanks.includes(i) ? [i] : [])))), {
         bleed: settings.bleed * MM,
         evenPages: options.printProduction ?? false,
         metadata: {

@@ -26,8 +26,15 @@ function treePairs(node: PDFDict | undefined, key: 'Nums' | 'Names'): Array<[PDF
 
 const text = (value: PDFObject) => (value instanceof PDFString || value instanceof PDFHexString ? value.decodeText() : String(value));
 
-export async function joinParts(parts: Array<{ pdf?: string; start: number }>, blanks: number[]): Promise<PDFDocument> {
+/**
+ * `blanks`: where a blank page goes between parts (book page indexes); `laidBlanks`: the blank pages
+ * the layout itself made inside the parts. A blank between parts is a copy of the first of those
+ * already joined (it carries what the design prints on a blank page: nothing in the print edition,
+ * the proof line in a proof), else an empty page of the same size.
+ */
+export async function joinParts(parts: Array<{ pdf?: string; start: number }>, blanks: number[], laidBlanks: ReadonlySet<number> = new Set()): Promise<PDFDocument> {
   const book = await PDFDocument.create({ updateMetadata: false });
+  let blankTemplate: PDFPage | undefined;
   const context = book.context;
   const pending = [...blanks];
   const rootRef = context.nextRef();
@@ -55,11 +62,22 @@ export async function joinParts(parts: Array<{ pdf?: string; start: number }>, b
     });
     while (pending.length > 0 && pending[0] === book.getPageCount()) {
       pending.shift();
-      const media = pages[0].getMediaBox();
-      book.addPage([media.width, media.height]).setMediaBox(media.x, media.y, media.width, media.height);
+      if (blankTemplate) {
+        // A copy of the page object (its content and resources shared), outside the tag tree.
+        const leaf = blankTemplate.node.clone(context);
+        leaf.delete(PDFName.of('StructParents'));
+        leaf.delete(PDFName.of('Annots'));
+        book.addPage(PDFPage.of(leaf, context.register(leaf), book));
+      } else {
+        const media = pages[0].getMediaBox();
+        book.addPage([media.width, media.height]).setMediaBox(media.x, media.y, media.width, media.height);
+      }
     }
     if (book.getPageCount() !== part.start) throw new Error(`The part that begins on page ${part.start + 1} comes after ${book.getPageCount()} pages`);
-    for (const page of pages) book.addPage(page);
+    for (const page of pages) {
+      if (!blankTemplate && laidBlanks.has(book.getPageCount())) blankTemplate = page;
+      book.addPage(page);
+    }
     if (!(srcRoot instanceof PDFRef)) continue;
 
     const root = doc.context.lookup(srcRoot, PDFDict);
