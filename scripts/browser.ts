@@ -69,3 +69,21 @@ export async function withBrowser<T>(work: (browser: Browser) => Promise<T>, ext
     await browser.close().catch(() => undefined);
   }
 }
+
+/**
+ * Wait until the page's fonts are loaded and `family` among them (fonts load when layout asks for
+ * them: done when none is pending and the book's face is in); false when that takes longer than
+ * `timeoutMs`. The covers (EPUB and print) wait so before their screenshot or PDF.
+ */
+export async function fontLoaded(page: Page, family: string, timeoutMs: number): Promise<boolean> {
+  try {
+    await page.waitForFunction(
+      (name) => document.fonts.status === 'loaded' && [...document.fonts].some((face) => face.family.replace(/['"]/g, '') === name && face.status === 'loaded'),
+      family,
+      { timeout: timeoutMs },
+    );
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -15,7 +15,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Book } from '../../model/index.ts';
-import { chromiumPath, withBrowser, watchPage } from '../../browser.ts';
+import { chromiumPath, fontLoaded, withBrowser, watchPage } from '../../browser.ts';
 import { BuildError } from '../../errors.ts';
 import { bookFonts, installFonts, type BookFonts } from '../fonts.ts';
 import { serializeHtml } from '../html/index.ts';
@@ -83,14 +83,7 @@ async function renderPage(page: string, fontFamily: string): Promise<Buffer> {
     const tab = await context.newPage();
     const problems = watchPage(tab);
     await tab.goto(pathToFileURL(page).href, { waitUntil: 'load', timeout: fontTimeoutMs });
-    try {
-      await tab.waitForFunction(
-        // Fonts load when layout asks for them: done when none is pending and the book's face is in.
-        (family) => document.fonts.status === 'loaded' && [...document.fonts].some((face) => face.family.replace(/['"]/g, '') === family && face.status === 'loaded'),
-        fontFamily,
-        { timeout: fontTimeoutMs },
-      );
-    } catch {
+    if (!(await fontLoaded(tab, fontFamily, fontTimeoutMs))) {
       throw new BuildError(`The cover's font ${fontFamily} did not load within ${fontTimeoutMs / 1000} s in Chromium; check the font book.yaml names (\`fonts\`), or that its @fontsource package is installed (npm ci)`);
     }
     if (problems.errors.length > 0 || problems.failedRequests.length > 0) {

@@ -12,7 +12,7 @@ import { mkdir, readFile, writeFile, copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PDFDocument } from 'pdf-lib';
-import { watchPage, withBrowser } from '../../browser.ts';
+import { fontLoaded, watchPage, withBrowser } from '../../browser.ts';
 import { BuildError } from '../../errors.ts';
 import type { Book } from '../../model/index.ts';
 import { serializeHtml } from '../html/index.ts';
@@ -46,13 +46,7 @@ async function printPage(page: string, pdf: string, fontFamily: string): Promise
       return route.abort('blockedbyclient');
     });
     await tab.goto(pathToFileURL(page).href, { waitUntil: 'load', timeout: fontTimeoutMs });
-    try {
-      await tab.waitForFunction(
-        (family) => document.fonts.status === 'loaded' && [...document.fonts].some((face) => face.family.replace(/['"]/g, '') === family && face.status === 'loaded'),
-        fontFamily,
-        { timeout: fontTimeoutMs },
-      );
-    } catch {
+    if (!(await fontLoaded(tab, fontFamily, fontTimeoutMs))) {
       throw new BuildError(`The cover's font ${fontFamily} did not load within ${fontTimeoutMs / 1000} s in Chromium; check the family and files named by fonts: in book.yaml`);
     }
     if (problems.errors.length > 0 || problems.failedRequests.length > 0 || refused.length > 0) {
