@@ -14,7 +14,7 @@ import { findBookFolder, locate, manuscriptOf, outOf } from '../scripts/commands
 import { colorFor } from '../scripts/commands/color.ts';
 import { PLAIN_PROGRESS_EVERY_MS, progressPrinter, type Io } from '../scripts/commands/command.ts';
 import { build, type ProgressEvent } from '../scripts/build.ts';
-import { runCli } from './support/cli.ts';
+import { inFolder, runCli } from './support/cli.ts';
 
 const repo = path.resolve(import.meta.dirname, '..');
 let work: string;
@@ -23,17 +23,6 @@ beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), 'book-conventions-'));
 });
 afterAll(() => rm(work, { recursive: true, force: true }));
-
-/** Run `work` from `dir` as the working folder, then come back. */
-async function inFolder<T>(dir: string, work: () => Promise<T>): Promise<T> {
-  const before = process.cwd();
-  process.chdir(dir);
-  try {
-    return await work();
-  } finally {
-    process.chdir(before);
-  }
-}
 
 describe('version and help', () => {
   it('prints the version with --version and -V', async () => {

@@ -23,7 +23,7 @@ import { manifestName } from '../scripts/output/ownership.ts';
 import { buildProof } from '../scripts/proof/index.ts';
 import { diffRevisions } from '../scripts/diff/index.ts';
 import { startPreview } from '../scripts/preview/index.ts';
-import { runCli, runCliIn } from './support/cli.ts';
+import { runCli, runCliIn, withEnv } from './support/cli.ts';
 
 const run = promisify(execFile);
 const repo = path.resolve(import.meta.dirname, '..');
@@ -61,20 +61,6 @@ async function snapshot(dir: string): Promise<Map<string, Buffer>> {
   };
   await walk(dir);
   return files;
-}
-
-/** `run` with these environment variables set in this process, restored after. */
-async function withEnv<T>(vars: Record<string, string>, run: () => Promise<T>): Promise<T> {
-  const previous = Object.fromEntries(Object.keys(vars).map((name) => [name, process.env[name]]));
-  Object.assign(process.env, vars);
-  try {
-    return await run();
-  } finally {
-    for (const [name, value] of Object.entries(previous)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  }
 }
 
 const staging = async (dir: string) => (await readdir(dir)).filter((name) => name.startsWith('.staging-'));

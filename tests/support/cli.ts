@@ -18,27 +18,39 @@ export async function runCli(args: string[]): Promise<CliResult> {
   return { code, stdout, stderr };
 }
 
-/**
- * `runCli` from the working folder `cwd`, with these environment variables set (undefined unsets
- * one), both restored after: what a child process started there would see, without a child's
- * start-up (about a second of CPU each). The tests of a file run one at a time, so the change is
- * theirs alone while it lasts.
- */
-export async function runCliIn(cwd: string, args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
-  const before = process.cwd();
-  const previous = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
-  const set = (vars: Record<string, string | undefined>) => {
-    for (const [name, value] of Object.entries(vars)) {
+/** `run` with these environment variables set in this process (undefined unsets one), restored after. */
+export async function withEnv<T>(vars: Record<string, string | undefined>, run: () => Promise<T>): Promise<T> {
+  const set = (values: Record<string, string | undefined>) => {
+    for (const [name, value] of Object.entries(values)) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
   };
-  process.chdir(cwd);
-  set(env);
+  const previous = Object.fromEntries(Object.keys(vars).map((name) => [name, process.env[name]]));
+  set(vars);
   try {
-    return await runCli(args);
+    return await run();
   } finally {
     set(previous);
+  }
+}
+
+/** `run` from `dir` as the working folder, then back. */
+export async function inFolder<T>(dir: string, run: () => Promise<T>): Promise<T> {
+  const before = process.cwd();
+  process.chdir(dir);
+  try {
+    return await run();
+  } finally {
     process.chdir(before);
   }
+}
+
+/**
+ * `runCli` from the working folder `cwd`, with these environment variables: what a child process
+ * started there would see, without a child's start-up (about a second of CPU each). The tests of a
+ * file run one at a time, so the change is theirs alone while it lasts.
+ */
+export function runCliIn(cwd: string, args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+  return inFolder(cwd, () => withEnv(env, () => runCli(args)));
 }
