@@ -32,6 +32,8 @@ const usedOtherwise: Record<string, string> = {
 function sourceFiles(dir: string, found: string[] = []): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.name === 'node_modules' || entry.name === 'fixtures') continue;
+    // The generated folder at the top (a benchmark run copies Paged.js there): not our code.
+    if (dir === root && entry.name === 'build') continue;
     const file = path.join(dir, entry.name);
     if (entry.isDirectory()) sourceFiles(file, found);
     else if (/\.(ts|js|mjs|cjs)$/.test(entry.name)) found.push(file);
