@@ -120,8 +120,9 @@ export function splitPrintDocument(document: Root, jobs: number): SplitDocument 
   units.forEach((unit, i) => {
     const last = groups[groups.length - 1];
     // The front matter alone (its contents wait for the whole book); a division that refers back
-    // (it waits for the parts before it) never joins a part that does not.
-    const alone = i <= 1 || (unit.backward && !waits);
+    // (it waits for the parts before it) never joins a part that does not. A book shorter than
+    // one part's minimum is one part: a second would cost more than it lays out.
+    const alone = total > most ? i <= 1 || (unit.backward && !waits) : i === 0;
     if (!last || alone || size + unit.size > most) {
       waits = unit.backward;
       groups.push([unit]);
