@@ -21,7 +21,7 @@ import { defaultBookFonts } from '../scripts/manuscript/fonts.ts';
 import { isbnBarcode, isbn13 } from '../scripts/output/print/barcode.ts';
 import { blackToKContent } from '../scripts/output/print/black-to-k.ts';
 import { embeddingRefused, fsTypeOf } from '../scripts/output/print/font-licence.ts';
-import { pdfxDefinitions } from '../scripts/output/print/pdfx.ts';
+import { pageRanges, pdfxDefinitions, writePdfx } from '../scripts/output/print/pdfx.ts';
 import { pressColours } from '../scripts/output/print/press-colours.ts';
 import { pressProfile } from '../scripts/output/print/icc-profile.ts';
 import { configMarginProblems, insideMinimum, marginsCss } from '../scripts/output/print/margins.ts';
@@ -355,6 +355,42 @@ describe('the fixture book, built once (PDF/X-1a, 240 %, ISBN, back cover, four 
     const [print, pdfx] = [await boxesOf(file('book.pdf')), await boxesOf(file('book-pdfx.pdf'))];
     for (const box of ['MediaBox', 'BleedBox', 'TrimBox']) for (let i = 0; i < 4; i++) expect(pdfx[box][i]).toBeCloseTo(print[box][i], 1);
     expect((await pdfxKeys(file('book-pdfx.pdf'))).annotations).toBe(0);
+  });
+
+  it('converts a long book in page ranges, one Ghostscript each, into the PDF/X one Ghostscript writes', async () => {
+    expect(pageRanges(354, 2, 40)).toEqual([[1, 177], [178, 354]]);
+    expect(pageRanges(88, 4, 40)).toEqual([[1, 44], [45, 88]]);
+    expect(pageRanges(79, 2, 40)).toEqual([[1, 79]]);
+    // The fixture's PDF/X, written by one process (too short for ranges), against three ranges of it.
+    const pages = await pageCount(file('book-pdfx.pdf'));
+    const profile = await pressProfile(240);
+    const work = await mkdtemp(path.join(os.tmpdir(), 'pdfx-ranges-'));
+    try {
+      const ranged = path.join(work, 'ranged.pdf');
+      const options = { version: 'x-1a' as const, profile, date: new Date(Date.UTC(2026, 0, 2)), workDir: work, jobs: 3, minPagesPerJob: 2 };
+      expect((await writePdfx(file('book.pdf'), ranged, options)).processes).toBe(3);
+      const again = path.join(work, 'again.pdf');
+      await writePdfx(file('book.pdf'), again, options);
+      expect(createHash('sha256').update(await readFile(again)).digest('hex')).toBe(createHash('sha256').update(await readFile(ranged)).digest('hex'));
+      expect(await pageCount(ranged)).toBe(pages);
+      const whole = await pdfxKeys(file('book-pdfx.pdf'));
+      const joined = await pdfxKeys(ranged);
+      expect({ ...joined, profileBytes: joined.profileBytes.length }).toEqual({ ...whole, profileBytes: whole.profileBytes.length });
+      const { stdout } = await run('qpdf', ['--qdf', '--object-streams=disable', ranged, '-'], { encoding: 'latin1', maxBuffer: 64 * 1024 * 1024 });
+      expect(stdout.slice(0, 8)).toBe('%PDF-1.3');
+      expect(stdout).not.toMatch(/\/ICCBased|\/DeviceRGB|\/CalRGB|\/Lab\b|\/Outlines/);
+      expect((await run('pdffonts', [ranged])).stdout.split('\n').slice(2).filter(Boolean).every((line) => / yes +yes +yes +\d+/.test(line))).toBe(true);
+      // Every page the same: boxes, text, and the plates pixel for pixel.
+      const info = async (name: string) => (await run('pdfinfo', ['-box', '-f', '1', '-l', String(pages), name])).stdout.split('\n').filter((line) => /^Page/.test(line)).join('\n');
+      expect(await info(ranged)).toBe(await info(file('book-pdfx.pdf')));
+      const text = async (name: string) => (await run('pdftotext', ['-layout', name, '-'])).stdout;
+      expect(await text(ranged)).toBe(await text(file('book-pdfx.pdf')));
+      for (let page = 1; page <= pages; page++) {
+        expect((await plates(ranged, 36, page)).pixels.equals((await plates(file('book-pdfx.pdf'), 36, page)).pixels), `page ${page}`).toBe(true);
+      }
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
   });
 
   it('is a PDF/X-1a:2001 with a FOGRA39 output intent that embeds a CMYK profile', async () => {

@@ -292,7 +292,7 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
         options.onProgress?.({ stage: 'pages', pages: processed.pages });
       }
       postprocessDone = performance.now();
-      if (options.printProduction) production = await writePrintProduction(book, dir, { settings, pages: processed.pages, blankPagesAdded, date, workDir: work, interior: path.join(dir, PDF_FILES.print) });
+      if (options.printProduction) production = await writePrintProduction(book, dir, { settings, pages: processed.pages, blankPagesAdded, date, workDir: work, interior: path.join(dir, PDF_FILES.print), jobs });
     }
     const productionDone = performance.now();
     if (options.keepPrintHtml) {

@@ -44,13 +44,13 @@ export interface PrintProduction {
   files: string[];
   specs: PrintSpecs;
   /** Milliseconds: the press profile (from the cache, or built), Ghostscript, the cover. */
-  timings: { profileMs: number; pdfxMs: number; coverMs: number };
+  timings: { profileMs: number; pdfxMs: number; pdfxProcesses: number; coverMs: number };
 }
 
 export async function writePrintProduction(
   book: Book,
   dir: string,
-  options: { settings: PrintSettings; pages: number; blankPagesAdded: number; date: Date; workDir: string; interior: string },
+  options: { settings: PrintSettings; pages: number; blankPagesAdded: number; date: Date; workDir: string; interior: string; /** Ghostscript processes at most for the interior. */ jobs?: number },
 ): Promise<PrintProduction> {
   const { settings, date, workDir } = options;
   const geometry = coverGeometry(settings, options.pages);
@@ -60,13 +60,15 @@ export async function writePrintProduction(
   const profileMs = Math.round(performance.now() - started);
   const files: string[] = [];
   let pdfxMs = 0;
+  let pdfxProcesses = 0;
   let coverMs = 0;
   const cover = path.join(dir, PRINT_FILES.cover);
   // Ghostscript and Chromium side by side: the cover does not wait for the interior's PDF/X.
   await Promise.all([
     (async () => {
       if (!pdfx || !profile) return;
-      pdfxMs = await writePdfx(options.interior, path.join(dir, PRINT_FILES.pdfx), { version: pdfx, profile, date, workDir });
+      // One Ghostscript per core on a long book (pdfx.ts), beside the cover's.
+      ({ ms: pdfxMs, processes: pdfxProcesses } = await writePdfx(options.interior, path.join(dir, PRINT_FILES.pdfx), { version: pdfx, profile, date, workDir, jobs: options.jobs }));
     })(),
     (async () => {
       const coverStarted = performance.now();
@@ -86,5 +88,5 @@ export async function writePrintProduction(
   await writeFile(path.join(dir, PRINT_FILES.specs), `${JSON.stringify(specs, null, 2)}\n`);
   await writeFile(path.join(dir, PRINT_FILES.specsText), printSpecsText(specs));
   files.push(PRINT_FILES.specs, PRINT_FILES.specsText);
-  return { files, specs, timings: { profileMs, pdfxMs, coverMs } };
+  return { files, specs, timings: { profileMs, pdfxMs, pdfxProcesses, coverMs } };
 }

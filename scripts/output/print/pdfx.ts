@@ -7,6 +7,12 @@
  * none in the trim): the press file has no links. PDF/X-1a:2001 is the same file with its version
  * and conformance keys: Ghostscript writes no ICC-based colour in it (only DeviceCMYK), in PDF 1.3,
  * without transparency, which is what X-1a asks beyond X-3 (docs/pdf.md says how it is checked).
+ *
+ * Ghostscript's pdfwrite runs on one core (about 80 ms a page of a book): a long book is converted
+ * in page ranges, one Ghostscript per core, each reading the whole file and writing its pages
+ * (`-dFirstPage`/`-dLastPage`), and qpdf puts the ranges' pages after the first range's, whose
+ * document keeps its PDF/X keys, output intent and dates. The PDF/X carries no bookmarks (an outline
+ * cut by the ranges would point outside them; the press needs none): book.pdf has them.
  */
 import { execFile } from 'node:child_process';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -52,6 +58,10 @@ export function pdfxDefinitions(version: Exclude<PdfxVersion, 'none'>, profile: 
 
 export interface PdfxOptions {
   version: Exclude<PdfxVersion, 'none'>;
+  /** Ghostscript processes at most (default 1). */
+  jobs?: number;
+  /** Pages per process at least (default 40): below, a process's start costs more than it saves. */
+  minPagesPerJob?: number;
   profile: PressProfile;
   /** The book's date: Ghostscript writes it as CreationDate and ModDate (SOURCE_DATE_EPOCH). */
   date: Date;
@@ -59,8 +69,26 @@ export interface PdfxOptions {
   workDir: string;
 }
 
-/** Convert `input` to a PDF/X at `output`; returns the milliseconds Ghostscript took. */
-export async function writePdfx(input: string, output: string, options: PdfxOptions): Promise<number> {
+/** The page ranges (from 1, inclusive) of `pages` pages for at most `jobs` processes of `least` pages or more. */
+export function pageRanges(pages: number, jobs: number, least: number): Array<[number, number]> {
+  const count = Math.max(1, Math.min(jobs, Math.floor(pages / Math.max(1, least))));
+  const ranges: Array<[number, number]> = [];
+  for (let k = 0, first = 1; k < count; k++) {
+    const last = Math.round(((k + 1) * pages) / count);
+    ranges.push([first, last]);
+    first = last + 1;
+  }
+  return ranges;
+}
+
+export interface PdfxResult {
+  ms: number;
+  /** The Ghostscript processes that wrote it (one per page range). */
+  processes: number;
+}
+
+/** Convert `input` to a PDF/X at `output`. */
+export async function writePdfx(input: string, output: string, options: PdfxOptions): Promise<PdfxResult> {
   const work = await mkdtemp(path.join(options.workDir, 'pdfx-'));
   const started = performance.now();
   try {
@@ -69,13 +97,16 @@ export async function writePdfx(input: string, output: string, options: PdfxOpti
     const definitions = path.join(work, 'pdfx-def.ps');
     await writeFile(definitions, pdfxDefinitions(options.version, options.profile), 'latin1');
     const press = path.join(work, 'black-as-k.pdf');
-    await writeFile(press, (await pressColours(await readFile(input), options.profile.file, work)).pdf);
-    const args = [
+    const coloured = await pressColours(await readFile(input), options.profile.file, work);
+    await writeFile(press, coloured.pdf);
+    const ranges = pageRanges(coloured.pages, options.jobs ?? 1, options.minPagesPerJob ?? 40);
+    const args = (range: [number, number], file: string) => [
       '-q', '-dNOPAUSE', '-dBATCH', '-dSAFER',
       `--permit-file-read=${path.dirname(options.profile.file)}/`,
       '-sDEVICE=pdfwrite',
       '-dPDFX=true',
       '-dPreserveAnnots=false',
+      '-dNO_PDFMARK_OUTLINES',
       '-sColorConversionStrategy=CMYK',
       '-sProcessColorModel=DeviceCMYK',
       `-sOutputICCProfile=${options.profile.file}`,
@@ -83,23 +114,39 @@ export async function writePdfx(input: string, output: string, options: PdfxOpti
       // The images are already on the press's inks (press-images.ts): kept lossless, at their resolution.
       '-dAutoFilterColorImages=false', '-sColorImageFilter=FlateEncode', '-dDownsampleColorImages=false',
       '-dAutoFilterGrayImages=false', '-sGrayImageFilter=FlateEncode', '-dDownsampleGrayImages=false',
-      '-sOutputFile=pdfx.pdf',
+      ...(ranges.length > 1 ? [`-dFirstPage=${range[0]}`, `-dLastPage=${range[1]}`] : []),
+      `-sOutputFile=${file}`,
       'pdfx-def.ps',
       'black-as-k.pdf',
     ];
     const env = { ...process.env, SOURCE_DATE_EPOCH: String(Math.floor(options.date.getTime() / 1000)) };
-    const { stdout, stderr } = await run('gs', args, { cwd: work, env, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' }).catch((error: NodeJS.ErrnoException & { stderr?: string; stdout?: string }) => {
-      if (error.code === 'ENOENT') throw new BuildError('Ghostscript is not installed: the PDF/X needs `gs`. Run `bash scripts/setup.sh` (Debian package `ghostscript`), or set `print.pdfx: none` in book.yaml.');
-      throw new BuildError(`Ghostscript could not write the PDF/X: ${`${error.stderr ?? ''}${error.stdout ?? ''}`.trim().split('\n').slice(-3).join(' ')}`);
-    });
-    // Ghostscript says so, and writes a plain PDF, when something forbids PDF/X.
-    const said = `${stdout}${stderr}`;
-    if (/reverting to normal PDF output|not permitted in PDF\/X/i.test(said)) {
-      throw new BuildError(`Ghostscript could not write a ${pdfxNames[options.version]}: ${said.trim().split('\n').join(' ')}`);
+    const files = ranges.length > 1 ? ranges.map((_, k) => `pdfx-${k + 1}.pdf`) : ['pdfx.pdf'];
+    await Promise.all(ranges.map((range, k) => ghostscript(args(range, files[k]), work, env, options.version)));
+    if (files.length > 1) {
+      // The first range's document (its catalog with the output intent, its information with the
+      // PDF/X keys and dates), with every range's pages in order; the file's ID made from its content.
+      await run('qpdf', ['--deterministic-id', files[0], '--pages', ...files, '--', 'pdfx.pdf'], { cwd: work }).catch((error: NodeJS.ErrnoException & { stderr?: string }) => {
+        if (error.code === 'ENOENT') throw new BuildError('qpdf is not installed: a long book\'s PDF/X is joined with it. Run `bash scripts/setup.sh` (Debian package `qpdf`).');
+        // Exit code 3: warnings only, the file is written.
+        if ((error as { code?: unknown }).code !== 3) throw new BuildError(`qpdf could not join the PDF/X's page ranges: ${(error.stderr ?? '').trim().split('\n').slice(-2).join(' ')}`);
+      });
     }
     await copyFile(path.join(work, 'pdfx.pdf'), output);
-    return Math.round(performance.now() - started);
+    return { ms: Math.round(performance.now() - started), processes: ranges.length };
   } finally {
     await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** One Ghostscript run in `cwd`; a run that could not keep to PDF/X is an error. */
+async function ghostscript(args: string[], cwd: string, env: NodeJS.ProcessEnv, version: Exclude<PdfxVersion, 'none'>): Promise<void> {
+  const { stdout, stderr } = await run('gs', args, { cwd, env, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' }).catch((error: NodeJS.ErrnoException & { stderr?: string; stdout?: string }) => {
+    if (error.code === 'ENOENT') throw new BuildError('Ghostscript is not installed: the PDF/X needs `gs`. Run `bash scripts/setup.sh` (Debian package `ghostscript`), or set `print.pdfx: none` in book.yaml.');
+    throw new BuildError(`Ghostscript could not write the PDF/X: ${`${error.stderr ?? ''}${error.stdout ?? ''}`.trim().split('\n').slice(-3).join(' ')}`);
+  });
+  // Ghostscript says so, and writes a plain PDF, when something forbids PDF/X.
+  const said = `${stdout}${stderr}`;
+  if (/reverting to normal PDF output|not permitted in PDF\/X/i.test(said)) {
+    throw new BuildError(`Ghostscript could not write a ${pdfxNames[version]}: ${said.trim().split('\n').join(' ')}`);
   }
 }

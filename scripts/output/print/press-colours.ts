@@ -97,6 +97,7 @@ const short = (v: number) => String(Math.round(v * 1000) / 1000);
 
 export interface PressColoursResult {
   pdf: Uint8Array;
+  pages: number;
   images: ImageConversion;
 }
 
@@ -134,5 +135,5 @@ export async function pressColours(pdf: Uint8Array, profile: string, workDir: st
       .replace(greyOperator, (_, space: string, v: string, operator: string) => `${space}0 0 0 ${greyK(Number(v), k!)} ${operator === 'g' ? 'k' : 'K'}`),
   );
   const images = await pressImages(doc, { labToCmyk: (labs) => labToCmyk(profile, labs), greyToK: kOf, srgbToLab }, workDir);
-  return { pdf: await doc.save({ useObjectStreams: false }), images };
+  return { pdf: await doc.save({ useObjectStreams: false }), pages: doc.getPageCount(), images };
 }
