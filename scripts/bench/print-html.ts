@@ -2,7 +2,7 @@
  * Our print HTML, for the PDF engines we compare with (pagedjs-cli, WeasyPrint): the very document
  * our PDF edition lays out, made by the PDF module itself (`writePdfEdition` with
  * `keepPrintHtml`, which keeps print.html and its stylesheets), with the fonts beside it. This is
- * preparation, outside any timing; it costs one PDF build per size.
+ * preparation, outside any timing; it costs one PDF layout per size (`layoutOnly`: nothing printed).
  *
  * Two changes for the other engines, and only these: our script (render.js, which starts our
  * Paged.js with our handlers) is removed, since each engine brings its own layout; and a small
@@ -76,7 +76,8 @@ export async function preparePrintHtml(manuscript: string, dir: string): Promise
   const work = await mkdtemp(path.join(path.dirname(dir), '.print-build-'));
   let ourPages: number;
   try {
-    const edition = await pdf.writePdfEdition(book, work, { keepPrintHtml: true });
+    // Laid out (to count our pages), not printed: only the document is needed.
+    const edition = await pdf.writePdfEdition(book, work, { keepPrintHtml: true, layoutOnly: true });
     ourPages = edition.pages;
     const kept = path.join(work, 'print');
     if (!(await exists(path.join(kept, 'print.html')))) {
