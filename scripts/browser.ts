@@ -38,8 +38,25 @@ export const chromiumArgs = [
   '--font-render-hinting=none',
 ];
 
-export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: [...chromiumArgs, ...extraArgs] });
+/**
+ * Chromium features off in every browser we start. Chromium keeps the last `--disable-features`
+ * it is given, and Playwright passes its own list first, so ours repeats Playwright's (playwright-core
+ * 1.65, chromiumSwitches.ts: no background requests to Google, no HTTPS upgrades, paint not held…)
+ * and adds: the omnibox popup, which Chromium 15x preloads as a WebUI page in a renderer process of
+ * its own (about 150 MB) for every browser context, headless included, where nobody ever sees it.
+ * tests/browser.test.ts checks that no such renderer starts.
+ */
+const disabledFeatures = [
+  'AvoidUnnecessaryBeforeUnloadCheckSync', 'DestroyProfileOnBrowserClose', 'HttpsUpgrades', 'HttpsFirstBalancedModeAutoEnable',
+  'LensOverlay', 'MediaRouter', 'PaintHolding', 'ThirdPartyStoragePartitioning', 'AvoidCorsURLLoaderRestartOnRedirect',
+  'OptimizationHints', 'NetworkTimeServiceQuerying', 'AimEnabled', 'PreconnectToSearch',
+  'WebUIOmniboxPopup', 'WebUIOmniboxFullPopup', 'WebUIOmniboxAimPopup',
+];
+
+/** Start Chromium; `disableFeatures`: more features off, in the same switch as ours. */
+export async function launchBrowser(extraArgs: string[] = [], disableFeatures: string[] = []): Promise<Browser> {
+  const features = `--disable-features=${[...disabledFeatures, ...disableFeatures].join(',')}`;
+  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: [...chromiumArgs, ...extraArgs, features] });
 }
 
 export interface PageProblems {
@@ -61,8 +78,8 @@ export function watchPage(page: Page): PageProblems {
 }
 
 /** Run `work` with a fresh browser; the browser is closed whatever happens. */
-export async function withBrowser<T>(work: (browser: Browser) => Promise<T>, extraArgs: string[] = []): Promise<T> {
-  const browser = await launchBrowser(extraArgs);
+export async function withBrowser<T>(work: (browser: Browser) => Promise<T>, extraArgs: string[] = [], disableFeatures: string[] = []): Promise<T> {
+  const browser = await launchBrowser(extraArgs, disableFeatures);
   try {
     return await work(browser);
   } finally {

@@ -504,7 +504,7 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
       concurrency: slots.most,
       timeline,
     };
-  }, process.env.BOOK_PDF_FLAGS === 'none' ? [] : leanRenderers);
+  }, ...leanRenderers());
 }
 
 /**
@@ -513,7 +513,8 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
  * guards sites from each other; here one page of our own per context, and contexts never share a
  * process). Each such process holds 100–150 MB.
  */
-const leanRenderers = ['--disable-features=SpareRendererForSitePerProcess,site-per-process', '--disable-site-isolation-trials'];
+const leanRenderers = (): [args: string[], features: string[]] =>
+  process.env.BOOK_PDF_FLAGS === 'none' ? [[], []] : [['--disable-site-isolation-trials'], ['SpareRendererForSitePerProcess', 'site-per-process']];
 
 /** A failure in a part's page, as the build reports it. */
 function layoutError(error: unknown, watchers: PageProblems[], refused: string[]): unknown {
