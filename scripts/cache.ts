@@ -31,6 +31,9 @@ export function cacheDir(kind: string): string {
  */
 export const iccCacheDir = path.join(defaultRoot, 'icc');
 
+/** How often `prune` reads a whole folder (see there). */
+const sweepEveryMs = 10 * 60 * 1000;
+
 /** Whether caches are used: `BOOK_CACHE=0` turns every one off. */
 export const useCache = (): boolean => process.env.BOOK_CACHE !== '0';
 
@@ -137,16 +140,26 @@ export class ValueCache {
   /**
    * Bound the folder: entries this build neither read nor wrote, and not used for `keepMs` (an
    * hour), go; the margin spares the entries of another book built meanwhile from the same
-   * toolchain. The entries used are touched, so what a book keeps reusing stays. The folder thus
-   * holds this build's entries and the last hour's, never more.
+   * toolchain. The entries used are touched, so what a book keeps reusing stays. The sweep reads
+   * every entry of the folder, which costs with thousands of them (a test suite, a day of builds):
+   * it runs at most every ten minutes per folder (the `.swept` file's date). The folder thus holds
+   * this build's entries and those used in the last hour and ten minutes, never more.
    */
   async prune(keepMs = 60 * 60 * 1000): Promise<void> {
     await this.flush();
     if (!useCache()) return;
     const now = Date.now();
     const seconds = now / 1000;
+    await Promise.all([...this.used].map((key) => utimes(this.file(key), seconds, seconds).catch(() => undefined)));
+    const swept = path.join(this.dir, '.swept');
+    try {
+      if (now - (await stat(swept)).mtimeMs < sweepEveryMs) return;
+    } catch {
+      // Never swept.
+    }
     let names: string[];
     try {
+      await writeFile(swept, '');
       names = await readdir(this.dir);
     } catch {
       return;
@@ -155,8 +168,8 @@ export class ValueCache {
       names.map(async (name) => {
         const full = path.join(this.dir, name);
         const key = name.replace(/\.v8$/, '');
+        if (name === '.swept' || this.used.has(key)) return;
         try {
-          if (this.used.has(key)) return await utimes(full, seconds, seconds);
           if (now - (await stat(full)).mtimeMs > keepMs) await rm(full, { force: true });
         } catch {
           // Removed by another build meanwhile.

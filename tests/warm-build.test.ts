@@ -5,7 +5,7 @@
  * where it must be; a chapter whose ids the chapters before it now take is compiled again; a
  * corrupt entry is made again, never an error. Each cache is a temporary BOOK_CACHE_DIR.
  */
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { serialize } from 'node:v8';
@@ -75,7 +75,7 @@ describe('warm builds', () => {
     expect(warm.files).toEqual(cold.files);
     // The cache lives where BOOK_CACHE_DIR says, one kind of entry per folder.
     expect(cacheDir('chapters')).toBe(path.join(cache, 'chapters'));
-    expect((await readdir(path.join(cache, 'chapters'))).length).toBe(4);
+    expect((await readdir(path.join(cache, 'chapters'))).filter((name) => name.endsWith('.v8')).length).toBe(4);
   });
 
   it('a changed chapter is compiled again, the others reused; the result is the cold build of the changed book', async () => {
@@ -91,7 +91,36 @@ describe('warm builds', () => {
     expect(warm.messages).toEqual(cold.messages);
     expect(String(warm.files.get('html/02-milieu.html'))).toContain('paragraphe changé');
     // One entry per chapter and build until pruned: the replaced entry is still there (an hour's margin).
-    expect((await readdir(path.join(cache, 'chapters'))).length).toBe(5);
+    expect((await readdir(path.join(cache, 'chapters'))).filter((name) => name.endsWith('.v8')).length).toBe(5);
+  });
+
+  it('removes the entries no build used in the last hour, sweeping a folder at most every ten minutes', async () => {
+    const book = await copyOfFixture('sweep');
+    const cache = path.join(tmp, 'cache-sweep');
+    await buildWith(book, cache);
+    const chapters = path.join(cache, 'chapters');
+    const entries = async () => (await readdir(chapters)).filter((name) => name.endsWith('.v8')).sort();
+    const used = await entries();
+    const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    const old = async (name: string) => {
+      await writeFile(path.join(chapters, name), serialize({ key: name, value: null }));
+      await utimes(path.join(chapters, name), twoHoursAgo, twoHoursAgo);
+    };
+    await old('ancienne.v8');
+    // Swept a moment ago, by the first build: the old entry stays for now.
+    await buildWith(book, cache);
+    expect(await entries()).toEqual([...used, 'ancienne.v8'].sort());
+    // Eleven minutes later, the next build sweeps: the old entry goes, the ones it used stay.
+    const elevenMinutesAgo = new Date(Date.now() - 11 * 60 * 1000);
+    await utimes(path.join(chapters, '.swept'), elevenMinutesAgo, elevenMinutesAgo);
+    await buildWith(book, cache);
+    expect(await entries()).toEqual(used);
+    // An entry used two hours ago but used by this build again is kept, and touched.
+    for (const name of used) await utimes(path.join(chapters, name), twoHoursAgo, twoHoursAgo);
+    await utimes(path.join(chapters, '.swept'), elevenMinutesAgo, elevenMinutesAgo);
+    await buildWith(book, cache);
+    expect(await entries()).toEqual(used);
+    for (const name of used) expect((await stat(path.join(chapters, name))).mtimeMs).toBeGreaterThan(Date.now() - 60_000);
   });
 
   it('a chapter whose heading ids the chapter before it now takes is compiled again', async () => {
@@ -133,7 +162,7 @@ describe('warm builds', () => {
     const cache = path.join(tmp, 'cache-corrupt');
     const cold = await buildWith(book, cache);
     const entries = path.join(cache, 'chapters');
-    const names = (await readdir(entries)).sort();
+    const names = (await readdir(entries)).filter((name) => name.endsWith('.v8')).sort();
     expect(names).toHaveLength(4);
     await writeFile(path.join(entries, names[0]), 'not an entry');
     // Its own key, but not the shape of an entry.
@@ -141,7 +170,7 @@ describe('warm builds', () => {
     await writeFile(path.join(entries, names[1]), serialize({ key: names[1].replace(/\.v8$/, ''), value: wrongShape }));
     // A valid entry under another entry's name is not served either.
     await cp(path.join(entries, names[3]), path.join(entries, names[2]));
-    for (const name of await readdir(path.join(cache, 'parsed'))) await writeFile(path.join(cache, 'parsed', name), Buffer.from([0xff, 0x0d, 0x00]));
+    for (const name of (await readdir(path.join(cache, 'parsed'))).filter((entry) => entry.endsWith('.v8'))) await writeFile(path.join(cache, 'parsed', name), Buffer.from([0xff, 0x0d, 0x00]));
     const warm = await buildWith(book, cache);
     expect(warm.stats.compiled).toEqual({ reused: 1, made: 3 });
     expect(warm.stats.parsed).toEqual({ reused: 0, made: 3 });
