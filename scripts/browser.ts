@@ -3,7 +3,7 @@
  * `withBrowser`, which always closes the browser, even on error, and turns page errors, console
  * errors and failed requests into diagnostics the caller can report.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { BuildError } from './errors.ts';
 
@@ -19,6 +19,18 @@ export function chromiumPath(): string {
     );
   }
   return found;
+}
+
+/** What a rendering depends on besides its page: the browser binary (its identity, not its bytes); the covers' caches key on it. */
+export function browserIdentity(): string {
+  return [chromiumPath(), '/usr/lib/chromium/chromium']
+    .filter((file) => existsSync(file))
+    .map((file) => {
+      const real = realpathSync(file);
+      const { size, mtimeMs } = statSync(real);
+      return `${real}:${size}:${mtimeMs}`;
+    })
+    .join('|');
 }
 
 /**

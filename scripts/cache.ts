@@ -1,6 +1,6 @@
 /**
  * The build's cache: one folder, `node_modules/.cache/book/` (or `BOOK_CACHE_DIR`), one subfolder
- * per kind of entry (`chapters`, `covers`, `fonts`, `search`…). Every entry is named by a hash of
+ * per kind of entry (`chapters`, `covers`, `print-covers`, `fonts`, `search`…). Every entry is named by a hash of
  * everything it is made from, so an entry is either right or never asked for; nothing in it is
  * needed for correctness: an empty cache is a cold build, `BOOK_CACHE=0` a build without one, an
  * entry that cannot be read is made again (docs/cache.md).

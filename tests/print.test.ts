@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -26,7 +27,8 @@ import { pressColours } from '../scripts/output/print/press-colours.ts';
 import { pressProfile } from '../scripts/output/print/icc-profile.ts';
 import { configMarginProblems, insideMinimum, marginsCss } from '../scripts/output/print/margins.ts';
 import { compileBook } from '../scripts/compile.ts';
-import { coverGeometry, paperOf, type PrintSettings } from '../scripts/output/print/settings.ts';
+import { coverGeometry, paperOf, printSettings, type PrintSettings } from '../scripts/output/print/settings.ts';
+import { writeCover } from '../scripts/output/print/cover.ts';
 import { printers } from '../scripts/output/print/printers.ts';
 import type { PrintSpecs } from '../scripts/output/print/specs.ts';
 
@@ -239,6 +241,41 @@ describe('the safety zone and the press conversion of images, unit by unit', () 
       expect([...discs.subarray(0, 4)]).toEqual([0, 0, 0, 0]);
       expect(most(discs, [1])).toBeGreaterThan(150);
     } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the printed cover, kept in the cache', () => {
+  it('prints the cover once for a page, its styles, fonts and barcode, and again when the spine changes', async () => {
+    const work = await mkdtemp(path.join(os.tmpdir(), 'print-cover-cache-'));
+    const previous = process.env.BOOK_CACHE_DIR;
+    process.env.BOOK_CACHE_DIR = path.join(work, 'cache');
+    try {
+      const book = await compileBook({ manuscript: fixture });
+      const settings = printSettings(book, { width: 156, height: 234 });
+      const date = new Date(Date.UTC(2026, 0, 2));
+      const cover = async (pages: number, name: string) => {
+        await writeCover(book, { settings, geometry: coverGeometry(settings, pages), workDir: path.join(work, name), output: path.join(work, `${name}.pdf`), date });
+        return readFile(path.join(work, `${name}.pdf`));
+      };
+      const printed = async () => (await readdir(path.join(work, 'cache', 'print-covers'))).filter((entry) => entry.endsWith('.pdf')).sort();
+      const first = await cover(120, 'first');
+      const entries = await printed();
+      expect(entries).toHaveLength(1);
+      // From the cache: the same bytes, Chromium not started (its work file absent).
+      expect((await cover(120, 'again')).equals(first)).toBe(true);
+      expect(existsSync(path.join(work, 'again', 'cover-chromium.pdf'))).toBe(false);
+      expect(await printed()).toEqual(entries);
+      // A thicker book has a wider spine: printed anew, wider.
+      const thicker = await cover(300, 'thicker');
+      expect(existsSync(path.join(work, 'thicker', 'cover-chromium.pdf'))).toBe(true);
+      expect(await printed()).toHaveLength(2);
+      const width = async (bytes: Buffer) => (await PDFDocument.load(bytes)).getPage(0).getTrimBox().width;
+      expect(await width(thicker)).toBeGreaterThan(await width(first));
+    } finally {
+      if (previous === undefined) delete process.env.BOOK_CACHE_DIR;
+      else process.env.BOOK_CACHE_DIR = previous;
       await rm(work, { recursive: true, force: true });
     }
   });

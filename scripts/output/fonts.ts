@@ -5,7 +5,8 @@
  * The PDF, the cover and the diff copy the whole files (Chromium subsets the PDF's itself); the EPUB
  * and the HTML edition write subsets (font-subset.ts).
  */
-import { copyFile, mkdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BookMeta } from '../model/index.ts';
 import { defaultBookFonts, fontsourceSlug, type BookFonts, type FontFace } from '../manuscript/fonts.ts';
@@ -63,4 +64,11 @@ export async function installFonts(fonts: BookFonts, dir: string, urlPrefix: str
     rules.push(fontFaceRule(face, `${urlPrefix}${name}`, face.unicodeRange, true));
   }
   return `${fontsComment(fonts)}\n${rules.join('\n')}\n${familyRule(fonts)}\n`;
+}
+
+/** The font files themselves (a package's files are named alike from one version to the next; the manuscript's may change): the covers' caches key on them. */
+export async function fontIdentity(fonts: BookFonts): Promise<string> {
+  const digest = createHash('sha256');
+  for (const face of fonts.faces) digest.update(await readFile(face.file));
+  return digest.digest('hex');
 }

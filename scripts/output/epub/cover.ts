@@ -10,14 +10,14 @@
  * template, or another Chromium, renders anew. BOOK_CACHE=0 always renders.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Book } from '../../model/index.ts';
-import { chromiumPath, fontLoaded, withBrowser, watchPage } from '../../browser.ts';
+import { browserIdentity, fontLoaded, withBrowser, watchPage } from '../../browser.ts';
 import { BuildError } from '../../errors.ts';
-import { bookFonts, installFonts, type BookFonts } from '../fonts.ts';
+import { bookFonts, fontIdentity, installFonts } from '../fonts.ts';
 import { serializeHtml } from '../html/index.ts';
 import { coverArt, coverSize } from './cover-art.ts';
 import { cacheDir } from '../../cache.ts';
@@ -26,25 +26,6 @@ export const epubTemplateDir = fileURLToPath(new URL('../../../templates/epub/',
 
 const fontTimeoutMs = 30_000;
 
-
-/** What the rendering depends on besides the page: the browser binary (its identity, not its bytes). */
-function browserIdentity(): string {
-  return [chromiumPath(), '/usr/lib/chromium/chromium']
-    .filter((file) => existsSync(file))
-    .map((file) => {
-      const real = realpathSync(file);
-      const { size, mtimeMs } = statSync(real);
-      return `${real}:${size}:${mtimeMs}`;
-    })
-    .join('|');
-}
-
-/** The font files themselves (a package's files are named alike from one version to the next; the manuscript's may change). */
-async function fontIdentity(fonts: BookFonts): Promise<string> {
-  const digest = createHash('sha256');
-  for (const face of fonts.faces) digest.update(await readFile(face.file));
-  return digest.digest('hex');
-}
 
 /** Render the cover to PNG bytes (or take it from the cache); `workDir` receives the page and its fonts. */
 export async function renderCover(book: Book, workDir: string): Promise<Buffer> {

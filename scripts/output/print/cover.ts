@@ -7,16 +7,22 @@
  * Why Chromium and not pdf-lib drawing: the cover's typography is the book's and the EPUB cover's
  * (EB Garamond with kerning, small capitals, balanced title lines), which the browser sets as it
  * sets the book; pdf-lib would need its own line breaking and font shaping.
+ *
+ * Chromium's PDF of the cover is kept in node_modules/.cache/book/print-covers/ (scripts/cache.ts),
+ * named by a hash of the page, its styles, the barcode, the fonts' bytes and the browser: a rebuild
+ * whose title, page count (the spine) and design are unchanged does not start Chromium again, as
+ * for the EPUB's cover. The boxes, title and dates are set on it at every build.
  */
-import { mkdir, readFile, writeFile, copyFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PDFDocument } from 'pdf-lib';
-import { fontLoaded, watchPage, withBrowser } from '../../browser.ts';
+import { browserIdentity, fontLoaded, watchPage, withBrowser } from '../../browser.ts';
+import { cacheDir, hashOf, useCache } from '../../cache.ts';
 import { BuildError } from '../../errors.ts';
 import type { Book } from '../../model/index.ts';
 import { serializeHtml } from '../html/index.ts';
-import { bookFonts, familyRule, installFonts } from '../fonts.ts';
+import { bookFonts, familyRule, fontIdentity, installFonts } from '../fonts.ts';
 import { MM } from '../pdf/postprocess.ts';
 import { printTemplateDir } from '../pdf/index.ts';
 import { isbnBarcode } from './barcode.ts';
@@ -62,22 +68,40 @@ export async function writeCover(book: Book, options: CoverOptions): Promise<voi
   const { settings, geometry, workDir } = options;
   await mkdir(workDir, { recursive: true });
   const fonts = bookFonts(book);
-  await writeFile(path.join(workDir, 'fonts.css'), `${await installFonts(fonts, path.join(workDir, 'fonts'), 'fonts/')}\n${familyRule(fonts)}\n`);
-  await copyFile(path.join(printTemplateDir, 'cover.css'), path.join(workDir, 'cover.css'));
+  const fontsCss = `${await installFonts(fonts, path.join(workDir, 'fonts'), 'fonts/')}\n${familyRule(fonts)}\n`;
+  await writeFile(path.join(workDir, 'fonts.css'), fontsCss);
+  const coverCss = await readFile(path.join(printTemplateDir, 'cover.css'), 'utf8');
+  await writeFile(path.join(workDir, 'cover.css'), coverCss);
   const isbn = book.meta.identifiers.isbn;
   let barcode: { src: string; widthMm: number; heightMm: number; isbn: string } | undefined;
+  let barcodeSvg = '';
   if (isbn) {
     const drawn = isbnBarcode(isbn, settings.preset.barcodeScale);
+    barcodeSvg = drawn.svg;
     await writeFile(path.join(workDir, 'barcode.svg'), drawn.svg);
     barcode = { src: 'barcode.svg', widthMm: drawn.widthMm, heightMm: drawn.heightMm, isbn: isbn.trim() };
   }
   const page = path.join(workDir, 'cover.html');
-  await writeFile(page, serializeHtml(coverArt(book, { settings, geometry, stylesheets: ['fonts.css', 'cover.css'], barcode })));
-  const raw = path.join(workDir, 'cover-chromium.pdf');
-  await printPage(page, raw, fonts.family);
+  const html = serializeHtml(coverArt(book, { settings, geometry, stylesheets: ['fonts.css', 'cover.css'], barcode }));
+  await writeFile(page, html);
+  const cached = path.join(cacheDir('print-covers'), `${hashOf(html, fontsCss, coverCss, barcodeSvg, await fontIdentity(fonts), browserIdentity())}.pdf`);
+  let printed = useCache() ? await readFile(cached).catch(() => undefined) : undefined;
+  if (!printed) {
+    const raw = path.join(workDir, 'cover-chromium.pdf');
+    await printPage(page, raw, fonts.family);
+    printed = await readFile(raw);
+    if (useCache()) {
+      // Written aside and renamed: a build stopped halfway never leaves half a PDF in the cache.
+      const partial = `${cached}.${process.pid}.tmp`;
+      await mkdir(path.dirname(cached), { recursive: true })
+        .then(() => writeFile(partial, printed!))
+        .then(() => rename(partial, cached))
+        .catch(() => undefined);
+    }
+  }
 
   // Cut the sheet to the cover, from its top left corner, and give it its boxes.
-  const doc = await PDFDocument.load(await readFile(raw), { updateMetadata: false });
+  const doc = await PDFDocument.load(printed, { updateMetadata: false });
   if (doc.getPageCount() !== 1) throw new BuildError(`The cover came out on ${doc.getPageCount()} pages instead of one; report this layout bug`);
   const sheet = doc.getPage(0);
   const top = sheet.getMediaBox().y + sheet.getMediaBox().height;
