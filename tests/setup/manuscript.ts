@@ -35,7 +35,7 @@ declare module 'vitest' {
 }
 
 /** The test files that read the build: a run without any of them does not make it. */
-const readers = ['tests/html-edition.test.ts', 'tests/pdf.test.ts', 'tests/epub-page-list.test.ts', 'tests/fonts-manuscript.test.ts', 'tests/print.test.ts'];
+const readers = ['tests/epub.test.ts', 'tests/html-edition.test.ts', 'tests/pdf.test.ts', 'tests/epub-page-list.test.ts', 'tests/fonts-manuscript.test.ts', 'tests/print.test.ts'];
 
 let out: string | undefined;
 
@@ -59,4 +59,6 @@ export async function setup(project: TestProject): Promise<void> {
 
 export async function teardown(): Promise<void> {
   if (out) await rm(out, { recursive: true, force: true });
+  // The Ace reports the test workers (this process's children) kept for the run (tests/support/epub-checkers.ts).
+  await rm(path.join(os.tmpdir(), `book-tests-ace-${process.pid}`), { recursive: true, force: true });
 }

@@ -10,7 +10,8 @@
  * tests/epub-checkers.test.ts compares the two on a broken EPUB.
  */
 import { type ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -137,8 +138,44 @@ interface AceReport {
   }>;
 }
 
-/** Ace by DAISY's outcome and violations for `file`. */
+/**
+ * Ace by DAISY's outcome and violations for `file`. One run per EPUB per test run: the report is
+ * kept, by the SHA-256 of the EPUB's bytes, in a folder of this vitest run (its main process's id),
+ * so that two test files checking the same EPUB (the shipped manuscript's, built once by
+ * tests/setup/manuscript.ts) share one run; a lock file makes the second wait for the first.
+ */
 export async function ace(file: string): Promise<{ outcome: string; violations: AceViolation[] }> {
+  const memo = path.join(os.tmpdir(), `book-tests-ace-${process.ppid}`);
+  await mkdir(memo, { recursive: true });
+  const key = createHash('sha256').update(await readFile(file)).digest('hex');
+  const result = path.join(memo, `${key}.json`);
+  const lock = path.join(memo, `${key}.lock`);
+  for (;;) {
+    try {
+      return JSON.parse(await readFile(result, 'utf8')) as { outcome: string; violations: AceViolation[] };
+    } catch {
+      // Not checked yet.
+    }
+    let owner: Awaited<ReturnType<typeof open>> | undefined;
+    try {
+      owner = await open(lock, 'wx');
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      continue;
+    }
+    try {
+      const report = await runAce(file);
+      await writeFile(`${result}.tmp`, JSON.stringify(report));
+      await rename(`${result}.tmp`, result);
+      return report;
+    } finally {
+      await owner.close();
+      await rm(lock, { force: true });
+    }
+  }
+}
+
+async function runAce(file: string): Promise<{ outcome: string; violations: AceViolation[] }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ace-'));
   try {
     await run(path.join(root, 'node_modules/.bin/ace-cli'), ['--force', '--silent', '--outdir', dir, file], {
