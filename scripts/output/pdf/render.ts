@@ -374,6 +374,28 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
     changed.reject(error);
   };
 
+  /**
+   * The browser's short calls under way (a context, a page, its routes and scripts, the navigation,
+   * the print). When the layout stops (time limit, error), no new one starts and those under way end
+   * before the browser closes: a call the closing cuts can make Playwright throw outside any promise
+   * (an object created for a page already gone), which would end the process with a trace.
+   */
+  let stopped = false;
+  const underWay = new Set<Promise<unknown>>();
+  const step = <T>(call: () => Promise<T>): Promise<T> => {
+    if (stopped) return Promise.reject(new BuildError('The page layout stopped'));
+    const running = call();
+    underWay.add(running);
+    void running.catch(() => undefined).finally(() => underWay.delete(running));
+    return running;
+  };
+  const stop = async () => {
+    stopped = true;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...underWay]), new Promise((resolve) => (timer = setTimeout(resolve, 10_000)))]);
+    clearTimeout(timer);
+  };
+
   const runPart = async (browser: Browser, k: number): Promise<void> => {
     const part = parts[k];
     if (part.needsStart) await Promise.all(laidOut.slice(0, k).map((d) => d.promise));
@@ -384,12 +406,13 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
       let page: Page;
       timeline[k].laidOutFrom = now();
       try {
-        context = await browser.newContext({ javaScriptEnabled: true, serviceWorkers: 'block' });
-        page = await context.newPage();
+        const opened = await step(() => browser.newContext({ javaScriptEnabled: true, serviceWorkers: 'block' }));
+        context = opened;
+        page = await step(() => opened.newPage());
         const watched = watchPage(page);
         watchers.push(watched);
-        await page.route('**/*', (route) => serve(route, options, refused));
-        if (options.preflight) await page.addInitScript((limits) => ((window as unknown as { bookPreflight: unknown }).bookPreflight = limits), options.preflight);
+        await step(() => page.route('**/*', (route) => serve(route, options, refused)));
+        if (options.preflight) await step(() => page.addInitScript((limits) => ((window as unknown as { bookPreflight: unknown }).bookPreflight = limits), options.preflight));
         let start: PartStart | undefined;
         if (part.needsStart) {
           const { restartAt, total } = places(k);
@@ -397,14 +420,16 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
           const offset = k > 0 && total % 2 === 1 ? total + 1 : total;
           start = { offset, restartAt, folios: foliosOf(part.refs, k) };
         }
-        await page.addInitScript((value) => ((window as unknown as { bookPart: unknown }).bookPart = value), { start, maxChars: options.maxChars });
-        await page.exposeFunction('bookProgress', (event: { stage: string; pages?: number }) => {
-          if (event.stage !== 'pages' || event.pages === undefined) return;
-          progress[k] = event.pages;
-          options.onProgress?.({ stage: 'pages', pages: progress.reduce((a, b) => a + b, 0) });
-        });
+        await step(() => page.addInitScript((value) => ((window as unknown as { bookPart: unknown }).bookPart = value), { start, maxChars: options.maxChars }));
+        await step(() =>
+          page.exposeFunction('bookProgress', (event: { stage: string; pages?: number }) => {
+            if (event.stage !== 'pages' || event.pages === undefined) return;
+            progress[k] = event.pages;
+            options.onProgress?.({ stage: 'pages', pages: progress.reduce((a, b) => a + b, 0) });
+          }),
+        );
         page.setDefaultTimeout(0);
-        await page.goto(`${PRINT_HOST}/${part.file}`, { waitUntil: 'load', timeout: 0 });
+        await step(() => page.goto(`${PRINT_HOST}/${part.file}`, { waitUntil: 'load', timeout: 0 }));
         layouts[k] = (await page.evaluate(() => (window as unknown as { bookRender: Promise<PartLayout> }).bookRender)) as PartLayout;
       } catch (error) {
         throw layoutError(error, watchers, refused);
@@ -431,12 +456,12 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
         }
         if (options.pdfDir !== undefined) {
           // The layout's garbage (the part's source DOM, released by render.js) goes before printing.
-          const cdp = await context.newCDPSession(page);
-          await cdp.send('HeapProfiler.collectGarbage');
-          await cdp.detach();
+          const cdp = await step(() => context!.newCDPSession(page));
+          await step(() => cdp.send('HeapProfiler.collectGarbage'));
+          await step(() => cdp.detach());
           const file = path.join(options.pdfDir, `part-${k + 1}.pdf`);
           const printStarted = performance.now();
-          await page.pdf({ path: file, preferCSSPageSize: true, printBackground: true, tagged: true, outline: false });
+          await step(() => page.pdf({ path: file, preferCSSPageSize: true, printBackground: true, tagged: true, outline: false }));
           printMs += performance.now() - printStarted;
           printed[k] = file;
           timeline[k].printedAt = now();
@@ -456,8 +481,9 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
       fail(error);
       throw error;
     })));
-    await withTimeLimit(work, timeoutMs, timeoutMs, 'The page layout (Paged.js)').catch((error) => {
+    await withTimeLimit(work, timeoutMs, timeoutMs, 'The page layout (Paged.js)').catch(async (error) => {
       fail(error);
+      await stop();
       throw error;
     });
     for (const watched of watchers) {
