@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { watchPage, withBrowser, type PageProblems } from '../../browser.ts';
+import { folioOf } from './folios.ts';
 import { BuildError } from '../../errors.ts';
 import type { MarginLimits } from '../print/margins.ts';
 import { mediaType } from '../../media-types.ts';
@@ -236,26 +237,6 @@ export interface PartsResult extends Omit<RenderResult, 'links'> {
 export function defaultJobs(): number {
   const jobs = Number(process.env.BOOK_PDF_JOBS);
   return Number.isInteger(jobs) && jobs > 0 ? jobs : Math.max(1, os.availableParallelism());
-}
-
-export function roman(n: number): string {
-  const digits: Array<[number, string]> = [
-    [1000, 'm'], [900, 'cm'], [500, 'd'], [400, 'cd'], [100, 'c'], [90, 'xc'],
-    [50, 'l'], [40, 'xl'], [10, 'x'], [9, 'ix'], [5, 'v'], [4, 'iv'], [1, 'i'],
-  ];
-  let out = '';
-  for (const [value, letters] of digits) {
-    while (n >= value) {
-      out += letters;
-      n -= value;
-    }
-  }
-  return out;
-}
-
-/** The folio of the book's page `page` (from 0): roman before the main matter, arabic from 1 there (as browser/render.ts). */
-export function folioOf(page: number, restartAt: number | undefined): string {
-  return restartAt !== undefined && page >= restartAt ? String(page - restartAt + 1) : roman(page + 1);
 }
 
 interface Deferred<T> {

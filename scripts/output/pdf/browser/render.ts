@@ -38,6 +38,7 @@
  *     leaving a single line at a page foot or head; no heading alone at a page foot.
  */
 import { Previewer, Handler, registerHandlers, type Chunker, type PagedPage } from './paged.esm.js';
+import { folioOf } from '../folios.ts';
 import type { LayoutProblem, PagePlace, PageResult, PartFinal, PartLayout, PartLink, PartStart, RenderedPage } from '../render.ts';
 import type { MarginLimits } from '../../print/margins.ts';
 
@@ -68,21 +69,6 @@ const PROGRESS_EVERY_MS = 1000;
 const SOFT_HYPHEN = '\u00ad';
 const HYPHEN = '-';
 const letter = /[\p{L}\p{M}]/u;
-
-function roman(n: number): string {
-  const digits: Array<[number, string]> = [
-    [1000, 'm'], [900, 'cm'], [500, 'd'], [400, 'cd'], [100, 'c'], [90, 'xc'],
-    [50, 'l'], [40, 'xl'], [10, 'x'], [9, 'ix'], [5, 'v'], [4, 'iv'], [1, 'i'],
-  ];
-  let out = '';
-  for (const [value, letters] of digits) {
-    while (n >= value) {
-      out += letters;
-      n -= value;
-    }
-  }
-  return out;
-}
 
 /**
  * Half of a Paged.js page is scaffolding this book never fills: side margin boxes, corner boxes,
@@ -196,9 +182,7 @@ class BookPages extends Handler {
 
   folioOf(position: number): string {
     const page = this.offset + position;
-    const restart = this.bookRestart ?? (this.restartAt === undefined ? undefined : this.offset + this.restartAt);
-    if (restart !== undefined && page >= restart) return String(page - restart + 1);
-    return roman(page + 1);
+    return folioOf(page, this.bookRestart ?? (this.restartAt === undefined ? undefined : this.offset + this.restartAt));
   }
 
   /** An index entry about to be laid out: its targets are all placed; one number per page. */
