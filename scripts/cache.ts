@@ -44,6 +44,36 @@ export function hashOf(...parts: ReadonlyArray<string | Uint8Array>): string {
   return digest.digest('hex').slice(0, 40);
 }
 
+/**
+ * One file entry of `kind`, named `name` (a hash of everything it is made from, and an extension):
+ * read from the cache, or made by `make` and kept. Written aside and renamed, so a build stopped
+ * halfway or two builds at once never leave half a file; a cache that cannot be written only makes
+ * the next build cold. With `BOOK_CACHE=0`, always made, never kept. The covers, the font subsets
+ * and the search box's script are kept so.
+ */
+export async function cachedFile(kind: string, name: string, make: () => Promise<Uint8Array>): Promise<Buffer> {
+  const file = path.join(cacheDir(kind), name);
+  if (useCache()) {
+    try {
+      return await readFile(file);
+    } catch {
+      // Not made yet (or unreadable): made below.
+    }
+  }
+  const data = Buffer.from(await make());
+  if (useCache()) {
+    const partial = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    try {
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(partial, data);
+      await rename(partial, file);
+    } catch {
+      await rm(partial, { force: true }).catch(() => undefined);
+    }
+  }
+  return data;
+}
+
 let toolchain: string | undefined;
 
 /**

@@ -13,14 +13,12 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { BookFonts, FontFace } from '../manuscript/fonts.ts';
 import { fontFaceRule, fontsComment, familyRule, installedName } from './fonts.ts';
 import { fontCodePoints, inRanges, isReadableFont, parseUnicodeRange } from './epub/font-cmap.ts';
-import { cacheDir } from '../cache.ts';
+import { cachedFile } from '../cache.ts';
 
 
 /**
@@ -79,27 +77,14 @@ const toolVersions = ['subset-font', 'harfbuzzjs', 'fontverter', 'woff2sfnt-sfnt
   })
   .join(' ');
 
-const useCache = () => process.env.BOOK_CACHE !== '0';
-
 /** subset-font, loaded on the first subset to make: it loads HarfBuzz and a WOFF 2 codec (0.1–0.4 s), which a cached build does without. */
 async function subsetFont(...args: Parameters<typeof import('subset-font').default>): Promise<Buffer> {
   const { default: subset } = await import('subset-font');
   return subset(...args);
 }
 
-async function cached(key: string, extension: string, make: () => Promise<Buffer>): Promise<Buffer> {
-  const file = path.join(cacheDir('fonts'), `${key}${extension}`);
-  if (useCache() && existsSync(file)) return Buffer.from(await readFile(file));
-  const data = await make();
-  if (useCache()) {
-    // Written aside and renamed: a build stopped halfway never leaves half a font in the cache.
-    await mkdir(cacheDir('fonts'), { recursive: true });
-    const partial = `${file}.${process.pid}.tmp`;
-    await writeFile(partial, data);
-    await rename(partial, file);
-  }
-  return data;
-}
+/** A subset kept in the cache's `fonts/` (scripts/cache.ts). */
+const cached = (key: string, extension: string, make: () => Promise<Buffer>): Promise<Buffer> => cachedFile('fonts', `${key}${extension}`, make);
 
 const hash = (...parts: Array<string | Buffer>) => {
   const digest = createHash('sha256');

@@ -10,8 +10,7 @@
  * template, or another Chromium, renders anew. BOOK_CACHE=0 always renders.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Book } from '../../model/index.ts';
@@ -20,7 +19,7 @@ import { BuildError } from '../../errors.ts';
 import { bookFonts, fontIdentity, installFonts } from '../fonts.ts';
 import { serializeHtml } from '../html/index.ts';
 import { coverArt, coverSize } from './cover-art.ts';
-import { cacheDir } from '../../cache.ts';
+import { cachedFile } from '../../cache.ts';
 
 export const epubTemplateDir = fileURLToPath(new URL('../../../templates/epub/', import.meta.url));
 
@@ -39,23 +38,11 @@ export async function renderCover(book: Book, workDir: string): Promise<Buffer> 
   const html = serializeHtml(coverArt(book, ['fonts.css', 'cover.css']));
   await writeFile(page, html);
 
-  const useCache = process.env.BOOK_CACHE !== '0';
   const key = createHash('sha256')
     .update([html, fontsCss, coverCss, JSON.stringify(coverSize), await fontIdentity(fonts), browserIdentity()].join('\0'))
     .digest('hex')
     .slice(0, 32);
-  const cached = path.join(cacheDir('covers'), `${key}.png`);
-  if (useCache && existsSync(cached)) return readFile(cached);
-
-  const png = await renderPage(page, fonts.family);
-  if (useCache) {
-    // Written aside and renamed: a build stopped halfway never leaves half a PNG in the cache.
-    await mkdir(cacheDir('covers'), { recursive: true });
-    const partial = `${cached}.${process.pid}.tmp`;
-    await writeFile(partial, png);
-    await rename(partial, cached);
-  }
-  return png;
+  return cachedFile('covers', `${key}.png`, () => renderPage(page, fonts.family));
 }
 
 async function renderPage(page: string, fontFamily: string): Promise<Buffer> {

@@ -13,12 +13,12 @@
  * whose title, page count (the spine) and design are unchanged does not start Chromium again, as
  * for the EPUB's cover. The boxes, title and dates are set on it at every build.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PDFDocument } from 'pdf-lib';
 import { browserIdentity, fontLoaded, watchPage, withBrowser } from '../../browser.ts';
-import { cacheDir, hashOf, useCache } from '../../cache.ts';
+import { cachedFile, hashOf } from '../../cache.ts';
 import { BuildError } from '../../errors.ts';
 import type { Book } from '../../model/index.ts';
 import { serializeHtml } from '../html/index.ts';
@@ -84,21 +84,11 @@ export async function writeCover(book: Book, options: CoverOptions): Promise<voi
   const page = path.join(workDir, 'cover.html');
   const html = serializeHtml(coverArt(book, { settings, geometry, stylesheets: ['fonts.css', 'cover.css'], barcode }));
   await writeFile(page, html);
-  const cached = path.join(cacheDir('print-covers'), `${hashOf(html, fontsCss, coverCss, barcodeSvg, await fontIdentity(fonts), browserIdentity())}.pdf`);
-  let printed = useCache() ? await readFile(cached).catch(() => undefined) : undefined;
-  if (!printed) {
+  const printed = await cachedFile('print-covers', `${hashOf(html, fontsCss, coverCss, barcodeSvg, await fontIdentity(fonts), browserIdentity())}.pdf`, async () => {
     const raw = path.join(workDir, 'cover-chromium.pdf');
     await printPage(page, raw, fonts.family);
-    printed = await readFile(raw);
-    if (useCache()) {
-      // Written aside and renamed: a build stopped halfway never leaves half a PDF in the cache.
-      const partial = `${cached}.${process.pid}.tmp`;
-      await mkdir(path.dirname(cached), { recursive: true })
-        .then(() => writeFile(partial, printed!))
-        .then(() => rename(partial, cached))
-        .catch(() => undefined);
-    }
-  }
+    return readFile(raw);
+  });
 
   // Cut the sheet to the cover, from its top left corner, and give it its boxes.
   const doc = await PDFDocument.load(printed, { updateMetadata: false });

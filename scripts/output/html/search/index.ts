@@ -13,15 +13,14 @@
  * README.md (The HTML edition) explains the design.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { h } from 'hastscript';
 import type { Element, ElementContent, Root, RootContent } from 'hast';
 import type { Labels } from '../../../i18n/labels.ts';
-import { cacheDir } from '../../../cache.ts';
+import { cachedFile } from '../../../cache.ts';
 
 export const searchScriptPath = 'assets/search/search.js';
 export const searchDataPath = 'assets/search/index.js';
@@ -40,29 +39,22 @@ export function searchScript(): Promise<string> {
     const sources = await Promise.all(['browser.ts', 'text.ts'].map((name) => readFile(path.join(path.dirname(browserSource), name), 'utf8')));
     const version = (require('esbuild/package.json') as { version: string }).version;
     const key = createHash('sha256').update([version, ...sources].join('\0')).digest('hex').slice(0, 32);
-    const cached = path.join(cacheDir('search'), `${key}.js`);
-    const useCache = process.env.BOOK_CACHE !== '0';
-    if (useCache && existsSync(cached)) return readFile(cached, 'utf8');
-    const { build } = await import('esbuild');
-    const result = await build({
-      entryPoints: [browserSource],
-      bundle: true,
-      format: 'iife',
-      target: 'es2020',
-      write: false,
-      legalComments: 'none',
-      charset: 'utf8',
-      logLevel: 'silent',
+    const code = await cachedFile('search', `${key}.js`, async () => {
+      const { build } = await import('esbuild');
+      const result = await build({
+        entryPoints: [browserSource],
+        bundle: true,
+        format: 'iife',
+        target: 'es2020',
+        write: false,
+        legalComments: 'none',
+        charset: 'utf8',
+        logLevel: 'silent',
+      });
+      // The bundle names our source files in comments; keep paths relative, the same on every machine.
+      return Buffer.from(`/* Search of the HTML edition (scripts/output/html/search/browser.ts). */\n${result.outputFiles[0].text.replaceAll(path.dirname(browserSource), '.')}`);
     });
-    // The bundle names our source files in comments; keep paths relative, the same on every machine.
-    const code = `/* Search of the HTML edition (scripts/output/html/search/browser.ts). */\n${result.outputFiles[0].text.replaceAll(path.dirname(browserSource), '.')}`;
-    if (useCache) {
-      await mkdir(cacheDir('search'), { recursive: true });
-      const partial = `${cached}.${process.pid}.tmp`;
-      await writeFile(partial, code);
-      await rename(partial, cached);
-    }
-    return code;
+    return code.toString('utf8');
   })();
   bundle.catch(() => (bundle = undefined));
   return bundle;
