@@ -44,7 +44,7 @@ export interface PrintProduction {
   files: string[];
   specs: PrintSpecs;
   /** Milliseconds: the press profile (from the cache, or built), Ghostscript, the cover. */
-  timings: { profileMs: number; pdfxMs: number; pdfxProcesses: number; coverMs: number };
+  timings: { profileMs: number; pdfxMs: number; coverMs: number };
 }
 
 export async function writePrintProduction(
@@ -60,7 +60,6 @@ export async function writePrintProduction(
   const profileMs = Math.round(performance.now() - started);
   const files: string[] = [];
   let pdfxMs = 0;
-  let pdfxProcesses = 0;
   let coverMs = 0;
   const cover = path.join(dir, PRINT_FILES.cover);
   // Ghostscript and Chromium side by side: the cover does not wait for the interior's PDF/X.
@@ -68,7 +67,7 @@ export async function writePrintProduction(
     (async () => {
       if (!pdfx || !profile) return;
       // One Ghostscript per core on a long book (pdfx.ts), beside the cover's.
-      ({ ms: pdfxMs, processes: pdfxProcesses } = await writePdfx(options.interior, path.join(dir, PRINT_FILES.pdfx), { version: pdfx, profile, date, workDir, jobs: options.jobs }));
+      ({ ms: pdfxMs } = await writePdfx(options.interior, path.join(dir, PRINT_FILES.pdfx), { version: pdfx, profile, date, workDir, jobs: options.jobs }));
     })(),
     (async () => {
       const coverStarted = performance.now();
@@ -88,5 +87,5 @@ export async function writePrintProduction(
   await writeFile(path.join(dir, PRINT_FILES.specs), `${JSON.stringify(specs, null, 2)}\n`);
   await writeFile(path.join(dir, PRINT_FILES.specsText), printSpecsText(specs));
   files.push(PRINT_FILES.specs, PRINT_FILES.specsText);
-  return { files, specs, timings: { profileMs, pdfxMs, pdfxProcesses, coverMs } };
+  return { files, specs, timings: { profileMs, pdfxMs, coverMs } };
 }
