@@ -14,6 +14,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import { romanNumeral } from '../i18n/labels.ts';
 import { createRandom, type Random } from './random.ts';
 import { generateBibliography, type SyntheticEntry } from './bibliography.ts';
 import {
@@ -99,18 +100,6 @@ const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1
 /** French elision: `que` + `un` → `qu'un`, `de` + `Akmolinsk` → `d'Akmolinsk`. */
 const elide = (word: string, next: string) => (/^[aeiouyàâéèêîôû]/i.test(next) ? `${word.slice(0, -1)}'${next}` : `${word} ${next}`);
 const pad = (n: number) => String(n).padStart(3, '0');
-const romanNumerals: Array<[string, number]> = [['X', 10], ['IX', 9], ['V', 5], ['IV', 4], ['I', 1]];
-function roman(n: number): string {
-  let text = '';
-  for (const [letter, value] of romanNumerals) {
-    while (n >= value) {
-      text += letter;
-      n -= value;
-    }
-  }
-  return text;
-}
-
 interface Person {
   id: string;
   given: (typeof givenNames)[number];
@@ -390,7 +379,7 @@ export function generateManuscript(options: ManuscriptOptions): GeneratedManuscr
   for (let number = 1; stats.words < options.words; number++) {
     const target = Math.max(50, Math.min(wordsPerChapter, options.words - stats.words));
     const cycle = Math.floor((number - 1) / chapterTitles.length);
-    const title = chapterTitles[(number - 1) % chapterTitles.length] + (cycle > 0 ? ` (${roman(cycle + 1)})` : '');
+    const title = chapterTitles[(number - 1) % chapterTitles.length] + (cycle > 0 ? ` (${romanNumeral(cycle + 1)})` : '');
     const chapter = writer.chapter(number, title, target);
     const file = `chapitre-${pad(number)}.md`;
     chapters.push({ file, text: chapter.text });
@@ -399,7 +388,7 @@ export function generateManuscript(options: ManuscriptOptions): GeneratedManuscr
     const partIndex = Math.floor((number - 1) / chaptersPerPart);
     if (!parts[partIndex]) {
       const partCycle = Math.floor(partIndex / partTitles.length);
-      parts[partIndex] = { title: partTitles[partIndex % partTitles.length] + (partCycle > 0 ? ` (${roman(partCycle + 1)})` : ''), chapters: [] };
+      parts[partIndex] = { title: partTitles[partIndex % partTitles.length] + (partCycle > 0 ? ` (${romanNumeral(partCycle + 1)})` : ''), chapters: [] };
     }
     parts[partIndex].chapters.push(file);
   }

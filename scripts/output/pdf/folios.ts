@@ -4,22 +4,10 @@
  * it) numbers each part's pages, and the build (render.ts) numbers the whole book's when it joins
  * the parts. Nothing here may import Node's modules.
  */
+import { romanNumeral } from '../../i18n/labels.ts';
 
 /** `n` (1 or more) in lower-case roman numerals. */
-export function roman(n: number): string {
-  const digits: Array<[number, string]> = [
-    [1000, 'm'], [900, 'cm'], [500, 'd'], [400, 'cd'], [100, 'c'], [90, 'xc'],
-    [50, 'l'], [40, 'xl'], [10, 'x'], [9, 'ix'], [5, 'v'], [4, 'iv'], [1, 'i'],
-  ];
-  let out = '';
-  for (const [value, letters] of digits) {
-    while (n >= value) {
-      out += letters;
-      n -= value;
-    }
-  }
-  return out;
-}
+export const roman = (n: number): string => romanNumeral(n).toLowerCase();
 
 /** The folio of the book's page `page` (from 0), the main matter beginning at page `restartAt`, if known. */
 export function folioOf(page: number, restartAt: number | undefined): string {
