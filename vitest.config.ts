@@ -18,8 +18,8 @@ class LongestFirst extends BaseSequencer {
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
-    // The shipped manuscript, built once for every test that reads its editions.
-    globalSetup: ['tests/setup/manuscript.ts'],
+    // The type check (npm test) and the shipped manuscript, built once for every test that reads its editions.
+    globalSetup: ['tests/setup/index.ts'],
     // Two files at a time, one per core of the 2-core machine the suite is timed on: most files wait
     // on one process at a time (Chromium, Java, pandoc, the build's own thread).
     fileParallelism: true,
