@@ -20,6 +20,8 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     // The type check (npm test) and the shipped manuscript, built once for every test that reads its editions.
     globalSetup: ['tests/setup/index.ts'],
+    // Bytes compared with memcmp (tests/setup/bytes.ts).
+    setupFiles: ['tests/setup/bytes.ts'],
     // Two files at a time, one per core of the 2-core machine the suite is timed on: most files wait
     // on one process at a time (Chromium, Java, pandoc, the build's own thread).
     fileParallelism: true,
