@@ -55,8 +55,13 @@ declare module 'citeproc' {
     mode: string;
   }
 
+  /** A CSL style or locale as citeproc-js's own XML reader gives it (CSL.parseXml). */
+  export interface CslXmlTree {
+    children: unknown[];
+  }
+
   export interface Sys {
-    retrieveLocale(lang: string): string | false;
+    retrieveLocale(lang: string): string | CslXmlTree | false;
     retrieveItem(id: string): CslItem;
     variableWrapper?(params: VariableWrapperParams, prePunct: string, str: string, postPunct: string): string;
   }
@@ -71,7 +76,7 @@ declare module 'citeproc' {
   }
 
   export class Engine {
-    constructor(sys: Sys, style: string, lang?: string, forceLang?: boolean);
+    constructor(sys: Sys, style: string | CslXmlTree, lang?: string, forceLang?: boolean);
     opt: { xclass: 'note' | 'in-text'; lang: string; [key: string]: unknown };
     updateItems(ids: string[]): void;
     processCitationCluster(
@@ -88,6 +93,8 @@ declare module 'citeproc' {
 
   const CSL: {
     Engine: typeof Engine;
+    /** citeproc-js's XML reader (what the engine does with a style or locale given as text). */
+    parseXml(text: string): CslXmlTree;
     ASSUME_ALL_ITEMS_REGISTERED: number;
     POSITION_FIRST: number;
     POSITION_SUBSEQUENT: number;

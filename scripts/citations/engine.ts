@@ -3,7 +3,7 @@
  * the style and locale are parsed once, every cited work is registered once, before any citation
  * is processed, so that disambiguation and the bibliography see the whole book.
  */
-import CSL, { type CslItem, type Engine, type VariableWrapperParams } from 'citeproc';
+import CSL, { type CslItem, type CslXmlTree, type Engine, type VariableWrapperParams } from 'citeproc';
 
 export interface EngineOptions {
   /** The CSL style, as XML text. */
@@ -38,10 +38,30 @@ const nonLatinLetter = /(?!\p{Script=Latin})\p{L}/u;
 const primary = (tag: string) => tag.toLowerCase().split(/[-_]/)[0];
 const escapeAttribute = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
+/**
+ * Styles and locales read once per process: citeproc-js reads the XML text it is given into a tree
+ * (`CSL.parseXml`, about a quarter of making an engine), and takes such a tree as well. It changes
+ * the tree it reads, so each engine gets its own copy. Keyed by the text; the last few kept.
+ */
+const xmlTrees = new Map<string, CslXmlTree>();
+function xmlTree(text: string): CslXmlTree {
+  let tree = xmlTrees.get(text);
+  if (tree === undefined) {
+    // What citeproc-js's CSL.setupXml does with text before reading it.
+    tree = CSL.parseXml(text.replace(/^\s+/, ''));
+    if (xmlTrees.size >= 8) xmlTrees.delete(xmlTrees.keys().next().value!);
+    xmlTrees.set(text, tree);
+  }
+  return structuredClone(tree);
+}
+
 export function createEngine(options: EngineOptions): Engine {
   const bookLanguage = primary(options.bookLang);
   const sys = {
-    retrieveLocale: (lang: string) => options.locales.get(lang) ?? false,
+    retrieveLocale: (lang: string) => {
+      const text = options.locales.get(lang);
+      return text === undefined ? false : xmlTree(text);
+    },
     retrieveItem: (id: string): CslItem => {
       const item = options.items.get(id);
       if (!item) throw new Error(`citeproc asked for \`${id}\`, which is not in the bibliography`);
@@ -73,7 +93,8 @@ export function createEngine(options: EngineOptions): Engine {
     // citeproc-js wraps each work of a citation with this (citeproc-js's `sys.wrapCitationEntry`).
     (sys as Record<string, unknown>).wrapCitationEntry = (str: string, id: string) => `<a href="#ref-${escapeAttribute(encodeURIComponent(String(id)))}" class="citation-link">${str}</a>`;
   }
-  const engine = options.linkCitations ? withCitationWrapper(() => new CSL.Engine(sys, options.style, options.lang, true)) : new CSL.Engine(sys, options.style, options.lang, true);
+  const style = options.style.trimStart().startsWith('<') ? xmlTree(options.style) : options.style;
+  const engine = options.linkCitations ? withCitationWrapper(() => new CSL.Engine(sys, style, options.lang, true)) : new CSL.Engine(sys, style, options.lang, true);
   engine.setOutputFormat('html');
   return engine;
 }
