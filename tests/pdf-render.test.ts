@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -15,6 +15,7 @@ import { BuildError } from '../scripts/errors.ts';
 import { writePdfEdition } from '../scripts/output/pdf/index.ts';
 import { writeSyntheticManuscript } from './pdf-synthetic.ts';
 import { defaultSeed, generateManuscript, writeManuscript } from '../scripts/bench/manuscript.ts';
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, PDFString, type PDFObject } from 'pdf-lib';
 
 const run = promisify(execFile);
 let dir: string;
@@ -70,6 +71,64 @@ describe('the print edition of other books', () => {
     expect(pdf.render.problems.filter((p) => p.kind.startsWith('footnote'))).toEqual([]);
     expect(pdf.render.browser).toEqual({ errors: [], failedRequests: [] });
   }, 300_000);
+
+  it('names the table header cells in book order across parts, each data cell pointing at a header of its own table', async () => {
+    // Chromium names a header cell after its DOM node's number: another number in the next build,
+    // and the same numbers again in every part of the book (join.ts renames them).
+    const manuscript = path.join(dir, 'tables');
+    await mkdir(manuscript, { recursive: true });
+    const table = (n: number) => `| Lieu ${n} | Date ${n} |\n|---|---|\n| Albi | 1944 |\n| Castres | 1945 |\n`;
+    await writeFile(path.join(manuscript, 'book.yaml'), 'title: Tableaux d’essai\nlanguage: fr\ncontents:\n  chapters: [un.md, deux.md, trois.md]\n');
+    for (const [i, name] of ['un', 'deux', 'trois'].entries()) {
+      await writeFile(path.join(manuscript, `${name}.md`), `# Chapitre ${i + 1}\n\nUn tableau d’exemple.\n\n${table(2 * i + 1)}\nUn autre.\n\n${table(2 * i + 2)}`);
+    }
+    const book = await compileBook({ manuscript });
+    const before = process.env.BOOK_PDF_PART_CHARS;
+    process.env.BOOK_PDF_PART_CHARS = '1';
+    let pdf: Awaited<ReturnType<typeof writePdfEdition>>;
+    try {
+      pdf = await writePdfEdition(book, path.join(dir, 'tables-out'));
+    } finally {
+      if (before === undefined) delete process.env.BOOK_PDF_PART_CHARS;
+      else process.env.BOOK_PDF_PART_CHARS = before;
+    }
+    expect(pdf.render.parts.filter((part) => part.pages > 0).length).toBeGreaterThanOrEqual(3);
+
+    const doc = await PDFDocument.load(await readFile(path.join(dir, 'tables-out', 'book.pdf')), { updateMetadata: false });
+    const str = (value: PDFObject | undefined) => (value instanceof PDFString || value instanceof PDFHexString ? value.decodeText() : undefined);
+    const root = doc.catalog.lookup(PDFName.of('StructTreeRoot'), PDFDict);
+    // Every element, in document order, with its parent.
+    const elements: Array<{ ref: PDFRef; element: PDFDict; table?: PDFRef }> = [];
+    const walk = (kid: PDFObject | undefined, table?: PDFRef) => {
+      if (!(kid instanceof PDFRef)) return;
+      const element = doc.context.lookupMaybe(kid, PDFDict);
+      if (!element || element.get(PDFName.of('S')) === undefined) return;
+      const here = element.get(PDFName.of('S')) === PDFName.of('Table') ? kid : table;
+      elements.push({ ref: kid, element, table: here });
+      const kids = element.get(PDFName.of('K'));
+      for (const child of kids instanceof PDFArray ? kids.asArray() : [kids]) walk(child, here);
+    };
+    walk(root.get(PDFName.of('K')));
+    const headers = elements.filter(({ element }) => element.get(PDFName.of('S')) === PDFName.of('TH'));
+    expect(headers).toHaveLength(12);
+    expect(headers.map(({ element }) => str(element.lookup(PDFName.of('ID'))))).toEqual(headers.map((_, i) => `id-${i + 1}`));
+    const idTree = root.lookup(PDFName.of('IDTree'), PDFDict).lookup(PDFName.of('Names'), PDFArray).asArray();
+    const named = new Map<string, PDFObject>();
+    for (let i = 0; i + 1 < idTree.length; i += 2) named.set(str(doc.context.lookup(idTree[i]))!, idTree[i + 1]);
+    expect([...named.keys()].sort()).toEqual(headers.map((_, i) => `id-${i + 1}`).sort());
+    const cells = elements.filter(({ element }) => element.get(PDFName.of('S')) === PDFName.of('TD'));
+    expect(cells).toHaveLength(24);
+    for (const { element, table } of cells) {
+      const attributes = element.lookup(PDFName.of('A'));
+      const lists = (attributes instanceof PDFArray ? attributes.asArray() : [attributes]).map((a) => doc.context.lookup(a)).filter((a): a is PDFDict => a instanceof PDFDict);
+      const names = lists.flatMap((a) => a.lookupMaybe(PDFName.of('Headers'), PDFArray)?.asArray() ?? []).map((name) => str(doc.context.lookup(name))!);
+      expect(names.length).toBeGreaterThan(0);
+      for (const name of names) {
+        const header = headers.find(({ ref }) => ref === named.get(name));
+        expect(header?.table, name).toBe(table);
+      }
+    }
+  });
 
   it('stops at the time limit with a clear error, and closes the browser', async () => {
     const manuscript = path.join(dir, 'slow');

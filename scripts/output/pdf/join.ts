@@ -7,8 +7,11 @@
  * The tag tree survives the join: each part's structure (Chromium's tagged PDF) is copied with its
  * pages by one object copier, so that its elements point at the copied pages; the parts' `Document`
  * elements become `Part` elements of one `Document`; the parent tree's keys (each page's
- * `StructParents`, each annotation's `StructParent`) are shifted past the previous parts' keys; the
- * ID trees (table header cells) are merged.
+ * `StructParents`, each annotation's `StructParent`) are shifted past the previous parts' keys. The
+ * element ids (table header cells, which data cells name in their /Headers) are given again in book
+ * order, `id-1`, `id-2`…: Chromium names them after its DOM nodes' numbers, which change from one build
+ * to the next (two builds of the same book would differ) and start again in every part (two parts
+ * would share names); one ID tree maps the new names.
  */
 import { readFile } from 'node:fs/promises';
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFObjectCopier, PDFPage, PDFPageLeaf, PDFRef, PDFString, PDFHexString, type PDFObject } from 'pdf-lib';
@@ -22,6 +25,34 @@ function treePairs(node: PDFDict | undefined, key: 'Nums' | 'Names'): Array<[PDF
   const kids = node.lookupMaybe(PDFName.of('Kids'), PDFArray);
   if (kids) for (let i = 0; i < kids.size(); i++) pairs.push(...treePairs(kids.lookup(i, PDFDict), key));
   return pairs;
+}
+
+/** The structure elements under `tops`, in document order (depth first through /K), each with its reference. */
+function structElements(context: PDFDocument['context'], tops: PDFObject[]): Array<{ ref: PDFRef; element: PDFDict }> {
+  const found: Array<{ ref: PDFRef; element: PDFDict }> = [];
+  const seen = new Set<PDFRef>();
+  const visit = (kid: PDFObject | undefined) => {
+    if (!(kid instanceof PDFRef) || seen.has(kid)) return;
+    seen.add(kid);
+    const element = context.lookupMaybe(kid, PDFDict);
+    if (!element || element.get(PDFName.of('Type')) === PDFName.of('MCR') || element.get(PDFName.of('Type')) === PDFName.of('OBJR')) return;
+    found.push({ ref: kid, element });
+    const kids = element.get(PDFName.of('K'));
+    if (kids instanceof PDFArray) for (const child of kids.asArray()) visit(child);
+    else visit(kids);
+  };
+  for (const top of tops) visit(top);
+  return found;
+}
+
+/** The /Headers of a table cell's attributes (one dictionary or an array of them, ISO 32000-1 §14.8.5.7). */
+function headerLists(element: PDFDict): PDFArray[] {
+  const attributes = element.lookup(PDFName.of('A'));
+  const dicts = attributes instanceof PDFArray ? attributes.asArray().map((a) => element.context.lookup(a)) : [attributes];
+  return dicts.flatMap((dict) => {
+    const headers = dict instanceof PDFDict ? dict.lookupMaybe(PDFName.of('Headers'), PDFArray) : undefined;
+    return headers ? [headers] : [];
+  });
 }
 
 const text = (value: PDFObject) => (value instanceof PDFString || value instanceof PDFHexString ? value.decodeText() : String(value));
@@ -41,7 +72,7 @@ export async function joinParts(parts: Array<{ pdf?: string; start: number }>, b
   const documentRef = context.nextRef();
   const documentKids: PDFObject[] = [];
   const parentTree: PDFObject[] = [];
-  const ids = new Map<string, PDFObject>();
+  const ids = new Map<string, PDFRef>();
   let roleMap: PDFObject | undefined;
   let keyOffset = 0;
   let tagged = true;
@@ -84,11 +115,32 @@ export async function joinParts(parts: Array<{ pdf?: string; start: number }>, b
     // Its elements, the part's Document becoming a Part of the book's.
     const kids = root.get(PDFName.of('K'));
     const tops = kids instanceof PDFArray ? kids.asArray() : kids ? [kids] : [];
+    const copiedTops: PDFObject[] = [];
     for (const top of tops) {
       const copied = copier.copy(top);
+      copiedTops.push(copied);
       documentKids.push(copied);
       const element = copied instanceof PDFRef ? context.lookupMaybe(copied, PDFDict) : undefined;
       if (element?.get(PDFName.of('S')) === PDFName.of('Document')) element.set(PDFName.of('S'), PDFName.of('Part'));
+    }
+    // Element ids in book order, and the cells that name them (see the header).
+    const elements = structElements(context, copiedTops);
+    const renamed = new Map<string, string>();
+    for (const { ref, element } of elements) {
+      const id = element.lookup(PDFName.of('ID'));
+      if (!(id instanceof PDFString || id instanceof PDFHexString)) continue;
+      const name = `id-${ids.size + 1}`;
+      renamed.set(id.decodeText(), name);
+      element.set(PDFName.of('ID'), PDFString.of(name));
+      ids.set(name, ref);
+    }
+    for (const { element } of elements) {
+      for (const headers of headerLists(element)) {
+        for (let i = 0; i < headers.size(); i++) {
+          const name = renamed.get(text(headers.lookup(i)!));
+          if (name) headers.set(i, PDFString.of(name));
+        }
+      }
     }
     // The parent tree, its keys after the previous parts'.
     let next = 0;
@@ -109,9 +161,6 @@ export async function joinParts(parts: Array<{ pdf?: string; start: number }>, b
       }
     }
     keyOffset += Math.max(next, nextKey);
-    for (const [key, value] of treePairs(root.lookupMaybe(PDFName.of('IDTree'), PDFDict), 'Names')) {
-      if (!ids.has(text(key))) ids.set(text(key), copier.copy(value));
-    }
     const roles = root.get(PDFName.of('RoleMap'));
     if (roles && !roleMap) roleMap = copier.copy(roles);
   }
@@ -125,7 +174,8 @@ export async function joinParts(parts: Array<{ pdf?: string; start: number }>, b
       ParentTreeNextKey: keyOffset,
     }) as PDFDict;
     if (ids.size > 0) {
-      const names = [...ids.keys()].sort();
+      // A name tree's keys in byte order (ISO 32000-1 §7.9.6).
+      const names = [...ids.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       root.set(PDFName.of('IDTree'), context.obj({ Names: names.flatMap((name) => [PDFString.of(name), ids.get(name)!]) }));
     }
     if (roleMap) root.set(PDFName.of('RoleMap'), roleMap);
