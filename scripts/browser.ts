@@ -3,6 +3,7 @@
  * `withBrowser`, which always closes the browser, even on error, and turns page errors, console
  * errors and failed requests into diagnostics the caller can report.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { BuildError } from './errors.ts';
@@ -89,8 +90,32 @@ export function watchPage(page: Page): PageProblems {
   return problems;
 }
 
-/** Run `work` with a fresh browser; the browser is closed whatever happens. */
+/** The browser a `withSharedBrowser` scope lends to every `withBrowser` inside it. */
+const sharedScope = new AsyncLocalStorage<{ browser?: Promise<Browser> }>();
+
+/**
+ * Run `work` with one browser for every `withBrowser` inside it — a build's PDF layout, printed cover
+ * and EPUB cover — started when first asked for, with that first caller's flags, and closed when
+ * `work` ends, whatever happens (each start costs about half a second of CPU). Each user still
+ * works in a browser context of its own, and closes it.
+ */
+export async function withSharedBrowser<T>(work: () => Promise<T>): Promise<T> {
+  const shared: { browser?: Promise<Browser> } = {};
+  try {
+    return await sharedScope.run(shared, work);
+  } finally {
+    if (shared.browser) await shared.browser.then((browser) => browser.close()).catch(() => undefined);
+  }
+}
+
+/** Run `work` with a fresh browser (or the scope's, see withSharedBrowser); the browser is closed whatever happens. */
 export async function withBrowser<T>(work: (browser: Browser) => Promise<T>, extraArgs: string[] = [], disableFeatures: string[] = []): Promise<T> {
+  const shared = sharedScope.getStore();
+  if (shared) {
+    // A browser that crashed or was closed is started again.
+    if (!shared.browser || !(await shared.browser.then((browser) => browser.isConnected(), () => false))) shared.browser = launchBrowser(extraArgs, disableFeatures);
+    return work(await shared.browser);
+  }
   const browser = await launchBrowser(extraArgs, disableFeatures);
   try {
     return await work(browser);

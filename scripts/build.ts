@@ -140,20 +140,25 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const writeOptions: WriteOptions = { draft: options.draft ?? false, pdfTimeout: options.pdfTimeout, date: () => (date ??= bookDate(book, { exclude: [out] })) };
   const staging = await folder.stage();
   const outputs: BuildOutput[] = [];
+  // The editions that use a browser (the PDF's layout and printed cover, the EPUB's cover) share
+  // one, closed once they are written (scripts/browser.ts); an HTML build does not load it.
+  const oneBrowser = requested.some((format) => format !== 'html') ? (await import('./browser.ts')).withSharedBrowser : <T>(work: () => Promise<T>) => work();
   try {
     const staged: Array<{ format: Format; name: string; ms: number }> = [];
-    for (const format of requested) {
-      const writer = formats[format];
-      const onPages = (pages: number) => options.onProgress?.({ type: 'progress', stage: format, pages });
-      const { value: written, ms } = await timed(format, options, () => writer.write(book, staging, { ...writeOptions, onPages }));
-      // The PDF's page map goes to the editions written after it (the EPUB).
-      if (written.printPages) writeOptions.printPages = written.printPages;
-      for (const file of written.messages ?? []) if (!book.files.includes(file)) book.files.push(file);
-      for (const name of written.names) {
-        if (!writer.outputs.includes(name)) throw new Error(`The ${format} writer wrote \`${name}\`, which it does not declare in its outputs`);
-        staged.push({ format, name, ms });
+    await oneBrowser(async () => {
+      for (const format of requested) {
+        const writer = formats[format];
+        const onPages = (pages: number) => options.onProgress?.({ type: 'progress', stage: format, pages });
+        const { value: written, ms } = await timed(format, options, () => writer.write(book, staging, { ...writeOptions, onPages }));
+        // The PDF's page map goes to the editions written after it (the EPUB).
+        if (written.printPages) writeOptions.printPages = written.printPages;
+        for (const file of written.messages ?? []) if (!book.files.includes(file)) book.files.push(file);
+        for (const name of written.names) {
+          if (!writer.outputs.includes(name)) throw new Error(`The ${format} writer wrote \`${name}\`, which it does not declare in its outputs`);
+          staged.push({ format, name, ms });
+        }
       }
-    }
+    });
     // Every edition is ready: only now replace the previous ones.
     await folder.install(staging, staged.map(({ name }) => name));
     for (const { format, name, ms } of staged) {

@@ -4,7 +4,8 @@
  * WebUI page in a renderer of its own, about 150 MB for every browser context).
  */
 import { describe, expect, it } from 'vitest';
-import { launchBrowser } from '../scripts/browser.ts';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, withBrowser, withSharedBrowser } from '../scripts/browser.ts';
 
 describe('the browser of the editions', () => {
   it('starts one renderer per context with a page, and no WebUI page of its own', async () => {
@@ -24,5 +25,28 @@ describe('the browser of the editions', () => {
     } finally {
       await browser.close();
     }
+  });
+
+  it('lends one browser to every user inside a build\'s scope, closes it when the scope ends, and starts a new one when it is gone', async () => {
+    const seen: Browser[] = [];
+    const failed = await withSharedBrowser(async () => {
+      seen.push(await withBrowser(async (browser) => browser));
+      seen.push(await withBrowser(async (browser) => browser));
+      expect(seen[1]).toBe(seen[0]);
+      expect(seen[0].isConnected()).toBe(true);
+      // Closed under it (a crash): the next user gets a new one.
+      await seen[0].close();
+      seen.push(await withBrowser(async (browser) => browser));
+      expect(seen[2]).not.toBe(seen[0]);
+      expect(seen[2].isConnected()).toBe(true);
+      // An error inside the scope still closes its browser.
+      throw new Error('stopped');
+    }).catch((error: Error) => error.message);
+    expect(failed).toBe('stopped');
+    expect(seen[2].isConnected()).toBe(false);
+    // Outside a scope, a browser of its own each time, closed after use.
+    const own = await withBrowser(async (browser) => browser);
+    expect(own).not.toBe(seen[2]);
+    expect(own.isConnected()).toBe(false);
   });
 });

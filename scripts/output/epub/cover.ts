@@ -48,15 +48,20 @@ export async function renderCover(book: Book, workDir: string): Promise<Buffer> 
 async function renderPage(page: string, fontFamily: string): Promise<Buffer> {
   return withBrowser(async (browser) => {
     const context = await browser.newContext({ viewport: { ...coverSize }, deviceScaleFactor: 1 });
-    const tab = await context.newPage();
-    const problems = watchPage(tab);
-    await tab.goto(pathToFileURL(page).href, { waitUntil: 'load', timeout: fontTimeoutMs });
-    if (!(await fontLoaded(tab, fontFamily, fontTimeoutMs))) {
-      throw new BuildError(`The cover's font ${fontFamily} did not load within ${fontTimeoutMs / 1000} s in Chromium; check the font book.yaml names (\`fonts\`), or that its @fontsource package is installed (npm ci)`);
+    // Closed whatever happens: the browser may be a build's, shared (browser.ts).
+    try {
+      const tab = await context.newPage();
+      const problems = watchPage(tab);
+      await tab.goto(pathToFileURL(page).href, { waitUntil: 'load', timeout: fontTimeoutMs });
+      if (!(await fontLoaded(tab, fontFamily, fontTimeoutMs))) {
+        throw new BuildError(`The cover's font ${fontFamily} did not load within ${fontTimeoutMs / 1000} s in Chromium; check the font book.yaml names (\`fonts\`), or that its @fontsource package is installed (npm ci)`);
+      }
+      if (problems.errors.length > 0 || problems.failedRequests.length > 0) {
+        throw new BuildError(`Rendering the cover failed: ${[...problems.errors, ...problems.failedRequests].join('; ')}`);
+      }
+      return await tab.screenshot({ type: 'png', clip: { x: 0, y: 0, ...coverSize }, animations: 'disabled', caret: 'hide' });
+    } finally {
+      await context.close().catch(() => undefined);
     }
-    if (problems.errors.length > 0 || problems.failedRequests.length > 0) {
-      throw new BuildError(`Rendering the cover failed: ${[...problems.errors, ...problems.failedRequests].join('; ')}`);
-    }
-    return tab.screenshot({ type: 'png', clip: { x: 0, y: 0, ...coverSize }, animations: 'disabled', caret: 'hide' });
   });
 }

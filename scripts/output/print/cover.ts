@@ -42,24 +42,28 @@ export interface CoverOptions {
 async function printPage(page: string, pdf: string, fontFamily: string): Promise<void> {
   await withBrowser(async (browser) => {
     const context = await browser.newContext({ serviceWorkers: 'block' });
-    const tab = await context.newPage();
-    const problems = watchPage(tab);
-    const refused: string[] = [];
-    await tab.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith(pathToFileURL(path.dirname(page)).href + '/')) return route.continue();
-      refused.push(url);
-      return route.abort('blockedbyclient');
-    });
-    await tab.goto(pathToFileURL(page).href, { waitUntil: 'load', timeout: fontTimeoutMs });
-    if (!(await fontLoaded(tab, fontFamily, fontTimeoutMs))) {
-      throw new BuildError(`The cover's font ${fontFamily} did not load within ${fontTimeoutMs / 1000} s in Chromium; check the family and files named by fonts: in book.yaml`);
+    // Closed whatever happens: the browser may be a build's, shared (browser.ts).
+    try {
+      const tab = await context.newPage();
+      const problems = watchPage(tab);
+      const refused: string[] = [];
+      await tab.route('**/*', (route) => {
+        const url = route.request().url();
+        if (url.startsWith(pathToFileURL(path.dirname(page)).href + '/')) return route.continue();
+        refused.push(url);
+        return route.abort('blockedbyclient');
+      });
+      await tab.goto(pathToFileURL(page).href, { waitUntil: 'load', timeout: fontTimeoutMs });
+      if (!(await fontLoaded(tab, fontFamily, fontTimeoutMs))) {
+        throw new BuildError(`The cover's font ${fontFamily} did not load within ${fontTimeoutMs / 1000} s in Chromium; check the family and files named by fonts: in book.yaml`);
+      }
+      if (problems.errors.length > 0 || problems.failedRequests.length > 0 || refused.length > 0) {
+        throw new BuildError(`Printing the cover failed: ${[...problems.errors, ...problems.failedRequests, ...refused].join('; ')}`);
+      }
+      await tab.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true, tagged: false, outline: false });
+    } finally {
+      await context.close().catch(() => undefined);
     }
-    if (problems.errors.length > 0 || problems.failedRequests.length > 0 || refused.length > 0) {
-      throw new BuildError(`Printing the cover failed: ${[...problems.errors, ...problems.failedRequests, ...refused].join('; ')}`);
-    }
-    await tab.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true, tagged: false, outline: false });
-    await context.close();
   });
 }
 
