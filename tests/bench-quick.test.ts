@@ -1,6 +1,6 @@
 /**
- * `npm run bench -- --quick --sizes 5k` as a user runs it (a child process, one run, 5k words: the
- * smallest book whose PDFs still run past ten pages), so that the
+ * `npm run bench -- --quick --sizes 3k` as a user runs it (a child process, one run, 3k words: a
+ * book whose PDFs still run past ten pages, 17 to 25 of them), so that the
  * benchmark cannot rot: it must finish and write its report, results and chart, with a row for
  * every tool — measured, or said missing or blocked with the reason. Timings are not asserted:
  * speed is the benchmark's business, not the tests'.
@@ -28,7 +28,7 @@ let stderr: string;
 beforeAll(async () => {
   out = await mkdtemp(path.join(os.tmpdir(), 'book-bench-quick-'));
   const tsx = path.join(repo, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  ({ stderr } = await run(process.execPath, [tsx, 'scripts/bench/run.ts', '--quick', '--sizes', '5k', '--out', out], { cwd: repo, maxBuffer: 16 * 1024 * 1024 }));
+  ({ stderr } = await run(process.execPath, [tsx, 'scripts/bench/run.ts', '--quick', '--sizes', '3k', '--out', out], { cwd: repo, maxBuffer: 16 * 1024 * 1024 }));
   results = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')) as BenchResults;
   report = await readFile(path.join(out, 'report.md'), 'utf8');
   svg = await readFile(path.join(out, 'time-vs-size.svg'), 'utf8');
@@ -39,11 +39,11 @@ afterAll(async () => {
 });
 
 describe('npm run bench -- --quick', () => {
-  it('runs one size, 5k words, once', () => {
+  it('runs one size, 3k words, once', () => {
     expect(results.quick).toBe(true);
-    expect(results.sizes).toEqual([5_000]);
+    expect(results.sizes).toEqual([3_000]);
     expect(results.runsPerSize).toBe(1);
-    expect(results.manuscripts[0].stats.words).toBeGreaterThanOrEqual(5_000);
+    expect(results.manuscripts[0].stats.words).toBeGreaterThanOrEqual(3_000);
     expect(stderr).toMatch(/wrote .*report\.md/);
   });
 
@@ -76,17 +76,17 @@ describe('npm run bench -- --quick', () => {
       'html-half-pandoc', 'epub-half-pandoc', 'pdf-2x-pagedjs', 'pdf-faster-weasyprint', 'pdf-linear', 'memory-300k', 'check-100k', 'check-300k', 'warm-html-100k', 'preview-200ms',
     ]);
     for (const goal of results.goals) expect(['met', 'missed', 'not measured']).toContain(goal.status);
-    // The 300k goals cannot be decided on 5k words.
+    // The 300k goals cannot be decided on 3k words.
     expect(results.goals.find((g) => g.id === 'check-300k')?.status).toBe('not measured');
   });
 
   it('writes report.md with a row per tool, and the machine it ran on', () => {
-    const section = report.slice(report.indexOf('### 5k words'), report.indexOf('## Tools'));
+    const section = report.slice(report.indexOf('### 3k words'), report.indexOf('## Tools'));
     for (const result of results.results) {
       expect(section).toContain(`| ${rowLabel(result)} |`);
     }
     expect(report).toMatch(/## Cold and warm/);
-    expect(report).toMatch(/\| 5k \| HTML \| [\d.]+ m?s \| [\d.]+ m?s \| ×[\d.]+ \|/);
+    expect(report).toMatch(/\| 3k \| HTML \| [\d.]+ m?s \| [\d.]+ m?s \| ×[\d.]+ \|/);
     expect(report).toContain(results.machine.cpuModel);
     expect(report).toMatch(/## Goals/);
     expect(report).toContain('Quick mode');

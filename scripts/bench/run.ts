@@ -5,7 +5,7 @@
  * build/bench/results.json, report.md and time-vs-size.svg.
  *
  *   npm run bench                      # 20k, 100k, 300k words, 3 runs each
- *   npm run bench -- --quick           # 20k words, 1 run (the test suite runs it at 5k: --quick --sizes 5k)
+ *   npm run bench -- --quick           # 20k words, 1 run (the test suite runs it at 3k: --quick --sizes 3k)
  *   npm run bench -- --sizes 20k,100k --runs 5 --note "machine shared with CI"
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -97,7 +97,7 @@ async function prepareWorkspace(words: number, options: BenchOptions, needPrint:
 
 /**
  * What quick mode (the test suite's run) leaves out, and why: only what costs more than a few
- * seconds. The warm HTML rebuild (two builds of a 5k book, ~3 s) and Typst (~1 s) stay in.
+ * seconds. The warm HTML rebuild (two builds of a 3k book, ~3 s) and Typst (~1 s) stay in.
  */
 export const quickSkips: Partial<Record<ToolId, string>> = {
   'book-epub-warm': 'left out in quick mode: its warming build and its rebuild cost two EPUB builds (5 s and more), and the warm HTML row already tries the warm runs',
