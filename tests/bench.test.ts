@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileAndCheck } from '../scripts/build.ts';
 import { countWords, generateManuscript, toPandocMarkdown, writeManuscript, type GeneratedManuscript } from '../scripts/bench/manuscript.ts';
-import { parseStat, pssBytes, treeMemory } from '../scripts/bench/process-tree.ts';
+import { measure, parseStat, pssBytes, treeMemory } from '../scripts/bench/process-tree.ts';
 import { evaluateGoals } from '../scripts/bench/goals.ts';
 import { timeChart, chartSvg, niceStep } from '../scripts/bench/chart.ts';
 import { reportMarkdown } from '../scripts/bench/report.ts';
@@ -148,6 +148,15 @@ describe('process-tree memory', () => {
     expect(memory.bytes).toBeGreaterThan(150 * 1024 * 1024);
     expect(pss).toBeGreaterThan(150 * 1024 * 1024);
     expect(pss).toBeLessThanOrEqual(memory.bytes);
+  });
+
+  it('samples the proportional set size of a command that ends within a fraction of a second', async () => {
+    // pandoc on a small book ends in about 200 ms: its PSS was read only as it started (0 MB).
+    const quick = "const b = Buffer.alloc(60 * 1024 * 1024, 1); setTimeout(() => void b, 120);";
+    const measured = await measure(process.execPath, ['-e', quick], { timeoutMs: 10_000 });
+    expect(measured.exitCode).toBe(0);
+    expect(measured.peakBytes).toBeGreaterThan(60 * 1024 * 1024);
+    expect(measured.peakPssBytes).toBeGreaterThan(60 * 1024 * 1024);
   });
 });
 

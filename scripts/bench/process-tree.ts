@@ -6,7 +6,8 @@
  * peak is the largest sum seen. Summed RSS counts pages shared between processes (libraries, the
  * shared memory of Chromium's processes) once per process: it overstates the memory really used,
  * the same way for every tool measured. So the proportional set size (PSS, shared pages split
- * between the processes sharing them) is summed too, every fifth sample, as a second figure.
+ * between the processes sharing them) is summed too, as a second figure: at every sample of the
+ * first second, then every fifth.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -106,7 +107,7 @@ export interface Measurement {
   ms: number;
   /** Largest sum of RSS seen (every sample). */
   peakBytes: number;
-  /** Largest sum of PSS seen (every fifth sample): shared pages counted once in all. */
+  /** Largest sum of PSS seen (every sample of the first second, then every fifth): shared pages counted once in all. */
   peakPssBytes: number;
   /** Most processes seen at once in the tree. */
   peakProcesses: number;
@@ -138,7 +139,10 @@ export function measure(command: string, args: string[], options: MeasureOptions
       const { bytes, processes, pids } = treeMemory(child.pid);
       peakBytes = Math.max(peakBytes, bytes);
       peakProcesses = Math.max(peakProcesses, processes);
-      if (samples++ % 5 === 0) peakPssBytes = Math.max(peakPssBytes, pids.reduce((sum, pid) => sum + pssBytes(pid), 0));
+      // Every sample of the first second (a short command, pandoc on a small book, would otherwise
+      // be read only as it starts), then every fifth.
+      if (samples < 20 || samples % 5 === 0) peakPssBytes = Math.max(peakPssBytes, pids.reduce((sum, pid) => sum + pssBytes(pid), 0));
+      samples++;
     };
     const sampler = setInterval(sample, interval);
     const timer = setTimeout(() => {
