@@ -55,12 +55,15 @@ function xmlTree(text: string): CslXmlTree {
   return structuredClone(tree);
 }
 
+/** XML text as a tree read once; anything else (CSL as JSON) left to citeproc-js, as it comes. */
+const readOnce = (text: string): string | CslXmlTree => (text.trimStart().startsWith('<') ? xmlTree(text) : text);
+
 export function createEngine(options: EngineOptions): Engine {
   const bookLanguage = primary(options.bookLang);
   const sys = {
     retrieveLocale: (lang: string) => {
       const text = options.locales.get(lang);
-      return text === undefined ? false : xmlTree(text);
+      return text === undefined ? false : readOnce(text);
     },
     retrieveItem: (id: string): CslItem => {
       const item = options.items.get(id);
@@ -93,7 +96,7 @@ export function createEngine(options: EngineOptions): Engine {
     // citeproc-js wraps each work of a citation with this (citeproc-js's `sys.wrapCitationEntry`).
     (sys as Record<string, unknown>).wrapCitationEntry = (str: string, id: string) => `<a href="#ref-${escapeAttribute(encodeURIComponent(String(id)))}" class="citation-link">${str}</a>`;
   }
-  const style = options.style.trimStart().startsWith('<') ? xmlTree(options.style) : options.style;
+  const style = readOnce(options.style);
   const engine = options.linkCitations ? withCitationWrapper(() => new CSL.Engine(sys, style, options.lang, true)) : new CSL.Engine(sys, style, options.lang, true);
   engine.setOutputFormat('html');
   return engine;
