@@ -5,7 +5,9 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { BuildError } from './errors.ts';
 
 /** Where Debian's `chromium` package puts the browser; BOOK_CHROMIUM overrides. */
@@ -129,7 +131,7 @@ export async function withBrowser<T>(work: (browser: Browser) => Promise<T>, ext
  * them: done when none is pending and the book's face is in); false when that takes longer than
  * `timeoutMs`. The covers (EPUB and print) wait so before their screenshot or PDF.
  */
-export async function fontLoaded(page: Page, family: string, timeoutMs: number): Promise<boolean> {
+async function fontLoaded(page: Page, family: string, timeoutMs: number): Promise<boolean> {
   try {
     await page.waitForFunction(
       (name) => document.fonts.status === 'loaded' && [...document.fonts].some((face) => face.family.replace(/['"]/g, '') === name && face.status === 'loaded'),
@@ -140,4 +142,39 @@ export async function fontLoaded(page: Page, family: string, timeoutMs: number):
   } catch {
     return false;
   }
+}
+
+const coverFontTimeoutMs = 30_000;
+
+/**
+ * A cover (the EPUB's picture, the printed cover's PDF): the page of our own at `file`, opened in a
+ * browser context of its own, every request outside its folder refused, its font `family` loaded
+ * and no error on it; `work` then takes its picture or prints it, and the context is closed whatever
+ * happens (the browser may be a build's, shared). `what` names the step in an error.
+ */
+export async function withCoverPage<T>(file: string, family: string, what: string, contextOptions: BrowserContextOptions, work: (page: Page) => Promise<T>): Promise<T> {
+  return withBrowser(async (browser) => {
+    const context = await browser.newContext(contextOptions);
+    try {
+      const page = await context.newPage();
+      const problems = watchPage(page);
+      const refused: string[] = [];
+      const folder = `${pathToFileURL(path.dirname(file)).href}/`;
+      await page.route('**/*', (route) => {
+        const url = route.request().url();
+        if (url.startsWith(folder)) return route.continue();
+        refused.push(url);
+        return route.abort('blockedbyclient');
+      });
+      await page.goto(pathToFileURL(file).href, { waitUntil: 'load', timeout: coverFontTimeoutMs });
+      if (!(await fontLoaded(page, family, coverFontTimeoutMs))) {
+        throw new BuildError(`The cover's font ${family} did not load within ${coverFontTimeoutMs / 1000} s in Chromium; check the family and files named by \`fonts\` in book.yaml, or that its @fontsource package is installed (npm ci)`);
+      }
+      const failures = [...problems.errors, ...problems.failedRequests, ...refused];
+      if (failures.length > 0) throw new BuildError(`${what} failed: ${failures.join('; ')}`);
+      return await work(page);
+    } finally {
+      await context.close().catch(() => undefined);
+    }
+  });
 }

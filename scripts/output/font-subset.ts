@@ -11,14 +11,13 @@
  * file, the characters, the features and the versions of the tools; a build that changes no character
  * subsets nothing (subsetting the book's 16 files costs about half a second).
  */
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { BookFonts, FontFace } from '../manuscript/fonts.ts';
 import { fontFaceRule, fontsComment, familyRule, installedName } from './fonts.ts';
 import { fontCodePoints, inRanges, isReadableFont, parseUnicodeRange } from './epub/font-cmap.ts';
-import { cachedFile } from '../cache.ts';
+import { cachedFile, hashOf } from '../cache.ts';
 
 
 /**
@@ -86,12 +85,6 @@ async function subsetFont(...args: Parameters<typeof import('subset-font').defau
 /** A subset kept in the cache's `fonts/` (scripts/cache.ts). */
 const cached = (key: string, extension: string, make: () => Promise<Buffer>): Promise<Buffer> => cachedFile('fonts', `${key}${extension}`, make);
 
-const hash = (...parts: Array<string | Buffer>) => {
-  const digest = createHash('sha256');
-  for (const part of parts) digest.update(part).update('\0');
-  return digest.digest('hex').slice(0, 32);
-};
-
 export interface FaceCoverage {
   face: FontFace;
   /** The code points the face draws within its unicode-range. */
@@ -113,7 +106,7 @@ export function faceCoverage(face: FontFace): Promise<FaceCoverage> {
       let font: Buffer = await readFile(sibling !== face.file && existsSync(sibling) ? sibling : face.file);
       if (!isReadableFont(font)) {
         const source = font;
-        font = await cached(hash(source, toolVersions, 'sfnt'), '.otf', () => subsetFont(source, undefined, { keepAllGlyphs: true, targetFormat: 'sfnt' }));
+        font = await cached(hashOf(source, toolVersions, 'sfnt'), '.otf', () => subsetFont(source, undefined, { keepAllGlyphs: true, targetFormat: 'sfnt' }));
       }
       const ranges = face.unicodeRange ? parseUnicodeRange(face.unicodeRange) : undefined;
       const drawn = new Set([...fontCodePoints(font)].filter((c) => !ranges || inRanges(ranges, c)));
@@ -136,7 +129,7 @@ export async function subsetFace(face: FontFace, characters: number[], features:
   const source = await readFile(sibling !== face.file && existsSync(sibling) ? sibling : face.file);
   const text = String.fromCodePoint(...[...characters].sort((a, b) => a - b));
   const wanted = [...features].sort();
-  return cached(hash(source, text, wanted.join(','), toolVersions), '.woff', () => subsetFont(source, text, { targetFormat: 'woff', keepFeatures: wanted }));
+  return cached(hashOf(source, text, wanted.join(','), toolVersions), '.woff', () => subsetFont(source, text, { targetFormat: 'woff', keepFeatures: wanted }));
 }
 
 export interface SubsetFonts {

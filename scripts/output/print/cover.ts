@@ -15,9 +15,8 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { PDFDocument } from 'pdf-lib';
-import { browserIdentity, fontLoaded, watchPage, withBrowser } from '../../browser.ts';
+import { browserIdentity, withCoverPage } from '../../browser.ts';
 import { cachedFile, hashOf } from '../../cache.ts';
 import { BuildError } from '../../errors.ts';
 import type { Book } from '../../model/index.ts';
@@ -29,8 +28,6 @@ import { isbnBarcode } from './barcode.ts';
 import { coverArt } from './cover-art.ts';
 import type { CoverGeometry, PrintSettings } from './settings.ts';
 
-const fontTimeoutMs = 30_000;
-
 export interface CoverOptions {
   settings: PrintSettings;
   geometry: CoverGeometry;
@@ -40,31 +37,7 @@ export interface CoverOptions {
 }
 
 async function printPage(page: string, pdf: string, fontFamily: string): Promise<void> {
-  await withBrowser(async (browser) => {
-    const context = await browser.newContext({ serviceWorkers: 'block' });
-    // Closed whatever happens: the browser may be a build's, shared (browser.ts).
-    try {
-      const tab = await context.newPage();
-      const problems = watchPage(tab);
-      const refused: string[] = [];
-      await tab.route('**/*', (route) => {
-        const url = route.request().url();
-        if (url.startsWith(pathToFileURL(path.dirname(page)).href + '/')) return route.continue();
-        refused.push(url);
-        return route.abort('blockedbyclient');
-      });
-      await tab.goto(pathToFileURL(page).href, { waitUntil: 'load', timeout: fontTimeoutMs });
-      if (!(await fontLoaded(tab, fontFamily, fontTimeoutMs))) {
-        throw new BuildError(`The cover's font ${fontFamily} did not load within ${fontTimeoutMs / 1000} s in Chromium; check the family and files named by fonts: in book.yaml`);
-      }
-      if (problems.errors.length > 0 || problems.failedRequests.length > 0 || refused.length > 0) {
-        throw new BuildError(`Printing the cover failed: ${[...problems.errors, ...problems.failedRequests, ...refused].join('; ')}`);
-      }
-      await tab.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true, tagged: false, outline: false });
-    } finally {
-      await context.close().catch(() => undefined);
-    }
-  });
+  await withCoverPage(page, fontFamily, 'Printing the cover', { serviceWorkers: 'block' }, (tab) => tab.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true, tagged: false, outline: false }));
 }
 
 /** Write the cover PDF at `options.output`. */

@@ -12,7 +12,6 @@
  * links to it by its id, given here to passages that have none (`search-N`, unused in the page).
  * README.md (The HTML edition) explains the design.
  */
-import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -20,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { h } from 'hastscript';
 import type { Element, ElementContent, Root, RootContent } from 'hast';
 import type { Labels } from '../../../i18n/labels.ts';
-import { cachedFile } from '../../../cache.ts';
+import { cachedFile, hashOf } from '../../../cache.ts';
 
 export const searchScriptPath = 'assets/search/search.js';
 export const searchDataPath = 'assets/search/index.js';
@@ -38,7 +37,7 @@ export function searchScript(): Promise<string> {
     const require = createRequire(import.meta.url);
     const sources = await Promise.all(['browser.ts', 'text.ts'].map((name) => readFile(path.join(path.dirname(browserSource), name), 'utf8')));
     const version = (require('esbuild/package.json') as { version: string }).version;
-    const key = createHash('sha256').update([version, ...sources].join('\0')).digest('hex').slice(0, 32);
+    const key = hashOf(version, ...sources);
     const code = await cachedFile('search', `${key}.js`, async () => {
       const { build } = await import('esbuild');
       const result = await build({
