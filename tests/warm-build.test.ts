@@ -44,6 +44,9 @@ async function filesOf(folder: string): Promise<Map<string, Buffer>> {
   return files;
 }
 
+/** The entries of one of the cache's folders (`chapters`, `parsed`), in name order. */
+const entriesOf = async (cache: string, kind: string) => (await readdir(path.join(cache, kind))).filter((name) => name.endsWith('.v8')).sort();
+
 let runs = 0;
 /** One build of `book` with the cache in `cache`: its files, its messages, what it reused. */
 async function buildWith(book: string, cache: string, formats: Array<'html' | 'epub'> = ['html']) {
@@ -75,7 +78,7 @@ describe('warm builds', () => {
     expect(warm.files).toEqual(cold.files);
     // The cache lives where BOOK_CACHE_DIR says, one kind of entry per folder.
     expect(cacheDir('chapters')).toBe(path.join(cache, 'chapters'));
-    expect((await readdir(path.join(cache, 'chapters'))).filter((name) => name.endsWith('.v8')).length).toBe(4);
+    expect(await entriesOf(cache, 'chapters')).toHaveLength(4);
   });
 
   it('a changed chapter is compiled again, the others reused; the result is the cold build of the changed book', async () => {
@@ -91,7 +94,7 @@ describe('warm builds', () => {
     expect(warm.messages).toEqual(cold.messages);
     expect(String(warm.files.get('html/02-milieu.html'))).toContain('paragraphe changé');
     // One entry per chapter and build until pruned: the replaced entry is still there (an hour's margin).
-    expect((await readdir(path.join(cache, 'chapters'))).filter((name) => name.endsWith('.v8')).length).toBe(5);
+    expect(await entriesOf(cache, 'chapters')).toHaveLength(5);
   });
 
   it('removes the entries no build used in the last hour, sweeping a folder at most every ten minutes', async () => {
@@ -99,7 +102,7 @@ describe('warm builds', () => {
     const cache = path.join(tmp, 'cache-sweep');
     await buildWith(book, cache);
     const chapters = path.join(cache, 'chapters');
-    const entries = async () => (await readdir(chapters)).filter((name) => name.endsWith('.v8')).sort();
+    const entries = () => entriesOf(cache, 'chapters');
     const used = await entries();
     const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
     const old = async (name: string) => {
@@ -162,7 +165,7 @@ describe('warm builds', () => {
     const cache = path.join(tmp, 'cache-corrupt');
     const cold = await buildWith(book, cache);
     const entries = path.join(cache, 'chapters');
-    const names = (await readdir(entries)).filter((name) => name.endsWith('.v8')).sort();
+    const names = await entriesOf(cache, 'chapters');
     expect(names).toHaveLength(4);
     await writeFile(path.join(entries, names[0]), 'not an entry');
     // Its own key, but not the shape of an entry.
@@ -170,7 +173,7 @@ describe('warm builds', () => {
     await writeFile(path.join(entries, names[1]), serialize({ key: names[1].replace(/\.v8$/, ''), value: wrongShape }));
     // A valid entry under another entry's name is not served either.
     await cp(path.join(entries, names[3]), path.join(entries, names[2]));
-    for (const name of (await readdir(path.join(cache, 'parsed'))).filter((entry) => entry.endsWith('.v8'))) await writeFile(path.join(cache, 'parsed', name), Buffer.from([0xff, 0x0d, 0x00]));
+    for (const name of await entriesOf(cache, 'parsed')) await writeFile(path.join(cache, 'parsed', name), Buffer.from([0xff, 0x0d, 0x00]));
     const warm = await buildWith(book, cache);
     expect(warm.stats.compiled).toEqual({ reused: 1, made: 3 });
     expect(warm.stats.parsed).toEqual({ reused: 0, made: 3 });
