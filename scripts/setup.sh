@@ -74,7 +74,7 @@ echo "setup: Node.js $NODE_FOUND"
 # pandoc for the differential citation test and the benchmark; weasyprint for the benchmark;
 # the CSL styles and locales for a `csl:` or `locale:` other than those kept in templates/csl/;
 # Ghostscript, ArgyllCMS and the free ICC data (FOGRA39) for the PDF/X and the press profile, qpdf
-# to inspect PDFs, zbar-tools to decode the cover's barcode in the tests.
+# to join a long book's PDF/X page ranges and to inspect PDFs, zbar-tools to decode the cover's barcode in the tests.
 DEBIAN_PACKAGES=(chromium poppler-utils pandoc epubcheck openjdk-17-jdk-headless weasyprint citation-style-language-styles citation-style-language-locales ghostscript argyll icc-profiles-free qpdf zbar-tools)
 
 missing=()

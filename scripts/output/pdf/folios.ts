@@ -6,10 +6,7 @@
  */
 import { romanNumeral } from '../../i18n/labels.ts';
 
-/** `n` (1 or more) in lower-case roman numerals. */
-export const roman = (n: number): string => romanNumeral(n).toLowerCase();
-
 /** The folio of the book's page `page` (from 0), the main matter beginning at page `restartAt`, if known. */
 export function folioOf(page: number, restartAt: number | undefined): string {
-  return restartAt !== undefined && page >= restartAt ? String(page - restartAt + 1) : roman(page + 1);
+  return restartAt !== undefined && page >= restartAt ? String(page - restartAt + 1) : romanNumeral(page + 1).toLowerCase();
 }
