@@ -15,7 +15,22 @@ class LongestFirst extends BaseSequencer {
   }
 }
 
+/**
+ * The libraries as the command line loads them. Vite's server conditions include
+ * `development|production`, which vitest passes to the test workers as `--conditions development`:
+ * Node then loads the development builds of micromark and the rest of the unified collective, with
+ * their assertions and debug logging, which `bin/book.js` never runs.
+ */
+const productionBuilds = {
+  name: 'book:production-builds',
+  configResolved(config: { ssr: { resolve?: { conditions?: string[] } } }) {
+    const conditions = config.ssr.resolve?.conditions;
+    if (conditions) conditions.splice(0, conditions.length, ...conditions.filter((c) => c !== 'development|production' && c !== 'development'));
+  },
+};
+
 export default defineConfig({
+  plugins: [productionBuilds],
   test: {
     include: ['tests/**/*.test.ts'],
     // The type check (npm test) and the shipped manuscript, built once for every test that reads its editions.
@@ -29,6 +44,9 @@ export default defineConfig({
     // file (about a tenth of the suite's CPU time went to that). Tests that change process state
     // (the working folder, environment variables, spies) restore it in a finally or afterEach.
     isolate: false,
+    // The compile makes many short-lived objects: a larger young generation spends less time in
+    // scavenges (about 4 % less CPU in the tests that compile in the worker).
+    poolOptions: { forks: { execArgv: ['--max-semi-space-size=32'] } },
     maxWorkers: 2,
     minWorkers: 1,
     sequence: { sequencer: LongestFirst },

@@ -115,3 +115,13 @@ describe('package.json', () => {
     expect([...dependencies, ...devDependencies]).not.toContain('pagedjs-cli');
   });
 });
+
+describe('the packages the tests run', () => {
+  it('are the builds the command line runs, not their development builds (vitest.config.ts)', () => {
+    // Node resolves the packages of a test worker with the conditions it was started with; with
+    // `development`, micromark's build that logs through `debug` and asserts through `devlop`.
+    const conditions = process.execArgv.flatMap((arg, i, all) => (arg === '--conditions' || arg === '-C' ? [all[i + 1]] : arg.startsWith('--conditions=') ? [arg.slice('--conditions='.length)] : []));
+    expect(conditions).toContain('node');
+    expect(conditions).not.toContain('development');
+  });
+});
