@@ -7,7 +7,8 @@
  * added before « et al. », a date added to two works of one author with one title. The fixture
  * (tests/fixtures/citations-one-pass/) is neutral sample data. In-process, small.
  */
-import { cp, mkdtemp, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +17,7 @@ import { visit } from 'unist-util-visit';
 import CSL from 'citeproc';
 import type { Element } from 'hast';
 import type { Root } from 'mdast';
+import { VFile } from 'vfile';
 import { loadManuscript } from '../scripts/manuscript/load-manuscript.ts';
 import { readManuscriptFile } from '../scripts/manuscript/read-text.ts';
 import { parseMarkdown } from '../scripts/markdown/parse.ts';
@@ -124,5 +126,69 @@ describe('citations in one pass', () => {
     expect(second[0]).toBe('Bob Example, « Test report » (Test Office, 2003), 1.');
     expect(second[2]).toBe('Example, « Test report », 2003, 1.');
     expect(second[4]).toBe('Ibid.');
+  });
+});
+
+describe('the style and locale read once per process', () => {
+  /** The citation stage of a fixture book, and how many citeproc-js engines it made. */
+  async function stageOf(dir: string, render: boolean, chapters?: string[]) {
+    const manuscript = await loadManuscript({ manuscript: dir });
+    const files = [];
+    for (const source of manuscript.sources) {
+      const read = await readManuscriptFile(source.path, 'This chapter');
+      if (!read.ok) throw new Error(`cannot read ${source.path}`);
+      files.push(read.file);
+    }
+    const trees = chapters ? chapters.map((text) => parseMarkdown(new VFile({ path: path.join(dir, 'x.md'), value: text }))) : files.map((file) => parseMarkdown(file));
+    // Every engine sets its output format (citeproc-js in its constructor, then engine.ts).
+    const proto = CSL.Engine.prototype as unknown as { setOutputFormat: (...args: unknown[]) => unknown };
+    const original = proto.setOutputFormat;
+    const made = new Set<unknown>();
+    proto.setOutputFormat = function (this: unknown, ...args: unknown[]) {
+      made.add(this);
+      return original.apply(this, args);
+    };
+    try {
+      const stage = await loadCitations(manuscript.citations, trees, { bookLang: manuscript.meta.language, skipTodos: false, files, render });
+      if (render) trees.forEach((tree, i) => stage.renderChapter(tree, `chapitre-${i + 1}`));
+      return { stage, trees, engines: made.size };
+    } finally {
+      proto.setOutputFormat = original;
+    }
+  }
+
+  /**
+   * The fixture with its own copy of a shipped locale, told apart by a comment: other tests of this
+   * worker may have read the shipped one already.
+   */
+  async function bookWithNewLocale(tag: string): Promise<string> {
+    const dir = await book('chicago-fullnote-bibliography', tag);
+    const text = await readFile(path.resolve('templates/csl', `locales-${tag}.xml`), 'utf8');
+    await writeFile(path.join(dir, `locales-${tag}.xml`), text.replace('?>', `?>\n<!-- ${randomUUID()} -->`));
+    const yaml = await readFile(path.join(dir, 'book.yaml'), 'utf8');
+    await writeFile(path.join(dir, 'book.yaml'), yaml.replace(`locale: ${tag}`, `locale: locales-${tag}.xml`));
+    return dir;
+  }
+
+  it('makes no engine for the checks, nor for a book that cites nothing, once the style and locale were read; their terms follow the locale', async () => {
+    const french = await bookWithNewLocale('fr-FR');
+    const english = await bookWithNewLocale('en-US');
+    expect((await readFile(path.join(french, 'book.yaml'), 'utf8'))).toContain('locale: locales-fr-FR.xml');
+    const first = await stageOf(french, false);
+    expect(first.engines).toBe(1);
+    const again = await stageOf(french, false);
+    expect(again.engines).toBe(0);
+    expect([...again.stage.locatorTerms]).toEqual([...first.stage.locatorTerms]);
+    expect(first.stage.locatorTerms.get('p.')).toBe('page');
+    // Another locale is read for itself.
+    const other = await stageOf(english, false);
+    expect(other.engines).toBe(1);
+    expect(other.stage.locatorTerms.get('chap.')).toBe('chapter');
+    expect([...other.stage.locatorTerms]).not.toEqual([...first.stage.locatorTerms]);
+    // Citing something makes an engine; citing nothing (an unknown work) does not, and prints what pandoc prints.
+    expect((await stageOf(french, true)).engines).toBe(1);
+    const none = await stageOf(french, true, ['Un texte [@inconnu, p. 3].\n']);
+    expect(none.engines).toBe(0);
+    expect(JSON.stringify(none.trees[0])).toContain('inconnu?');
   });
 });

@@ -18,6 +18,8 @@ import { slug } from '../render/chapter-hast.ts';
 import type { CitationSetting, CitationSources } from '../manuscript/citation-sources.ts';
 import { loadBibliography } from './bibliography.ts';
 import { findLocale, findStyle, cslTemplateDir, systemCslDir } from './resources.ts';
+import type { Engine } from 'citeproc';
+import { hashOf, useCache } from '../cache.ts';
 import { abbreviatedTerms, createEngine, layoutAffixes, localeOption, localeTerms } from './engine.ts';
 import { locatorTermsOf, type LocatorTerms } from './locator.ts';
 import { addInlineReferences, citationMetadata, reportUnknownNocite } from './metadata.ts';
@@ -127,6 +129,41 @@ export interface CitationOptions {
   onePass?: boolean;
 }
 
+/**
+ * What the rendering reads of the style and locale themselves, whatever the works cited: the same
+ * for every book that uses them. Making an engine to read it costs 10–20 ms; the checks and a book
+ * that cites nothing need nothing else from citeproc-js, so it is kept per process, by the texts
+ * of the style and locales (the last few).
+ */
+interface StyleFacts {
+  /** The locale's locator terms, with the style's own (the checks use them too). */
+  locatorTerms: LocatorTerms;
+  noteStyle: boolean;
+  abbreviations: readonly string[];
+  leadingTerms: readonly string[];
+  punctuationInQuote: boolean;
+  layoutAffixes?: { prefix: string; suffix: string };
+}
+
+const styleFacts = new Map<string, StyleFacts>();
+
+function factsOf(engine: Engine, linked: boolean): StyleFacts {
+  return {
+    locatorTerms: locatorTermsOf(localeTerms(engine)),
+    noteStyle: engine.opt.xclass === 'note',
+    abbreviations: abbreviatedTerms(engine),
+    leadingTerms: ['ibid', 'op-cit', 'loc-cit'].map((term) => engine.getTerm(term)).filter(Boolean),
+    punctuationInQuote: localeOption(engine, 'punctuation-in-quote') === true,
+    ...(linked ? { layoutAffixes: layoutAffixes(engine) } : {}),
+  };
+}
+
+function rememberFacts(key: string, facts: StyleFacts): StyleFacts {
+  if (styleFacts.size >= 8) styleFacts.delete(styleFacts.keys().next().value!);
+  styleFacts.set(key, facts);
+  return facts;
+}
+
 export async function loadCitations(sources: CitationSources, trees: Root[], options: CitationOptions): Promise<CitationStage> {
   const bibliography = await loadBibliography(sources.bibliography);
 
@@ -156,27 +193,34 @@ export async function loadCitations(sources: CitationSources, trees: Root[], opt
   const listed = metadata.nocite.includes('*') ? [...bibliography.byId.keys()] : metadata.nocite;
   const registered = [...new Set([...citedKeys(trees, options.skipTodos), ...listed])].filter((key) => bibliography.byId.has(key));
   const items = new Map<string, CslItem>(registered.map((key) => [key, bibliography.byId.get(key)!.item]));
-  let engine: ReturnType<typeof createEngine>;
-  try {
-    // Made for the checks too: the locale's locator terms (with the style's own) tell a locator from a suffix.
-    engine = createEngine({ style: style.text, locales, lang: locale.tag, items, bookLang: options.bookLang, linkCitations: metadata.linkCitations && !metadata.suppressBibliography });
-  } catch {
-    // citeproc-js's own message may quote the file: it is not repeated.
-    throw settingError(sources.csl, 'CSL style', `CSL style \`${sources.csl.value}\`${alsoPath(sources.csl.value, style.path)} or locale \`${sources.locale.value}\` cannot be read by citeproc-js: it is not valid CSL 1.0; check it against the CSL schema or choose a shipped style`);
-  }
-  const locatorTerms = locatorTermsOf(localeTerms(engine));
+  const linked = metadata.linkCitations && !metadata.suppressBibliography;
+  const makeEngine = () => {
+    try {
+      return createEngine({ style: style.text, locales, lang: locale.tag!, items, bookLang: options.bookLang, linkCitations: linked });
+    } catch {
+      // citeproc-js's own message may quote the file: it is not repeated.
+      throw settingError(sources.csl, 'CSL style', `CSL style \`${sources.csl.value}\`${alsoPath(sources.csl.value, style.path)} or locale \`${sources.locale.value}\` cannot be read by citeproc-js: it is not valid CSL 1.0; check it against the CSL schema or choose a shipped style`);
+    }
+  };
+  // An engine for the cited works; none when nothing will be formatted (the checks, a book that
+  // cites nothing) and this style and locale were read before: what is read of them is kept.
+  const factsKey = hashOf(style.text, locale.tag, ...[...locales].flat(), linked ? 'linked' : '');
+  let facts = useCache() ? styleFacts.get(factsKey) : undefined;
+  const engine = !facts || (options.render !== false && registered.length > 0) ? makeEngine() : undefined;
+  if (!facts) facts = rememberFacts(factsKey, factsOf(engine!, linked));
+  const { locatorTerms } = facts;
 
   if (options.render === false) {
     return { bibliography, locatorTerms, renderChapter: () => undefined, bibliographyChapter: () => undefined };
   }
   await loadHtmlReader();
-  if (registered.length) engine.updateItems(registered);
+  if (engine && registered.length) engine.updateItems(registered);
 
   let rendered: { all: RenderedBibliographyData; bySection: Map<string, ElementContent[]> } | undefined;
   const render = () => {
     if (rendered) return rendered;
     // `suppress-bibliography`: the works are cited, no bibliography is printed (pandoc).
-    const made = registered.length && !metadata.suppressBibliography ? engine.makeBibliography() : false;
+    const made = engine && registered.length && !metadata.suppressBibliography ? engine.makeBibliography() : false;
     if (!made) return (rendered = { all: { entries: [], hangingIndent: false }, bySection: new Map() });
     const [meta, strings] = made;
     const entries: ElementContent[] = [];
@@ -203,14 +247,15 @@ export async function loadCitations(sources: CitationSources, trees: Root[], opt
 
   const renderer = new CitationRenderer({
     engine,
+    noteStyle: facts.noteStyle,
     known: new Set(registered),
     toHast: htmlToHast,
     bibliography: renderBibliography,
-    abbreviations: abbreviatedTerms(engine),
-    leadingTerms: ['ibid', 'op-cit', 'loc-cit'].map((term) => engine.getTerm(term)).filter(Boolean),
+    abbreviations: facts.abbreviations,
+    leadingTerms: facts.leadingTerms,
     locatorTerms,
-    punctuationInQuote: localeOption(engine, 'punctuation-in-quote') === true,
-    ...(metadata.linkCitations && !metadata.suppressBibliography ? { layoutAffixes: layoutAffixes(engine) } : {}),
+    punctuationInQuote: facts.punctuationInQuote,
+    ...(facts.layoutAffixes ? { layoutAffixes: facts.layoutAffixes } : {}),
     onePass: options.onePass,
   });
 

@@ -40,7 +40,10 @@ export interface NotePlacement {
 const noPrintedForm = /\[NO_PRINTED_FORM\]/g;
 
 export interface CitationRendererOptions {
-  engine: Engine;
+  /** The book's engine; none when no work is known, since nothing then reaches citeproc-js. */
+  engine: Engine | undefined;
+  /** A note style (`class="note"`): each citation in the running text makes a note. */
+  noteStyle: boolean;
   /** Ids the engine knows (registered bibliography entries). */
   known: ReadonlySet<string>;
   /** HTML of citeproc-js → hast. */
@@ -98,10 +101,17 @@ export class CitationRenderer {
 
   constructor(options: CitationRendererOptions) {
     this.options = options;
-    this.noteStyle = options.engine.opt.xclass === 'note';
-    const sys = (options.engine as unknown as { sys: { retrieveItem(id: string): CslItem } }).sys;
-    const onePass = options.onePass !== false && batchSupported(options.engine, [...options.known].map((id) => sys.retrieveItem(id)));
-    this.batch = onePass ? new BatchRenderer(options.engine) : undefined;
+    this.noteStyle = options.noteStyle;
+    const engine = options.engine;
+    const sys = (engine as unknown as { sys: { retrieveItem(id: string): CslItem } } | undefined)?.sys;
+    const onePass = engine !== undefined && sys !== undefined && options.onePass !== false && batchSupported(engine, [...options.known].map((id) => sys.retrieveItem(id)));
+    this.batch = onePass ? new BatchRenderer(engine) : undefined;
+  }
+
+  /** The engine, which a citation of a known work needs (there is one whenever a work is known). */
+  private get engine(): Engine {
+    if (this.options.engine === undefined) throw new Error('a known work without a citeproc-js engine');
+    return this.options.engine;
   }
 
   private itemOf(citation: CitationItem, last: boolean): CslCitationItem {
@@ -217,7 +227,7 @@ export class CitationRenderer {
 
   /** One `processCitationCluster` per cluster, with the chapter's earlier ones: the reference path. */
   private renderClusterByCluster(occurrences: Occurrence[], chapterId: string): void {
-    const { engine, known } = this.options;
+    const { known } = this.options;
     // citationsPre holds this chapter's citations only: positions (ibid., subsequent) restart with
     // each chapter. Every work was registered beforehand (CSL.ASSUME_ALL_ITEMS_REGISTERED).
     let pre: Array<[string, number]> = [];
@@ -235,7 +245,7 @@ export class CitationRenderer {
         citationItems: items,
         properties: { noteIndex: occurrence.noteIndex },
       };
-      const [, updates] = engine.processCitationCluster(citation, pre, [], CSL.ASSUME_ALL_ITEMS_REGISTERED);
+      const [, updates] = this.engine.processCitationCluster(citation, pre, [], CSL.ASSUME_ALL_ITEMS_REGISTERED);
       pre.push([citation.citationID, occurrence.noteIndex]);
       byIndex.push(occurrence);
       occurrence.citation = citation;
@@ -275,7 +285,7 @@ export class CitationRenderer {
     const key = `${first.id}\u0000${position}`;
     let html = this.authorCache.get(key);
     if (html === undefined) {
-      html = this.options.engine
+      html = this.engine
         .makeCitationCluster([{ id: first.id, 'author-only': true, position }])
         .replace(noPrintedForm, '')
         // citeproc-js keeps the delimiter that followed the names in the full form (`Jean Dupont,`).
