@@ -14,6 +14,7 @@ import { compileBook } from '../scripts/compile.ts';
 import { BuildError } from '../scripts/errors.ts';
 import { writePdfEdition } from '../scripts/output/pdf/index.ts';
 import { writeSyntheticManuscript } from './pdf-synthetic.ts';
+import { withBrowser, withSharedBrowser } from '../scripts/browser.ts';
 import { defaultSeed, generateManuscript, writeManuscript } from '../scripts/bench/manuscript.ts';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, PDFString, type PDFObject } from 'pdf-lib';
 
@@ -138,6 +139,20 @@ describe('the print edition of other books', () => {
     expect(error).toBeInstanceOf(BuildError);
     expect((error as Error).message).toMatch(/did not finish within the PDF's time limit of 0\.2 s.*--pdf-timeout/);
     expect(await ourBrowsers()).toEqual([]);
+  });
+
+  it('stops the parts under way at the time limit in a browser that lives on (a build\'s)', async () => {
+    const manuscript = path.join(dir, 'slow-shared');
+    await writeSyntheticManuscript(manuscript, { words: 5_000, chapters: 1, seed: 3 });
+    const book = await compileBook({ manuscript });
+    await withSharedBrowser(async () => {
+      const browser = await withBrowser(async (b) => b);
+      const error = await writePdfEdition(book, path.join(dir, 'slow-shared-out'), { timeoutMs: 200 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BuildError);
+      // The browser is still there for the build's other editions, and no page of the layout is left running in it.
+      expect(browser.isConnected()).toBe(true);
+      expect(browser.contexts()).toEqual([]);
+    });
   });
 
   it('reports a request the print document makes for a missing file, and still writes the PDF', async () => {

@@ -363,6 +363,13 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
    */
   let stopped = false;
   const underWay = new Set<Promise<unknown>>();
+  /** The parts' browser contexts, each closed once (its closing, once begun). */
+  const contexts = new Map<BrowserContext, Promise<void> | undefined>();
+  const closeContext = (context: BrowserContext): Promise<void> => {
+    let closing = contexts.get(context);
+    if (!closing) contexts.set(context, (closing = context.close().catch(() => undefined)));
+    return closing;
+  };
   const step = <T>(call: () => Promise<T>): Promise<T> => {
     if (stopped) return Promise.reject(new BuildError('The page layout stopped'));
     const running = call();
@@ -375,6 +382,9 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([Promise.allSettled([...underWay]), new Promise((resolve) => (timer = setTimeout(resolve, 10_000)))]);
     clearTimeout(timer);
+    // The parts still laying out stop now, whether or not the browser closes after this layout
+    // (a build's shared browser, or one the process keeps, lives on), and those closing are closed.
+    await Promise.all([...contexts.keys()].map(closeContext));
   };
 
   const runPart = async (browser: Browser, k: number): Promise<void> => {
@@ -389,6 +399,7 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
       try {
         const opened = await step(() => browser.newContext({ javaScriptEnabled: true, serviceWorkers: 'block' }));
         context = opened;
+        contexts.set(opened, undefined);
         page = await step(() => opened.newPage());
         const watched = watchPage(page);
         watchers.push(watched);
@@ -452,7 +463,7 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
         slots.release();
       }
     } finally {
-      await context?.close().catch(() => undefined);
+      if (context) await closeContext(context);
     }
   };
   const watchers: PageProblems[] = [];
