@@ -10,15 +10,22 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { BuildError } from './errors.ts';
 
-/** Where Debian's `chromium` package puts the browser; BOOK_CHROMIUM overrides. */
+/**
+ * Where Debian puts the browser; BOOK_CHROMIUM overrides. Its headless shell first
+ * (`chromium-headless-shell`, the same Chromium without a browser's windows, tabs and their
+ * helpers, which Playwright also prefers for headless work): it starts in less than half the time
+ * and CPU of the whole browser, and lays out and prints the same pages. Its binary is started
+ * itself: Debian's /usr/bin/chromium-headless-shell is a shell script that runs it without `exec`,
+ * a process more between Node and the browser. `chromium` otherwise.
+ */
+export const chromiumCandidates = (): string[] =>
+  [process.env.BOOK_CHROMIUM, '/usr/lib/chromium/chromium-headless-shell', '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => typeof p === 'string' && p !== '');
+
 export function chromiumPath(): string {
-  const candidates = [process.env.BOOK_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(
-    (p): p is string => typeof p === 'string' && p !== '',
-  );
-  const found = candidates.find((p) => existsSync(p));
+  const found = chromiumCandidates().find((p) => existsSync(p));
   if (!found) {
     throw new BuildError(
-      'Chromium is not installed: the PDF, the EPUB cover and the browser tests need it. Run `bash scripts/setup.sh` (it installs Debian\'s `chromium`), or set BOOK_CHROMIUM to a Chromium binary.',
+      'Chromium is not installed: the PDF, the EPUB cover and the browser tests need it. Run `bash scripts/setup.sh` (it installs Debian\'s `chromium-headless-shell` and `chromium`), or set BOOK_CHROMIUM to a Chromium binary.',
     );
   }
   return found;

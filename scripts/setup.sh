@@ -69,13 +69,13 @@ fi
 echo "setup: Node.js $NODE_FOUND"
 
 # Debian packages: Chromium for Paged.js, the EPUB cover and the browser tests (npm cannot fetch a
-# browser here); EPUBCheck (and its Java) for the EPUB tests, with the JDK whose compiler lets the
+# browser here), its headless shell being what they start (scripts/browser.ts); EPUBCheck (and its Java) for the EPUB tests, with the JDK whose compiler lets the
 # tests run EPUBCheck in one Java process (tests/support/EpubcheckServer.java); poppler-utils for the PDF tests;
 # pandoc for the differential citation test and the benchmark; weasyprint for the benchmark;
 # the CSL styles and locales for a `csl:` or `locale:` other than those kept in templates/csl/;
 # Ghostscript, ArgyllCMS and the free ICC data (FOGRA39) for the PDF/X and the press profile, qpdf
 # to join a long book's PDF/X page ranges and to inspect PDFs, zbar-tools to decode the cover's barcode in the tests.
-DEBIAN_PACKAGES=(chromium poppler-utils pandoc epubcheck openjdk-17-jdk-headless weasyprint citation-style-language-styles citation-style-language-locales ghostscript argyll icc-profiles-free qpdf zbar-tools)
+DEBIAN_PACKAGES=(chromium chromium-headless-shell poppler-utils pandoc epubcheck openjdk-17-jdk-headless weasyprint citation-style-language-styles citation-style-language-locales ghostscript argyll icc-profiles-free qpdf zbar-tools)
 
 missing=()
 for package in "${DEBIAN_PACKAGES[@]}"; do

@@ -5,9 +5,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, withBrowser, withSharedBrowser } from '../scripts/browser.ts';
+import { existsSync } from 'node:fs';
+import { chromiumPath, launchBrowser, withBrowser, withSharedBrowser } from '../scripts/browser.ts';
 
 describe('the browser of the editions', () => {
+  it('is Debian\'s headless shell of Chromium when it is installed (scripts/setup.sh installs it), else Chromium', () => {
+    const shell = '/usr/lib/chromium/chromium-headless-shell';
+    const expected = process.env.BOOK_CHROMIUM || (existsSync(shell) ? shell : '/usr/bin/chromium');
+    expect(chromiumPath()).toBe(expected);
+  });
+
   it('starts one renderer per context with a page, and no WebUI page of its own', async () => {
     const browser = await launchBrowser([], ['SpareRendererForSitePerProcess']);
     try {

@@ -115,7 +115,8 @@ function versionOf(command: string, args: string[]): string | undefined {
   }
 }
 
-const chromium = () => [process.env.BOOK_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p): p is string => !!p && existsSync(p));
+/** The browser our PDF uses (scripts/browser.ts `chromiumCandidates`), given to pagedjs-cli too. */
+const chromium = async () => (await import('../browser.ts')).chromiumCandidates().find((p) => existsSync(p));
 
 /** Chromium's flags as our PDF gives them (scripts/browser.ts), so that both engines start alike. */
 async function ourChromiumArgs(): Promise<string[]> {
@@ -129,7 +130,7 @@ export async function buildTools(registered: readonly string[]): Promise<Tool[]>
   const ourVersion = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
   const csl = cslFiles();
   const pandocVersion = versionOf('pandoc', ['--version']);
-  const chromiumPath = chromium();
+  const chromiumPath = await chromium();
   const chromiumVersion = chromiumPath ? versionOf(chromiumPath, ['--version']) : undefined;
   const weasyVersion = versionOf('weasyprint', ['--version']);
 
