@@ -2,7 +2,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
 
 /** The longest files, longest first (about a minute for the first on an idle 2-core machine). */
-const longest = ['pdf-render', 'bench-quick', 'epub-page-list', 'outputs', 'html-edition', 'ids-and-nesting', 'hostile', 'cli', 'epub'];
+const longest = ['pdf-render', 'bench-quick', 'epub-page-list', 'print', 'outputs', 'ids-and-nesting', 'html-edition', 'hostile', 'cli-conventions', 'hostile-property', 'check-rules', 'cli', 'epub'];
 
 /** Starts the longest files first, so that the two workers end together rather than one waiting on the 300k-word PDF. */
 class LongestFirst extends BaseSequencer {
