@@ -47,8 +47,8 @@ function countProcessCalls(): { count: () => number; restore: () => void } {
   return { count: () => calls, restore: () => (proto.processCitationCluster = original) };
 }
 
-/** The chapters after the citation stage, its bibliography chapter, and the engine's processCitationCluster calls. */
-async function citationStage(dir: string, onePass: boolean): Promise<{ trees: Root[]; bibliography: unknown; calls: number }> {
+/** The fixture's manuscript and its chapter files, read as the build reads them. */
+async function readBook(dir: string) {
   const manuscript = await loadManuscript({ manuscript: dir });
   const files = [];
   for (const source of manuscript.sources) {
@@ -56,6 +56,12 @@ async function citationStage(dir: string, onePass: boolean): Promise<{ trees: Ro
     if (!read.ok) throw new Error(`cannot read ${source.path}`);
     files.push(read.file);
   }
+  return { manuscript, files };
+}
+
+/** The chapters after the citation stage, its bibliography chapter, and the engine's processCitationCluster calls. */
+async function citationStage(dir: string, onePass: boolean): Promise<{ trees: Root[]; bibliography: unknown; calls: number }> {
+  const { manuscript, files } = await readBook(dir);
   const trees = files.map((file) => parseMarkdown(file));
   const counter = countProcessCalls();
   try {
@@ -132,13 +138,7 @@ describe('citations in one pass', () => {
 describe('the style and locale read once per process', () => {
   /** The citation stage of a fixture book, and how many citeproc-js engines it made. */
   async function stageOf(dir: string, render: boolean, chapters?: string[]) {
-    const manuscript = await loadManuscript({ manuscript: dir });
-    const files = [];
-    for (const source of manuscript.sources) {
-      const read = await readManuscriptFile(source.path, 'This chapter');
-      if (!read.ok) throw new Error(`cannot read ${source.path}`);
-      files.push(read.file);
-    }
+    const { manuscript, files } = await readBook(dir);
     const trees = chapters ? chapters.map((text) => parseMarkdown(new VFile({ path: path.join(dir, 'x.md'), value: text }))) : files.map((file) => parseMarkdown(file));
     // Every engine sets its output format (citeproc-js in its constructor, then engine.ts).
     const proto = CSL.Engine.prototype as unknown as { setOutputFormat: (...args: unknown[]) => unknown };
