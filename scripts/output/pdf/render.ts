@@ -382,8 +382,8 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([Promise.allSettled([...underWay]), new Promise((resolve) => (timer = setTimeout(resolve, 10_000)))]);
     clearTimeout(timer);
-    // The parts still laying out stop now, whether or not the browser closes after this layout
-    // (a build's shared browser, or one the process keeps, lives on), and those closing are closed.
+    // The parts still laying out stop now, whether or not the browser closes after this layout (a
+    // build's shared browser lives on for its other editions), and those closing are closed.
     await Promise.all([...contexts.keys()].map(closeContext));
   };
 
