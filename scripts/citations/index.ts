@@ -19,7 +19,7 @@ import type { CitationSetting, CitationSources } from '../manuscript/citation-so
 import { loadBibliography } from './bibliography.ts';
 import { findLocale, findStyle, cslTemplateDir, systemCslDir } from './resources.ts';
 import type { Engine } from 'citeproc';
-import { hashOf, useCache } from '../cache.ts';
+import { hashOf } from '../cache.ts';
 import { abbreviatedTerms, createEngine, layoutAffixes, localeOption, localeTerms } from './engine.ts';
 import { locatorTermsOf, type LocatorTerms } from './locator.ts';
 import { addInlineReferences, citationMetadata, reportUnknownNocite } from './metadata.ts';
@@ -205,7 +205,7 @@ export async function loadCitations(sources: CitationSources, trees: Root[], opt
   // An engine for the cited works; none when nothing will be formatted (the checks, a book that
   // cites nothing) and this style and locale were read before: what is read of them is kept.
   const factsKey = hashOf(style.text, locale.tag, ...[...locales].flat(), linked ? 'linked' : '');
-  let facts = useCache() ? styleFacts.get(factsKey) : undefined;
+  let facts = styleFacts.get(factsKey);
   const engine = !facts || (options.render !== false && registered.length > 0) ? makeEngine() : undefined;
   if (!facts) facts = rememberFacts(factsKey, factsOf(engine!, linked));
   const { locatorTerms } = facts;
