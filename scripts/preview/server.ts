@@ -147,6 +147,9 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
     if (!real) return send(response, 404, `Not found: ${raw}`);
     if (!isInside(root, real)) return send(response, 403, 'Forbidden: outside the preview folder');
     const type = mediaType(real);
+    // A rebuild under way rewrites its pages in place: the page is read once it is written whole
+    // (a page read halfway showed without its text, the preview's script alone).
+    await queue;
     let body: Buffer | string = await readFile(real);
     if (type.startsWith('text/html')) body = withClient(body.toString('utf8'));
     response.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
