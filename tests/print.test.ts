@@ -409,14 +409,23 @@ describe('the fixture book, built once (PDF/X-1a, 240 %, ISBN, back cover, four 
     expect(pageRanges(354, 2, 40)).toEqual([[1, 177], [178, 354]]);
     expect(pageRanges(88, 4, 40)).toEqual([[1, 44], [45, 88]]);
     expect(pageRanges(79, 2, 40)).toEqual([[1, 79]]);
+    // At most 120 pages a range (Ghostscript's memory grows with each page), as many for each process.
+    expect(pageRanges(354, 2, 40, 120)).toEqual([[1, 89], [90, 177], [178, 266], [267, 354]]);
+    expect(pageRanges(354, 1, 40, 120)).toEqual([[1, 118], [119, 236], [237, 354]]);
+    const long = pageRanges(1010, 2, 40, 120);
+    expect(long).toHaveLength(10);
+    expect(long.every(([first, last], k) => last - first < 120 && first === (k === 0 ? 1 : long[k - 1][1] + 1))).toBe(true);
+    expect(long.at(-1)![1]).toBe(1010);
     // The fixture's PDF/X, written by one process (too short for ranges), against three ranges of it.
     const pages = await pageCount(file('book-pdfx.pdf'));
     const profile = await pressProfile(240);
     const work = await mkdtemp(path.join(os.tmpdir(), 'pdfx-ranges-'));
     try {
       const ranged = path.join(work, 'ranged.pdf');
-      const options = { version: 'x-1a' as const, profile, date: new Date(Date.UTC(2026, 0, 2)), workDir: work, jobs: 3, minPagesPerJob: 2 };
-      expect((await writePdfx(file('book.pdf'), ranged, options)).processes).toBe(3);
+      // Four ranges, two Ghostscripts at a time.
+      const options = { version: 'x-1a' as const, profile, date: new Date(Date.UTC(2026, 0, 2)), workDir: work, jobs: 2, minPagesPerJob: 2, maxPagesPerJob: Math.ceil(pages / 4) };
+      expect(pageRanges(pages, 2, 2, options.maxPagesPerJob)).toHaveLength(4);
+      expect((await writePdfx(file('book.pdf'), ranged, options)).processes).toBe(4);
       const again = path.join(work, 'again.pdf');
       await writePdfx(file('book.pdf'), again, options);
       expect(createHash('sha256').update(await readFile(again)).digest('hex')).toBe(createHash('sha256').update(await readFile(ranged)).digest('hex'));

@@ -8,8 +8,9 @@
  * and conformance keys: Ghostscript writes no ICC-based colour in it (only DeviceCMYK), in PDF 1.3,
  * without transparency, which is what X-1a asks beyond X-3 (docs/pdf.md says how it is checked).
  *
- * Ghostscript's pdfwrite runs on one core (about 80 ms a page of a book): a long book is converted
- * in page ranges, one Ghostscript per core, each reading the whole file and writing its pages
+ * Ghostscript's pdfwrite runs on one core (about 80 ms a page of a book), and holds memory for
+ * every page it has converted until it ends: a long book is converted in page ranges of at most 120
+ * pages, one Ghostscript per core at a time, each reading the whole file and writing its pages
  * (`-dFirstPage`/`-dLastPage`), and qpdf puts the ranges' pages after the first range's, whose
  * document keeps its PDF/X keys, output intent and dates. The PDF/X carries no bookmarks (an outline
  * cut by the ranges would point outside them; the press needs none): book.pdf has them.
@@ -62,6 +63,8 @@ export interface PdfxOptions {
   jobs?: number;
   /** Pages per process at least (default 40): below, a process's start costs more than it saves. */
   minPagesPerJob?: number;
+  /** Pages per process at most (default 120): what bounds Ghostscript's memory (`pageRanges`). */
+  maxPagesPerJob?: number;
   profile: PressProfile;
   /** The book's date: Ghostscript writes it as CreationDate and ModDate (SOURCE_DATE_EPOCH). */
   date: Date;
@@ -69,9 +72,17 @@ export interface PdfxOptions {
   workDir: string;
 }
 
-/** The page ranges (from 1, inclusive) of `pages` pages for at most `jobs` processes of `least` pages or more. */
-export function pageRanges(pages: number, jobs: number, least: number): Array<[number, number]> {
-  const count = Math.max(1, Math.min(jobs, Math.floor(pages / Math.max(1, least))));
+/**
+ * The page ranges (from 1, inclusive) of `pages` pages: for at most `jobs` processes at once, of
+ * `least` pages or more, and of at most `most` pages each (more ranges than processes then, run
+ * `jobs` at a time, as many for each). Ghostscript's pdfwrite holds about 1.1 MB for each page it has converted to CMYK
+ * until it ends (Ghostscript 10.0, measured on the benchmark's pages: 165 MB after 100 pages, 401 MB
+ * after 300), so a range's length bounds its memory whatever the book's.
+ */
+export function pageRanges(pages: number, jobs: number, least: number, most = Infinity): Array<[number, number]> {
+  const parallel = Math.max(1, Math.min(jobs, Math.floor(pages / Math.max(1, least))));
+  // A multiple of the processes at once, so that none is left converting the last range alone.
+  const count = parallel * Math.max(1, Math.ceil(pages / Math.max(1, most) / parallel));
   const ranges: Array<[number, number]> = [];
   for (let k = 0, first = 1; k < count; k++) {
     const last = Math.round(((k + 1) * pages) / count);
@@ -79,6 +90,23 @@ export function pageRanges(pages: number, jobs: number, least: number): Array<[n
     first = last + 1;
   }
   return ranges;
+}
+
+/** Run `tasks` at most `jobs` at a time, in order; the first failure is thrown once all have stopped. */
+async function inTurn(tasks: Array<() => Promise<void>>, jobs: number): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < tasks.length) {
+      await tasks[next++]().catch((error: unknown) => {
+        failed = true;
+        throw error;
+      });
+    }
+  };
+  const results = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(jobs, tasks.length)) }, worker));
+  const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failure) throw failure.reason;
 }
 
 export interface PdfxResult {
@@ -99,7 +127,7 @@ export async function writePdfx(input: string, output: string, options: PdfxOpti
     const press = path.join(work, 'black-as-k.pdf');
     const coloured = await pressColours(await readFile(input), options.profile.file, work);
     await writeFile(press, coloured.pdf);
-    const ranges = pageRanges(coloured.pages, options.jobs ?? 1, options.minPagesPerJob ?? 40);
+    const ranges = pageRanges(coloured.pages, options.jobs ?? 1, options.minPagesPerJob ?? 40, options.maxPagesPerJob ?? 120);
     const args = (range: [number, number], file: string) => [
       '-q', '-dNOPAUSE', '-dBATCH', '-dSAFER',
       `--permit-file-read=${path.dirname(options.profile.file)}/`,
@@ -121,7 +149,7 @@ export async function writePdfx(input: string, output: string, options: PdfxOpti
     ];
     const env = { ...process.env, SOURCE_DATE_EPOCH: String(Math.floor(options.date.getTime() / 1000)) };
     const files = ranges.length > 1 ? ranges.map((_, k) => `pdfx-${k + 1}.pdf`) : ['pdfx.pdf'];
-    await Promise.all(ranges.map((range, k) => ghostscript(args(range, files[k]), work, env, options.version)));
+    await inTurn(ranges.map((range, k) => () => ghostscript(args(range, files[k]), work, env, options.version)), options.jobs ?? 1);
     if (files.length > 1) {
       // The first range's document (its catalog with the output intent, its information with the
       // PDF/X keys and dates), with every range's pages in order; the file's ID made from its content.
