@@ -123,15 +123,28 @@ export class ValueCache {
   async get<T>(key: string): Promise<T | undefined> {
     if (!useCache()) return undefined;
     try {
-      const bytes = await readFile(this.file(key));
-      const entry = deserialize(bytes) as { key?: unknown; value?: unknown };
-      // The key inside the entry too: a file renamed or copied under another name is not served.
-      if (!entry || entry.key !== key) return undefined;
-      this.used.add(key);
-      return entry.value as T;
+      return this.entryValue<T>(key, await readFile(this.file(key)));
     } catch {
       return undefined;
     }
+  }
+
+  /** `get`, reading the file synchronously: for a small entry wanted in the middle of synchronous work. */
+  getSync<T>(key: string): T | undefined {
+    if (!useCache()) return undefined;
+    try {
+      return this.entryValue<T>(key, readFileSync(this.file(key)));
+    } catch {
+      return undefined;
+    }
+  }
+
+  private entryValue<T>(key: string, bytes: Buffer): T | undefined {
+    const entry = deserialize(bytes) as { key?: unknown; value?: unknown };
+    // The key inside the entry too: a file renamed or copied under another name is not served.
+    if (!entry || entry.key !== key) return undefined;
+    this.used.add(key);
+    return entry.value as T;
   }
 
   /** Writes under way: `set` does not wait for the disk, `flush` does. */

@@ -18,7 +18,7 @@ import { numberNotes } from './transforms/number-notes.ts';
 import { removeTodos } from './transforms/editorial-markers.ts';
 import { chapterToHast } from './render/chapter-hast.ts';
 import { BookIds, pageName, type ChapterIdClaim, type ChapterIds } from './render/ids.ts';
-import { useCache } from './cache.ts';
+import { hashOf, toolchainFingerprint, useCache } from './cache.ts';
 import { bookContext, citationContext, ChapterCache, placesBibliography } from './compile-cache.ts';
 import { loadManuscript, type ManuscriptOptions } from './manuscript/load-manuscript.ts';
 import { readManuscriptFile } from './manuscript/read-text.ts';
@@ -169,6 +169,8 @@ export async function compileBook(options: CompileOptions): Promise<Book> {
     compileChapter(files[i], manuscript.sources[i], manuscript.meta, { showTodos, citations, mdast: trees[i], front: fronts[i], id: claims[i], ids: bookIds, places: manuscript.places?.places });
   const context = cache && (await bookContext(manuscript, citations.bibliography.files, { showTodos, renderCitations: options.renderCitations ?? true }));
   const cited = context === undefined ? '' : citationContext([...trees, ...apparatus.trees]);
+  // A changed chapter whose citations are unchanged takes its rendered citations from the cache too.
+  if (cache && context !== undefined) citations.keepRendered(hashOf(toolchainFingerprint(), context, cited));
   const bookFiles = [...manuscript.files, ...citations.bibliography.files, ...files];
   const chapters: Chapter[] = [];
   for (const [i, file] of files.entries()) {
@@ -208,7 +210,7 @@ export async function compileBook(options: CompileOptions): Promise<Book> {
     ? await cache.generated(ids, [context, cited, JSON.stringify(chapterIds)], bookFiles, () => citations.bibliographyChapter(chapterIds), compileGenerated)
     : ((draft) => draft && compileGenerated(draft, ids))(citations.bibliographyChapter(chapterIds));
   if (generated) made.push(generated);
-  await cache?.prune();
+  await Promise.all([cache?.prune(), citations.pruneKept()]);
   // Front matter, body, back matter in the order book.yaml gives (scripts/apparatus).
   const ordered = orderChapters(chapters, made, manuscript.meta.config);
   return {

@@ -12,6 +12,7 @@ import { serialize } from 'node:v8';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../scripts/build.ts';
 import { chapterCacheStats } from '../scripts/compile-cache.ts';
+import { renderedCitationStats } from '../scripts/citations/index.ts';
 import { cacheDir } from '../scripts/cache.ts';
 
 const fixture = path.join(import.meta.dirname, 'fixtures', 'warm-build');
@@ -54,7 +55,7 @@ async function buildWith(book: string, cache: string, formats: Array<'html' | 'e
   const out = path.join(tmp, `out-${++runs}`);
   const result = await build({ manuscript: book, formats, out });
   const messages = result.diagnostics.map(({ file, line, column, ruleId, severity, message }) => ({ file, line, column, ruleId, severity, message }));
-  return { files: await filesOf(out), messages, stats: structuredClone(chapterCacheStats) };
+  return { files: await filesOf(out), messages, stats: structuredClone(chapterCacheStats), citations: structuredClone(renderedCitationStats) };
 }
 
 async function copyOfFixture(name: string): Promise<string> {
@@ -70,10 +71,13 @@ describe('warm builds', () => {
     const cold = await buildWith(book, cache, ['html', 'epub']);
     // Three chapters and the generated bibliography.
     expect(cold.stats.compiled).toEqual({ reused: 0, made: 4 });
+    // The three chapters' citations rendered by one engine, and kept.
+    expect(cold.citations).toEqual({ reused: 0, made: 3, engines: 1 });
     expect(cold.messages.map((m) => m.ruleId)).toContain('footnote-unused');
     const warm = await buildWith(book, cache, ['html', 'epub']);
     expect(warm.stats.compiled).toEqual({ reused: 4, made: 0 });
     expect(warm.stats.parsed).toEqual({ reused: 3, made: 0 });
+    expect(warm.citations).toEqual({ reused: 0, made: 0, engines: 0 });
     expect(warm.messages).toEqual(cold.messages);
     expect(warm.files).toEqual(cold.files);
     // The cache lives where BOOK_CACHE_DIR says, one kind of entry per folder.
@@ -89,12 +93,20 @@ describe('warm builds', () => {
     await writeFile(chapter, (await readFile(chapter, 'utf8')).replace('Un autre paragraphe', 'Un autre paragraphe changé'));
     const warm = await buildWith(book, cache);
     expect(warm.stats.compiled).toEqual({ reused: 3, made: 1 });
+    // Its citations unchanged: taken from the cache, no engine made, no work registered.
+    expect(warm.citations).toEqual({ reused: 1, made: 0, engines: 0 });
     const cold = await buildWith(book, path.join(tmp, 'cache-changed-cold'));
     expect(warm.files).toEqual(cold.files);
     expect(warm.messages).toEqual(cold.messages);
     expect(String(warm.files.get('html/02-milieu.html'))).toContain('paragraphe changé');
-    // One entry per chapter and build until pruned: the replaced entry is still there (an hour's margin).
-    expect(await entriesOf(cache, 'chapters')).toHaveLength(5);
+    // A locator changed: that chapter's citations are rendered again, by an engine made for them.
+    await writeFile(chapter, (await readFile(chapter, 'utf8')).replace('[@essai-2020, p. 40]', '[@essai-2020, p. 41]'));
+    const relocated = await buildWith(book, cache);
+    expect(relocated.citations).toEqual({ reused: 0, made: 1, engines: 1 });
+    expect(String(relocated.files.get('html/02-milieu.html'))).toContain('2020), 41.</span>');
+    expect(relocated.files).toEqual((await buildWith(book, path.join(tmp, 'cache-relocated-cold'))).files);
+    // One entry per chapter and build until pruned: the replaced entries are still there (an hour's margin).
+    expect(await entriesOf(cache, 'chapters')).toHaveLength(6);
   });
 
   it('removes the entries no build used in the last hour, sweeping a folder at most every ten minutes', async () => {

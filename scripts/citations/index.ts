@@ -19,12 +19,12 @@ import type { CitationSetting, CitationSources } from '../manuscript/citation-so
 import { loadBibliography } from './bibliography.ts';
 import { findLocale, findStyle, cslTemplateDir, systemCslDir } from './resources.ts';
 import type { Engine } from 'citeproc';
-import { hashOf } from '../cache.ts';
+import { hashOf, ValueCache } from '../cache.ts';
 import { abbreviatedTerms, createEngine, layoutAffixes, localeOption, localeTerms } from './engine.ts';
 import { locatorTermsOf, type LocatorTerms } from './locator.ts';
 import { addInlineReferences, citationMetadata, reportUnknownNocite } from './metadata.ts';
 import type { BibliographySection } from '../config/citation-metadata.ts';
-import { CitationRenderer } from './render-citations.ts';
+import { CitationRenderer, type RenderedCitations } from './render-citations.ts';
 import { htmlToHast, loadHtmlReader } from './citeproc-hast.ts';
 import type { Bibliography, RenderedBibliographyData, CslItem } from './types.ts';
 
@@ -41,7 +41,19 @@ export interface CitationStage {
    * back-matter chapter that holds the bibliography (compiled like any chapter).
    */
   bibliographyChapter(chapterIds: readonly string[]): GeneratedChapter | undefined;
+  /**
+   * Keep each chapter's rendered citations in the build's cache (`citations/`, docs/cache.md), under
+   * `key`: what they depend on besides the chapter's own citations (the caller's book context and
+   * citations, as the compiled chapters' keys have them). A chapter whose citations a build before
+   * rendered takes them from there; when every chapter does, no engine is made.
+   */
+  keepRendered(key: string): void;
+  /** After every chapter: the cache's entries kept or bounded (ValueCache.prune). */
+  pruneKept(): Promise<void>;
 }
+
+/** What the last compile took from the cache of rendered citations, and the engines it made (read by tests/warm-build.test.ts). */
+export const renderedCitationStats = { reused: 0, made: 0, engines: 0 };
 
 /**
  * A chapter the book makes itself, given as the tree the reader would have made of it (no text is
@@ -206,21 +218,37 @@ export async function loadCitations(sources: CitationSources, trees: Root[], opt
   // cites nothing) and this style and locale were read before: what is read of them is kept.
   const factsKey = hashOf(style.text, locale.tag, ...[...locales].flat(), linked ? 'linked' : '');
   let facts = styleFacts.get(factsKey);
-  const engine = !facts || (options.render !== false && registered.length > 0) ? makeEngine() : undefined;
-  if (!facts) facts = rememberFacts(factsKey, factsOf(engine!, linked));
+  const early = facts ? undefined : makeEngine();
+  if (!facts) facts = rememberFacts(factsKey, factsOf(early!, linked));
   const { locatorTerms } = facts;
 
   if (options.render === false) {
-    return { bibliography, locatorTerms, renderChapter: () => undefined, bibliographyChapter: () => undefined };
+    return { bibliography, locatorTerms, renderChapter: () => undefined, bibliographyChapter: () => undefined, keepRendered: () => undefined, pruneKept: async () => undefined };
   }
   await loadHtmlReader();
-  if (engine && registered.length) engine.updateItems(registered);
+  Object.assign(renderedCitationStats, { reused: 0, made: 0, engines: 0 });
+  // The engine for the cited works, every one registered (`updateItems`, about half a second at
+  // 100k words), made when a citation or the bibliography is first formatted: not at all when
+  // every chapter's citations come from the cache.
+  let engine: Engine | undefined;
+  let engineMade = false;
+  const bookEngine = (): Engine | undefined => {
+    if (!engineMade) {
+      engineMade = true;
+      if (registered.length) {
+        engine = early ?? makeEngine();
+        engine.updateItems(registered);
+        renderedCitationStats.engines += 1;
+      }
+    }
+    return engine;
+  };
 
   let rendered: { all: RenderedBibliographyData; bySection: Map<string, ElementContent[]> } | undefined;
   const render = () => {
     if (rendered) return rendered;
     // `suppress-bibliography`: the works are cited, no bibliography is printed (pandoc).
-    const made = engine && registered.length && !metadata.suppressBibliography ? engine.makeBibliography() : false;
+    const made = registered.length && !metadata.suppressBibliography ? bookEngine()?.makeBibliography() : false;
     if (!made) return (rendered = { all: { entries: [], hangingIndent: false }, bySection: new Map() });
     const [meta, strings] = made;
     const entries: ElementContent[] = [];
@@ -245,8 +273,9 @@ export async function loadCitations(sources: CitationSources, trees: Root[], opt
   /** The sections that have entries, in the order book.yaml gives them. */
   const filledSections = () => [...render().bySection].filter(([, entries]) => entries.length > 0).map(([title]) => title);
 
+  let kept: ValueCache | undefined;
   const renderer = new CitationRenderer({
-    engine,
+    engine: bookEngine,
     noteStyle: facts.noteStyle,
     known: new Set(registered),
     toHast: htmlToHast,
@@ -275,5 +304,25 @@ export async function loadCitations(sources: CitationSources, trees: Root[], opt
       const sourcePath = bibliography.byId.get(registered[0])!.file.path;
       return { id, tree: bibliographyTree(title, filledSections()), file: new VFile({ path: sourcePath }), source: { path: sourcePath, matter: 'back', generated: 'bibliography' } };
     },
+    keepRendered(key) {
+      const cache = new ValueCache('citations');
+      kept = cache;
+      renderer.keepIn(
+        {
+          get: (entryKey) => {
+            const value = cache.getSync<RenderedCitations>(entryKey);
+            const fits = value && Array.isArray(value.html) && Array.isArray(value.authors) && [...value.html, ...value.authors].every((v) => v === undefined || typeof v === 'string');
+            if (fits) renderedCitationStats.reused += 1;
+            return fits ? value : undefined;
+          },
+          set: (entryKey, value) => {
+            renderedCitationStats.made += 1;
+            cache.set(entryKey, value);
+          },
+        },
+        key,
+      );
+    },
+    pruneKept: async () => kept?.prune(),
   };
 }

@@ -30,6 +30,7 @@ import type { RenderedBibliographyData, RenderedCiteData } from './types.ts';
 import { splitLocator, type LocatorTerms } from './locator.ts';
 import { capitalizeFirst, endsWithPeriod, lowercaseLeadingTerm, removeFinalPeriod } from './citeproc-hast.ts';
 import { BatchRenderer, batchSupported } from './batch.ts';
+import { hashOf } from '../cache.ts';
 
 /** Where the note calls of citations go against the punctuation (scripts/i18n `notesAfterPunctuation`). */
 export interface NotePlacement {
@@ -39,9 +40,27 @@ export interface NotePlacement {
 /** citeproc-js's placeholder for a citation that renders empty (citeproc.js, `CSL.getCitationCluster`). */
 const noPrintedForm = /\[NO_PRINTED_FORM\]/g;
 
+/**
+ * Where a chapter's rendered citations are kept between builds (index.ts, the build's cache): read
+ * and written synchronously, since a chapter is compiled in one go.
+ */
+export interface RenderedStore {
+  get(key: string): RenderedCitations | undefined;
+  set(key: string, value: RenderedCitations): void;
+}
+
+/** What citeproc-js gave for a chapter: each citation's HTML (undefined for one of unknown works only), and the author's name before each `@key`. */
+export interface RenderedCitations {
+  html: Array<string | undefined>;
+  authors: Array<string | undefined>;
+}
+
 export interface CitationRendererOptions {
-  /** The book's engine; none when no work is known, since nothing then reaches citeproc-js. */
-  engine: Engine | undefined;
+  /**
+   * The book's engine, made (and every cited work registered) when first asked for; none when no
+   * work is known, since nothing then reaches citeproc-js.
+   */
+  engine: () => Engine | undefined;
   /** A note style (`class="note"`): each citation in the running text makes a note. */
   noteStyle: boolean;
   /** Ids the engine knows (registered bibliography entries). */
@@ -72,6 +91,8 @@ export interface CitationRendererOptions {
 }
 
 interface Occurrence {
+  /** The name before an `@key` in the text (author-only), once rendered. */
+  author?: string;
   cite: Cite;
   parent: Parents;
   /** The note the citation belongs to (0 in an in-text style). */
@@ -96,22 +117,41 @@ export class CitationRenderer {
   /** Author-only renderings by work and position (first / later): the same few strings recur. */
   private readonly authorCache = new Map<string, string>();
 
-  /** The one pass (batch.ts), when the book's works and style allow it. */
-  readonly batch: BatchRenderer | undefined;
+  /** The one pass (batch.ts), when the book's works and style allow it: decided with the engine, when first needed. */
+  private batchRenderer: BatchRenderer | null | undefined;
+  /** The chapters' rendered citations kept between builds, under a key of everything they depend on but the chapter's citations. */
+  private store: { store: RenderedStore; key: string } | undefined;
 
   constructor(options: CitationRendererOptions) {
     this.options = options;
     this.noteStyle = options.noteStyle;
-    const engine = options.engine;
-    const sys = (engine as unknown as { sys: { retrieveItem(id: string): CslItem } } | undefined)?.sys;
-    const onePass = engine !== undefined && sys !== undefined && options.onePass !== false && batchSupported(engine, [...options.known].map((id) => sys.retrieveItem(id)));
-    this.batch = onePass ? new BatchRenderer(engine) : undefined;
+  }
+
+  /**
+   * Keep each chapter's rendered citations in `store`, under `key` (what they depend on besides the
+   * chapter's own citations: the style, the locale, the registered works, the book's citations) and
+   * the chapter's citations as collected: a chapter whose citations are those of a build before
+   * takes them from there, without citeproc-js.
+   */
+  keepIn(store: RenderedStore, key: string): void {
+    this.store = { store, key };
   }
 
   /** The engine, which a citation of a known work needs (there is one whenever a work is known). */
   private get engine(): Engine {
-    if (this.options.engine === undefined) throw new Error('a known work without a citeproc-js engine');
-    return this.options.engine;
+    const engine = this.options.engine();
+    if (engine === undefined) throw new Error('a known work without a citeproc-js engine');
+    return engine;
+  }
+
+  private get batch(): BatchRenderer | undefined {
+    if (this.batchRenderer === undefined) {
+      const engine = this.options.onePass === false ? undefined : this.options.engine();
+      const sys = (engine as unknown as { sys: { retrieveItem(id: string): CslItem } } | undefined)?.sys;
+      const onePass = engine !== undefined && sys !== undefined && batchSupported(engine, [...this.options.known].map((id) => sys.retrieveItem(id)));
+      this.batchRenderer = onePass ? new BatchRenderer(engine) : null;
+    }
+    return this.batchRenderer ?? undefined;
   }
 
   private itemOf(citation: CitationItem, last: boolean): CslCitationItem {
@@ -184,8 +224,21 @@ export class CitationRenderer {
     const { occurrences, bibliographies } = this.collect(tree);
     this.chapters += 1;
 
-    if (this.batch) this.renderInOnePass(occurrences, chapterId);
-    else this.renderClusterByCluster(occurrences, chapterId);
+    if (occurrences.some((occurrence) => occurrence.cite.citations.some((c) => this.options.known.has(c.key)))) {
+      const key = this.store && hashOf(this.store.key, this.options.onePass === false ? 'by-cluster' : 'one-pass', JSON.stringify(occurrences.map((o) => this.inputsOf(o))));
+      const kept = key === undefined ? undefined : this.store!.store.get(key);
+      if (kept && kept.html.length === occurrences.length && kept.authors.length === occurrences.length) {
+        occurrences.forEach((occurrence, i) => {
+          occurrence.html = kept.html[i];
+          occurrence.author = kept.authors[i];
+        });
+      } else {
+        if (this.batch) this.renderInOnePass(occurrences, chapterId);
+        else this.renderClusterByCluster(occurrences, chapterId);
+        for (const occurrence of occurrences) if (isAuthorInText(occurrence.cite)) occurrence.author = this.authorOnly(occurrence);
+        if (key !== undefined) this.store!.store.set(key, { html: occurrences.map((o) => o.html), authors: occurrences.map((o) => o.author) });
+      }
+    }
 
     const generated: FootnoteDefinition[] = [];
     occurrences.forEach((occurrence, i) => this.place(occurrence, `citation-note-${i + 1}`, generated, placement));
@@ -199,6 +252,12 @@ export class CitationRenderer {
       node.data = { ...(node.data ?? {}), ...data };
       this.bibliographyPlaced = true;
     }
+  }
+
+  /** What citeproc-js is given for an occurrence, and where: all its rendering depends on in the chapter. */
+  private inputsOf(occurrence: Occurrence): unknown {
+    const items = occurrence.cite.citations.filter((c) => this.options.known.has(c.key)).map((c, i, all) => this.itemOf(c, i === all.length - 1));
+    return [items, occurrence.noteIndex, occurrence.resetBefore === true, isAuthorInText(occurrence.cite)];
   }
 
   /** One pass over the chapter (batch.ts): positions computed once, each distinct cluster formatted once. */
@@ -276,9 +335,9 @@ export class CitationRenderer {
    * The author's name, as the style gives it at this citation's position (`Anna Smith`, then
    * `Smith`); empty for a work with no author, for which pandoc prints no name either.
    */
-  private authorOnly(occurrence: Occurrence): ElementContent[] {
+  private authorOnly(occurrence: Occurrence): string {
     const first = occurrence.citation?.sortedItems?.[0]?.[1];
-    if (!first) return [];
+    if (!first) return '';
     // The name in full at the first reference, short after it: an ibid. position would print
     // no name at all (the style's ibid. has none), where pandoc prints the short name.
     const position = (first.position ?? CSL.POSITION_FIRST) === CSL.POSITION_FIRST ? CSL.POSITION_FIRST : CSL.POSITION_SUBSEQUENT;
@@ -292,7 +351,7 @@ export class CitationRenderer {
         .replace(/[\s,;:\u00a0\u202f]+$/, '');
       this.authorCache.set(key, html);
     }
-    return html === '' ? [] : this.options.toHast(html);
+    return html;
   }
 
   private rendered(occurrence: Occurrence): ElementContent[] {
@@ -309,7 +368,7 @@ export class CitationRenderer {
 
   private place(occurrence: Occurrence, noteId: string, generated: FootnoteDefinition[], placement: NotePlacement): void {
     const { cite, parent } = occurrence;
-    const author = isAuthorInText(cite) ? this.authorOnly(occurrence) : [];
+    const author = occurrence.author ? this.options.toHast(occurrence.author) : [];
     const authorInText = author.length > 0;
     const withRendering = (rendered: ElementContent[]): Cite => ({
       ...cite,
