@@ -2,14 +2,17 @@
  * Start-up (docs/startup.md): `book --help`, `book --version` and a command's help load the
  * commands' descriptions only, not the pipeline (parse, compile, citations, the writers), and
  * `book check` loads no edition writer. Measured on the real bin/book.js, the modules it loads
- * listed by a module hook (tests/support/load-log.mjs).
+ * listed by a module hook (tests/support/load-log.mjs): from the TypeScript sources through tsx
+ * (BOOK_FROM_SOURCE=1), and compiled (bin/compiled.js), where the sources a loaded file holds are
+ * read from the bundle's sources.json.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { bundlesDir, sourcesKey } from '../bin/compiled.js';
 import { formats } from '../scripts/output/index.ts';
 import { formatNames } from '../scripts/output/format-names.ts';
 
@@ -18,13 +21,16 @@ const root = path.resolve(import.meta.dirname, '..');
 const bin = path.join(root, 'bin', 'book.js');
 const hooks = path.join(root, 'tests', 'support', 'load-log.mjs');
 
+type Way = 'sources' | 'compiled';
+
 /** The project's modules (relative to the root) and the packages `node bin/book.js ...args` loads. */
-async function loaded(args: string[]): Promise<{ modules: string[]; packages: Set<string>; stdout: string }> {
+async function loaded(args: string[], way: Way): Promise<{ modules: string[]; packages: Set<string>; stdout: string; files: string[] }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'book-startup-'));
   const log = path.join(dir, 'loaded.txt');
   try {
     // A check that finds errors exits 1: what it loaded is still what is looked at.
-    const { stdout } = await run(process.execPath, ['--import', hooks, bin, ...args], { cwd: root, env: { ...process.env, BOOK_LOAD_LOG: log } }).catch(
+    const env = { ...process.env, BOOK_LOAD_LOG: log, BOOK_FROM_SOURCE: way === 'sources' ? '1' : '0' };
+    const { stdout } = await run(process.execPath, ['--import', hooks, bin, ...args], { cwd: root, env }).catch(
       (error: { code?: number; stdout: string }) => {
         if (error.code !== 1) throw error;
         return error;
@@ -32,9 +38,14 @@ async function loaded(args: string[]): Promise<{ modules: string[]; packages: Se
     );
     const urls = (await readFile(log, 'utf8')).split('\n').filter((url) => url.startsWith('file:'));
     const files = urls.map((url) => new URL(url).pathname);
-    const modules = files.filter((file) => !file.includes('/node_modules/')).map((file) => path.relative(root, file));
-    const packages = new Set(files.flatMap((file) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1] ?? []));
-    return { modules, packages, stdout };
+    const bundled = files.filter((file) => file.startsWith(`${bundlesDir}/`));
+    const sources = bundled.length ? (JSON.parse(await readFile(path.join(path.dirname(bundled[0]), 'sources.json'), 'utf8')) as Record<string, string[]>) : {};
+    const modules = [
+      ...files.filter((file) => !file.includes('/node_modules/')).map((file) => path.relative(root, file)),
+      ...bundled.flatMap((file) => sources[path.basename(file)] ?? [`(not in sources.json) ${file}`]),
+    ];
+    const packages = new Set(files.filter((file) => !file.startsWith(`${bundlesDir}/`)).flatMap((file) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1] ?? []));
+    return { modules, packages, stdout, files };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -42,25 +53,57 @@ async function loaded(args: string[]): Promise<{ modules: string[]; packages: Se
 
 const pipeline = ['scripts/build.ts', 'scripts/compile.ts', 'scripts/markdown/parse.ts', 'scripts/citations/index.ts', 'scripts/check/index.ts', 'scripts/output/index.ts'];
 
-describe('start-up', () => {
+describe.each(['sources', 'compiled'] as const)('start-up, from the %s', (way) => {
   it('book --help and book --version load the commands, not the pipeline', async () => {
     for (const args of [['--help'], ['--version'], ['check', '--help']]) {
-      const { modules, packages, stdout } = await loaded(args);
+      const { modules, packages, stdout, files } = await loaded(args, way);
       expect(stdout).toMatch(/^(Usage|book)/m);
       expect(modules).toContain('scripts/commands/check.ts');
       expect(modules.filter((module) => pipeline.includes(module) || module.startsWith('scripts/output/') && module !== 'scripts/output/format-names.ts')).toEqual([]);
-      // tsx (and its esbuild) alone: no Markdown, no citations, no reporter.
-      expect([...packages].filter((name) => !['tsx', 'esbuild', 'get-tsconfig', 'resolve-pkg-maps'].includes(name))).toEqual([]);
+      if (way === 'sources') {
+        // tsx (and its esbuild) alone: no Markdown, no citations, no reporter.
+        expect([...packages].filter((name) => !['tsx', 'esbuild', 'get-tsconfig', 'resolve-pkg-maps'].includes(name))).toEqual([]);
+      } else {
+        // The bundle of this version of the sources, and no package at all: not even tsx.
+        expect(files).toContain(path.join(bundlesDir, sourcesKey(), 'cli.js'));
+        expect([...packages]).toEqual([]);
+      }
     }
   });
 
   it('book check loads the compiler and the checks, no edition writer', async () => {
-    const { modules, packages } = await loaded(['check', '--quiet', 'tests/fixtures/check/footnote-empty']);
+    const { modules, packages } = await loaded(['check', '--quiet', 'tests/fixtures/check/footnote-empty'], way);
     expect(modules).toEqual(expect.arrayContaining(['scripts/compile.ts', 'scripts/check/index.ts']));
     expect(modules.filter((module) => module === 'scripts/output/index.ts' || /^scripts\/output\/(html|epub|pdf)\//.test(module))).toEqual([]);
     for (const name of ['playwright-core', 'pdf-lib', 'epub-gen-memory', 'subset-font']) expect(packages.has(name)).toBe(false);
   });
+});
 
+describe('the compiled command line', () => {
+  it('is made again for any change to the sources, tsconfig.json or package.json, and only then', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'book-sources-key-'));
+    try {
+      for (const name of ['scripts', 'tsconfig.json', 'package.json']) await cp(path.join(root, name), path.join(dir, name), { recursive: true });
+      const key = sourcesKey(dir);
+      expect(sourcesKey(dir)).toBe(key);
+      const file = path.join(dir, 'scripts', 'commands', 'check.ts');
+      const text = await readFile(file, 'utf8');
+      await writeFile(file, `${text}\n`);
+      const changed = sourcesKey(dir);
+      expect(changed).not.toBe(key);
+      await writeFile(file, text);
+      expect(sourcesKey(dir)).toBe(key);
+      await writeFile(path.join(dir, 'scripts', 'new-module.ts'), 'export {};\n');
+      expect(sourcesKey(dir)).not.toBe(key);
+      await writeFile(path.join(dir, 'tsconfig.json'), '{}\n');
+      expect(sourcesKey(dir)).not.toBe(key);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('start-up', () => {
   it('names the editions as their writers do, in the same order', () => {
     expect(formatNames).toEqual(Object.keys(formats));
   });
