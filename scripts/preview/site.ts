@@ -118,7 +118,8 @@ export class PreviewSite {
   readonly manuscript: string;
   /** The messages that keep each page at its last good version. */
   readonly errors: Record<string, PreviewMessage[]> = {};
-  private citations!: CitationStage;
+  /** The citation stage a chapter compiled alone renders with: made when first needed after each full rebuild. */
+  private citations: CitationStage | undefined;
   private root!: string;
   /** The text each chapter was last built from, to skip saves that change nothing. */
   private built = new Map<string, string>();
@@ -151,9 +152,6 @@ export class PreviewSite {
     let diagnostics: Diagnostic[];
     try {
       ({ book, diagnostics } = await compileAndCheck({ manuscript: this.manuscript, draft: true }));
-      const { citations } = await loadManuscript({ manuscript: this.manuscript });
-      const trees = book.chapters.filter((chapter) => chapter.source.generated === undefined).map((chapter) => chapter.mdast);
-      this.citations = await loadCitations(citations, trees, { bookLang: book.meta.language, skipTodos: false });
     } catch (error) {
       // The last good edition stays served; every page says why it is not updated.
       this.errors['*'] = failureMessages(error, path.join(this.manuscript, 'book.yaml'), this.manuscript);
@@ -161,6 +159,7 @@ export class PreviewSite {
     }
     this.book = book;
     this.root = book.root;
+    this.citations = undefined;
     await mkdir(this.dir, { recursive: true });
     const edition = await writeHtmlEdition(book, this.dir, { wholeFonts: true, noSearch: true });
     for (const key of Object.keys(this.errors)) delete this.errors[key];
@@ -170,6 +169,16 @@ export class PreviewSite {
       if (messages.length) this.errors[chapterHref(chapter)] = messages;
     }
     return { pages: edition.pages, errors: { ...this.errors }, ms: Math.round(performance.now() - started), summary: 'book rebuilt' };
+  }
+
+  /** The book's citation stage, for a chapter compiled alone (a book with an apparatus never needs it). */
+  private async citationStage(): Promise<CitationStage> {
+    if (!this.citations) {
+      const { citations } = await loadManuscript({ manuscript: this.manuscript });
+      const trees = this.book.chapters.filter((chapter) => chapter.source.generated === undefined).map((chapter) => chapter.mdast);
+      this.citations = await loadCitations(citations, trees, { bookLang: this.book.meta.language, skipTodos: false });
+    }
+    return this.citations;
   }
 
   /**
@@ -205,11 +214,12 @@ export class PreviewSite {
     let diagnostics: Diagnostic[];
     try {
       const vfile = new VFile({ path: file, value: text });
-      const tree = parseMarkdown(vfile);
       // Figures and cross-references are numbered and resolved across the book (scripts/crossref); the
       // apparatus (glossary links, places and persons marked, indexes: scripts/apparatus) spans it too.
+      // With an apparatus, the book is rebuilt without parsing the chapter here first.
       const apparatus = this.book.chapters.some((c) => c.source.generated !== undefined && c.source.generated !== 'bibliography');
-      if (hasCrossrefs(tree) || hasCrossrefs(old.mdast) || apparatus) {
+      const tree = apparatus ? undefined : parseMarkdown(vfile);
+      if (!tree || hasCrossrefs(tree) || hasCrossrefs(old.mdast)) {
         const result = await this.rebuildAll();
         return { ...result, summary: `${path.relative(this.root, file)}: book rebuilt (figures, cross-references, glossary, indexes or notes)` };
       }
@@ -217,7 +227,7 @@ export class PreviewSite {
         const result = await this.rebuildAll();
         return { ...result, summary: `${path.relative(this.root, file)}: cited works changed, book rebuilt` };
       }
-      chapter = compileChapter(vfile, old.source, this.book.meta, { showTodos: true, citations: this.citations, mdast: tree, places: this.book.places });
+      chapter = compileChapter(vfile, old.source, this.book.meta, { showTodos: true, citations: await this.citationStage(), mdast: tree, places: this.book.places });
       const view: Book = { ...this.book, chapters: [chapter], files: [vfile] };
       diagnostics = checkBook(view, { rules: chapterRules });
     } catch (error) {
