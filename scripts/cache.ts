@@ -9,11 +9,12 @@
  * and they stay in node_modules/.cache/book/icc/ whatever BOOK_CACHE_DIR says (`iccCacheDir`).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
+import { hashSources } from './hash-sources.js';
 
 const toolchainRoot = fileURLToPath(new URL('../', import.meta.url));
 const defaultRoot = path.join(toolchainRoot, 'node_modules', '.cache', 'book');
@@ -84,19 +85,7 @@ let toolchain: string | undefined;
  */
 export function toolchainFingerprint(): string {
   if (toolchain) return toolchain;
-  const digest = createHash('sha256');
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile()) digest.update(path.relative(toolchainRoot, full)).update('\0').update(readFileSync(full)).update('\0');
-    }
-  };
-  for (const dir of ['scripts', 'templates']) walk(path.join(toolchainRoot, dir));
-  for (const file of ['package.json', 'node_modules/.package-lock.json']) {
-    const full = path.join(toolchainRoot, file);
-    digest.update(file).update('\0').update(existsSync(full) ? readFileSync(full) : '').update('\0');
-  }
+  const digest = hashSources(createHash('sha256'), toolchainRoot, { dirs: ['scripts', 'templates'], files: ['package.json', 'node_modules/.package-lock.json'] });
   digest.update(process.version);
   return (toolchain = digest.digest('hex').slice(0, 40));
 }
