@@ -75,6 +75,18 @@ export async function cachedFile(kind: string, name: string, make: () => Promise
   return data;
 }
 
+/**
+ * `map`'s value for `key`, else the one `make` gives, kept: a per-process memo of the last `most`
+ * values (the oldest dropped first), for what is read again and again from the same text.
+ */
+export function lastFew<K, V>(map: Map<K, V>, key: K, make: () => V, most = 8): V {
+  if (map.has(key)) return map.get(key)!;
+  const value = make();
+  if (map.size >= most) map.delete(map.keys().next().value!);
+  map.set(key, value);
+  return value;
+}
+
 let toolchain: string | undefined;
 
 /**

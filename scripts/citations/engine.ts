@@ -4,6 +4,7 @@
  * is processed, so that disambiguation and the bibliography see the whole book.
  */
 import CSL, { type CslItem, type CslXmlTree, type Engine, type VariableWrapperParams } from 'citeproc';
+import { lastFew } from '../cache.ts';
 
 export interface EngineOptions {
   /** The CSL style, as XML text. */
@@ -45,14 +46,8 @@ const escapeAttribute = (value: string) => value.replace(/&/g, '&amp;').replace(
  */
 const xmlTrees = new Map<string, CslXmlTree>();
 function xmlTree(text: string): CslXmlTree {
-  let tree = xmlTrees.get(text);
-  if (tree === undefined) {
-    // What citeproc-js's CSL.setupXml does with text before reading it.
-    tree = CSL.parseXml(text.replace(/^\s+/, ''));
-    if (xmlTrees.size >= 8) xmlTrees.delete(xmlTrees.keys().next().value!);
-    xmlTrees.set(text, tree);
-  }
-  return structuredClone(tree);
+  // What citeproc-js's CSL.setupXml does with text before reading it.
+  return structuredClone(lastFew(xmlTrees, text, () => CSL.parseXml(text.replace(/^\s+/, ''))));
 }
 
 /** XML text as a tree read once; anything else (CSL as JSON) left to citeproc-js, as it comes. */

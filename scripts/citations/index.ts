@@ -19,7 +19,7 @@ import type { CitationSetting, CitationSources } from '../manuscript/citation-so
 import { loadBibliography } from './bibliography.ts';
 import { findLocale, findStyle, cslTemplateDir, systemCslDir } from './resources.ts';
 import type { Engine } from 'citeproc';
-import { hashOf, ValueCache } from '../cache.ts';
+import { hashOf, lastFew, ValueCache } from '../cache.ts';
 import { abbreviatedTerms, createEngine, layoutAffixes, localeOption, localeTerms } from './engine.ts';
 import { locatorTermsOf, type LocatorTerms } from './locator.ts';
 import { addInlineReferences, citationMetadata, reportUnknownNocite } from './metadata.ts';
@@ -170,12 +170,6 @@ function factsOf(engine: Engine, linked: boolean): StyleFacts {
   };
 }
 
-function rememberFacts(key: string, facts: StyleFacts): StyleFacts {
-  if (styleFacts.size >= 8) styleFacts.delete(styleFacts.keys().next().value!);
-  styleFacts.set(key, facts);
-  return facts;
-}
-
 export async function loadCitations(sources: CitationSources, trees: Root[], options: CitationOptions): Promise<CitationStage> {
   const bibliography = await loadBibliography(sources.bibliography);
 
@@ -217,9 +211,8 @@ export async function loadCitations(sources: CitationSources, trees: Root[], opt
   // An engine for the cited works; none when nothing will be formatted (the checks, a book that
   // cites nothing) and this style and locale were read before: what is read of them is kept.
   const factsKey = hashOf(style.text, locale.tag, ...[...locales].flat(), linked ? 'linked' : '');
-  let facts = styleFacts.get(factsKey);
-  const early = facts ? undefined : makeEngine();
-  if (!facts) facts = rememberFacts(factsKey, factsOf(early!, linked));
+  let early: Engine | undefined;
+  const facts = lastFew(styleFacts, factsKey, () => factsOf((early = makeEngine()), linked));
   const { locatorTerms } = facts;
 
   if (options.render === false) {
