@@ -94,6 +94,8 @@ interface Occurrence {
   /** The name before an `@key` in the text (author-only), once rendered. */
   author?: string;
   cite: Cite;
+  /** What citeproc-js is given of it: its known works, each with its locator read out (none: nothing to format). */
+  items: CslCitationItem[];
   parent: Parents;
   /** The note the citation belongs to (0 in an in-text style). */
   noteIndex: number;
@@ -204,7 +206,8 @@ export class CitationRenderer {
           const noteIndex = !this.noteStyle ? 0 : inNote ? note.number : ++notes;
           const opensNote =
             inNote && note.definition.children.length === 1 && note.definition.children[0] === node && node.type === 'paragraph' && node.children[0] === child;
-          occurrences.push({ cite: child, parent: node, noteIndex, inNote, opensNote, resetBefore: reset });
+          const items = child.citations.filter((c) => this.options.known.has(c.key)).map((c, i, all) => this.itemOf(c, i === all.length - 1));
+          occurrences.push({ cite: child, items, parent: node, noteIndex, inNote, opensNote, resetBefore: reset });
           reset = false;
           continue;
         }
@@ -224,7 +227,7 @@ export class CitationRenderer {
     const { occurrences, bibliographies } = this.collect(tree);
     this.chapters += 1;
 
-    if (occurrences.some((occurrence) => occurrence.cite.citations.some((c) => this.options.known.has(c.key)))) {
+    if (occurrences.some((occurrence) => occurrence.items.length > 0)) {
       const key = this.store && hashOf(this.store.key, this.options.onePass === false ? 'by-cluster' : 'one-pass', JSON.stringify(occurrences.map((o) => this.inputsOf(o))));
       const kept = key === undefined ? undefined : this.store!.store.get(key);
       if (kept && kept.html.length === occurrences.length && kept.authors.length === occurrences.length) {
@@ -256,20 +259,18 @@ export class CitationRenderer {
 
   /** What citeproc-js is given for an occurrence, and where: all its rendering depends on in the chapter. */
   private inputsOf(occurrence: Occurrence): unknown {
-    const items = occurrence.cite.citations.filter((c) => this.options.known.has(c.key)).map((c, i, all) => this.itemOf(c, i === all.length - 1));
-    return [items, occurrence.noteIndex, occurrence.resetBefore === true, isAuthorInText(occurrence.cite)];
+    return [occurrence.items, occurrence.noteIndex, occurrence.resetBefore === true, isAuthorInText(occurrence.cite)];
   }
 
   /** One pass over the chapter (batch.ts): positions computed once, each distinct cluster formatted once. */
   private renderInOnePass(occurrences: Occurrence[], chapterId: string): void {
-    const { known } = this.options;
     const kept: Occurrence[] = [];
     const clusters: Array<{ items: CslCitationItem[]; noteIndex: number; resetBefore: boolean }> = [];
     let reset = false;
     occurrences.forEach((occurrence, i) => {
       // `# Partie {.reset-citation-positions}`: the first citation after it is given in full again (pandoc 3).
       if (occurrence.resetBefore) reset = true;
-      const items = occurrence.cite.citations.filter((c) => known.has(c.key)).map((c, i, all) => this.itemOf(c, i === all.length - 1));
+      const { items } = occurrence;
       if (items.length === 0) return;
       occurrence.citation = { citationID: `${this.chapters}:${chapterId}:${i}`, citationItems: items, properties: { noteIndex: occurrence.noteIndex } };
       clusters.push({ items, noteIndex: occurrence.noteIndex, resetBefore: reset });
@@ -286,7 +287,6 @@ export class CitationRenderer {
 
   /** One `processCitationCluster` per cluster, with the chapter's earlier ones: the reference path. */
   private renderClusterByCluster(occurrences: Occurrence[], chapterId: string): void {
-    const { known } = this.options;
     // citationsPre holds this chapter's citations only: positions (ibid., subsequent) restart with
     // each chapter. Every work was registered beforehand (CSL.ASSUME_ALL_ITEMS_REGISTERED).
     let pre: Array<[string, number]> = [];
@@ -297,7 +297,7 @@ export class CitationRenderer {
         pre = [];
         byIndex = [];
       }
-      const items = occurrence.cite.citations.filter((c) => known.has(c.key)).map((c, i, all) => this.itemOf(c, i === all.length - 1));
+      const { items } = occurrence;
       if (items.length === 0) return;
       const citation: Citation = {
         citationID: `${this.chapters}:${chapterId}:${i}`,
