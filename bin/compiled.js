@@ -11,20 +11,29 @@ import { hashSources } from '../scripts/hash-sources.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 /** Changed when the way the bundle is made changes, so that no bundle made the old way is served. */
-const recipe = 'esm-splitting-node20-meta-url-1';
+const recipe = 'esm-splitting-node20-meta-url-2-packages-mjs';
 
-/** Every file of scripts/ (path and bytes), tsconfig.json, package.json, the recipe and esbuild's version: the bundle's key. */
+/**
+ * Packages left to Node: they find files of their own beside their code (Playwright, esbuild,
+ * HarfBuzz's WebAssembly, epub-gen-memory's templates), or are large, loaded by one edition only,
+ * and come in a few files anyway. Every other package (the unified collective's hundreds of small
+ * modules, YAML, zod) is bundled: resolving and reading its files one by one was a fifth of a warm
+ * build's time.
+ */
+const external = ['playwright-core', 'esbuild', 'epub-gen-memory', 'jszip', 'pdf-lib', 'subset-font', 'bwip-js', 'citeproc', '@retorquere/bibtex-parser', '@myriaddreamin/*'];
+
+/** Every file of scripts/ (path and bytes), tsconfig.json, package.json, package-lock.json (the bundled packages' versions), the recipe and esbuild's version: the bundle's key. */
 export function sourcesKey(base = root) {
   const digest = createHash('sha256').update(recipe).update('\0');
-  return hashSources(digest, base, { dirs: ['scripts'], files: ['tsconfig.json', 'package.json', 'node_modules/esbuild/package.json'] }).digest('hex').slice(0, 32);
+  return hashSources(digest, base, { dirs: ['scripts'], files: ['tsconfig.json', 'package.json', 'package-lock.json', 'node_modules/esbuild/package.json'] }).digest('hex').slice(0, 32);
 }
 
 export const bundlesDir = path.join(root, 'node_modules', '.cache', 'book-cli');
 
 /**
  * scripts/cli.ts and what it imports, bundled into `dir`: one chunk per module a command loads when
- * it runs (esbuild's code splitting keeps every `await import()` lazy), the packages left to Node
- * (they resolve from node_modules above the folder). `import.meta.url` is the source file's own URL
+ * it runs (esbuild's code splitting keeps every `await import()` lazy), with the packages but those
+ * in `external`, which resolve from node_modules above the folder. `import.meta.url` is the source file's own URL
  * in each module, so that templates, fonts and the browser's scripts are found where they are.
  */
 async function bundle(dir) {
@@ -42,7 +51,12 @@ async function bundle(dir) {
       format: 'esm',
       platform: 'node',
       target: 'node20',
-      packages: 'external',
+      external,
+      // .mjs: the folder is under node_modules, where Node looks for no package.json, so a .js file
+      // would be read twice, the second time to guess whether it is a module.
+      outExtension: { '.js': '.mjs' },
+      // For a bundled CommonJS package that requires a built-in module (YAML requires `process`).
+      banner: { js: "import { createRequire as __bookRequire } from 'node:module'; const require = __bookRequire(import.meta.url);" },
       logLevel: 'silent',
       plugins: [
         {
@@ -81,7 +95,7 @@ export async function compiledCommandLine() {
   if (process.env.BOOK_FROM_SOURCE === '1' || process.env.BOOK_DEBUG === '1') return undefined;
   try {
     const dir = path.join(bundlesDir, sourcesKey());
-    const entry = path.join(dir, 'cli.js');
+    const entry = path.join(dir, 'cli.mjs');
     if (existsSync(entry)) {
       // Used: kept by the pruning of other versions' bundles (`bundle`).
       const now = new Date();

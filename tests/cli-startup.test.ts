@@ -44,7 +44,9 @@ async function loaded(args: string[], way: Way): Promise<{ modules: string[]; pa
       ...files.filter((file) => !file.includes('/node_modules/')).map((file) => path.relative(root, file)),
       ...bundled.flatMap((file) => sources[path.basename(file)] ?? [`(not in sources.json) ${file}`]),
     ];
-    const packages = new Set(files.filter((file) => !file.startsWith(`${bundlesDir}/`)).flatMap((file) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1] ?? []));
+    // Packages Node loaded, and those the bundle's loaded files hold (bin/compiled.js bundles most).
+    const packageFiles = [...files.filter((file) => !file.startsWith(`${bundlesDir}/`)), ...bundled.flatMap((file) => (sources[path.basename(file)] ?? []).map((source) => `/${source}`))];
+    const packages = new Set(packageFiles.flatMap((file) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1] ?? []));
     return { modules, packages, stdout, files };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -71,7 +73,7 @@ describe.each(['sources', 'compiled'] as const)('start-up, from the %s', (way) =
         expect([...packages].filter((name) => !['tsx', 'esbuild', 'get-tsconfig', 'resolve-pkg-maps'].includes(name))).toEqual([]);
       } else {
         // The bundle of this version of the sources, and no package at all: not even tsx.
-        expect(files).toContain(path.join(bundlesDir, sourcesKey(), 'cli.js'));
+        expect(files).toContain(path.join(bundlesDir, sourcesKey(), 'cli.mjs'));
         expect([...packages]).toEqual([]);
       }
     }
@@ -82,6 +84,8 @@ describe.each(['sources', 'compiled'] as const)('start-up, from the %s', (way) =
     expect(modules).toEqual(expect.arrayContaining(['scripts/compile.ts', 'scripts/check/index.ts']));
     expect(modules.filter((module) => module === 'scripts/output/index.ts' || /^scripts\/output\/(html|epub|pdf)\//.test(module))).toEqual([]);
     for (const name of ['playwright-core', 'pdf-lib', 'epub-gen-memory', 'subset-font']) expect(packages.has(name)).toBe(false);
+    // The Markdown reader is loaded, from node_modules or inside the bundle: the list above is read right.
+    expect(packages.has('micromark')).toBe(true);
   });
 });
 
