@@ -124,9 +124,28 @@ export class ValueCache {
   async get<T>(key: string): Promise<T | undefined> {
     if (!useCache()) return undefined;
     try {
-      return this.entryValue<T>(key, await readFile(this.file(key)));
+      const early = this.reading.get(key);
+      this.reading.delete(key);
+      return this.entryValue<T>(key, await (early ?? readFile(this.file(key))));
     } catch {
       return undefined;
+    }
+  }
+
+  /** Files being read ahead of `get` (`readAhead`). */
+  private readonly reading = new Map<string, Promise<Buffer>>();
+
+  /**
+   * Start reading these entries now, all at once, for `get`s that come one after another: the disk
+   * is not waited for once per entry.
+   */
+  readAhead(keys: readonly string[]): void {
+    if (!useCache()) return;
+    for (const key of keys) {
+      if (this.reading.has(key)) continue;
+      const bytes = readFile(this.file(key));
+      bytes.catch(() => undefined);
+      this.reading.set(key, bytes);
     }
   }
 

@@ -29,6 +29,7 @@ import type { Manuscript } from './manuscript/load-manuscript.ts';
 import type { GeneratedChapter } from './citations/index.ts';
 import { findLocale, findStyle } from './citations/resources.ts';
 import { hashOf, toolchainFingerprint, ValueCache } from './cache.ts';
+import { cloneTree } from './tree/clone.ts';
 
 /** A message as stored: its own properties, enumerable or not (VFileMessage sets both kinds). */
 type StoredMessage = Array<{ name: string; value: unknown; enumerable: boolean }>;
@@ -206,6 +207,15 @@ export class ChapterCache {
     return mdast;
   }
 
+  private compileKey(file: VFile, inputs: readonly string[]): string {
+    return hashOf(this.toolchain, 'compile', file.path, String(file.value), ...inputs);
+  }
+
+  /** The chapters about to be asked for by `compile`, one after another: their entries read at once. */
+  readAhead(chapters: ReadonlyArray<{ file: VFile; inputs: readonly string[] }>): void {
+    this.compiled.readAhead(chapters.map(({ file, inputs }) => this.compileKey(file, inputs)));
+  }
+
   /**
    * The chapter `compile` makes, from the cache when it was compiled before from the same inputs
    * (`inputs`: everything besides the book's ids that it depends on, see the module comment).
@@ -220,7 +230,7 @@ export class ChapterCache {
     others: readonly VFile[],
     compile: (ids: BookIds) => Chapter,
   ): Promise<Chapter> {
-    const key = hashOf(this.toolchain, 'compile', file.path, String(file.value), ...inputs);
+    const key = this.compileKey(file, inputs);
     const entry = await this.compiled.get<CompiledEntry>(key);
     const reused = entry && this.reuse(entry, file, source, mdast, ids);
     if (reused) return reused;
@@ -255,7 +265,7 @@ export class ChapterCache {
       return undefined;
     }
     // Kept before compiling: the tree is the chapter's mdast, which compiling leaves as it is.
-    const tree = structuredClone(generated.tree);
+    const tree = cloneTree(generated.tree);
     const made = this.make(generated.file, generated.tree, ids, others, (bookIds) => compile(generated, bookIds), true);
     if (made.entry && generated.file.value === undefined) {
       this.compiled.set(key, { none: false, path: generated.file.path, source: generated.source, tree, compiled: made.entry } satisfies GeneratedEntry);

@@ -32,6 +32,7 @@ import { typesetMeta } from './model/typeset.ts';
 import { labelsFor } from './i18n/index.ts';
 import { illustrationsChapter, resolveCrossrefs } from './crossref/index.ts';
 import { finishApparatus, orderChapters, planApparatus } from './apparatus/index.ts';
+import { cloneTree } from './tree/clone.ts';
 
 export interface CompileOptions extends ManuscriptOptions {
   /** Keep editorial markers (:::todo) in the editions. Default: when the book is a draft. */
@@ -122,7 +123,7 @@ export function compileChapter(
   const id = claim.id;
   const ids: { book: BookIds; assigned?: ChapterIds } = { book: bookIds };
 
-  const tree = structuredClone(mdast);
+  const tree = cloneTree(mdast);
   tree.children = tree.children.filter((node) => node.type !== 'yaml');
   frenchTypography(tree, lang);
   if (!options.showTodos) removeTodos(tree);
@@ -173,13 +174,14 @@ export async function compileBook(options: CompileOptions): Promise<Book> {
   if (cache && context !== undefined) citations.keepRendered(hashOf(toolchainFingerprint(), context, cited));
   const bookFiles = [...manuscript.files, ...citations.bibliography.files, ...files];
   const chapters: Chapter[] = [];
+  const inputsAt = (i: number) => [context ?? '', cited, JSON.stringify({ place: i, source: manuscript.sources[i], front: fronts[i], claim: claims[i] })];
+  if (cache && context !== undefined) cache.readAhead(files.map((file, i) => ({ file, inputs: inputsAt(i) })));
   for (const [i, file] of files.entries()) {
     if (!cache || context === undefined) {
       chapters.push(compileAt(i, ids));
       continue;
     }
-    const inputs = [context, cited, JSON.stringify({ place: i, source: manuscript.sources[i], front: fronts[i], claim: claims[i] })];
-    chapters.push(await cache.compile(file, manuscript.sources[i], trees[i], ids, inputs, bookFiles, (bookIds) => compileAt(i, bookIds)));
+    chapters.push(await cache.compile(file, manuscript.sources[i], trees[i], ids, inputsAt(i), bookFiles, (bookIds) => compileAt(i, bookIds)));
   }
   // Figures and tables (maps included) numbered in book order, cross-references resolved
   // (scripts/crossref); the list of illustrations is generated back matter, placed with the rest.

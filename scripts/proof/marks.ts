@@ -14,6 +14,7 @@
 import { h } from 'hastscript';
 import type { Root, Element, ElementContent, Parents } from 'hast';
 import type { Diagnostic } from '../check/messages.ts';
+import { cloneTree } from '../tree/clone.ts';
 
 /**
  * A message as the proofs place it: the one `Diagnostic` of scripts/check/messages.ts, whose
@@ -108,7 +109,7 @@ export const paragraphNumberOf = (node: Element): number | undefined => {
 };
 
 export function markProof(hast: Root, messages: ProofMessage[], options: ProofMarkOptions): ProofMarkResult {
-  const tree = structuredClone(hast);
+  const tree = cloneTree(hast);
 
   // Paragraph numbers, in reading order.
   let paragraphs = 0;

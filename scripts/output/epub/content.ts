@@ -21,6 +21,7 @@ import path from 'node:path';
 import type { Book, Chapter } from '../../model/index.ts';
 import { numberBlocks } from '../../render/blocks.ts';
 import { decodePercent, filePathOfUrl, isExternalUrl } from '../../manuscript/inside.ts';
+import { cloneTree } from '../../tree/clone.ts';
 
 const classes = (node: Element): string[] => {
   const value = node.properties.className;
@@ -29,7 +30,7 @@ const classes = (node: Element): string[] => {
 
 /** An edition copy of the chapter, its blocks numbered as the print edition numbers them. */
 export function chapterCopy(chapter: Chapter): Root {
-  const tree = structuredClone(chapter.hast);
+  const tree = cloneTree(chapter.hast);
   numberBlocks(tree, chapter.id);
   return tree;
 }

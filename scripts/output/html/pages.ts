@@ -7,6 +7,7 @@ import type { Root, Element, ElementContent } from 'hast';
 import type { Book, Chapter } from '../../model/index.ts';
 import { chapterHref, partOf } from '../../model/outline.ts';
 import { rewriteInternalLinks } from '../../render/links.ts';
+import { cloneTree } from '../../tree/clone.ts';
 
 function documentShell(book: Book, options: { title: string; bodyClass: string; lang?: string }, body: ElementContent[]): Root {
   const { labels } = book;
@@ -86,7 +87,7 @@ export function chapterPage(book: Book, index: number): Root {
   const role = chapter.source.matter === 'body' ? 'doc-chapter' : undefined;
   // A copy: the chapter rendering is shared with the other editions. Its links to `chapitre.md#id`
   // go to `chapitre.html#id`, under the id the element carries (scripts/render/links.ts).
-  const content: Root = { type: 'root', children: structuredClone(chapter.hast.children) };
+  const content: Root = { type: 'root', children: cloneTree(chapter.hast.children) };
   rewriteInternalLinks(content, book, chapter, { page: chapterHref });
   return documentShell(
     book,

@@ -34,6 +34,7 @@ import { printableGlyphs } from './glyphs.ts';
 import { markNames, registryEntries, taggedNameEntries } from './name-index.ts';
 import { addPageReferences } from './page-refs.ts';
 import { printApparatus } from './apparatus.ts';
+import { cloneTree } from '../../tree/clone.ts';
 
 export interface PrintDocumentOptions {
   /** The names registry, when book.yaml names one. */
@@ -61,7 +62,7 @@ export interface PrintDocument {
 
 /** A chapter's tree prepared for print, and the places of its blocks. */
 function printChapter(book: Book, chapter: Chapter, blocks: Map<string, BlockSource>, pageTargets: Set<string>): { tree: Root; notes: number } {
-  const tree = structuredClone(chapter.hast);
+  const tree = cloneTree(chapter.hast);
   // One document: `chapitre.md#id` is `#id`, `chapitre.md` the chapter's division (render/links.ts).
   rewriteInternalLinks(tree, book, chapter, { page: () => '', chapterAnchor: chapterSectionId });
   // Links inside the book get the page of their target: « figure 3, p. 36 » (page-refs.ts).
