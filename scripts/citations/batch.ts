@@ -48,7 +48,8 @@
  * (`batchSupported`): parallel citations, CSL-M legal consolidation, legal works (citeproc-js
  * moves their locators while rendering, so a later position would read the moved locator).
  */
-import CSL, { type CitationItem as CslCitationItem, type CslItem, type Engine } from 'citeproc';
+import type { CitationItem as CslCitationItem, CslItem, Engine } from 'citeproc';
+import { citeproc } from './citeproc-js.ts';
 
 type Item = CslCitationItem & Record<string, unknown>;
 export type SortedItem = [CslItem, Item];
@@ -107,7 +108,7 @@ interface CslInternals {
   getAmbiguousCite(this: Internals, Item: CslItem, disambig: unknown): string;
 }
 
-const csl = CSL as unknown as CslInternals;
+const csl = () => citeproc() as unknown as CslInternals;
 const legalTypes = new Set(['bill', 'gazette', 'legislation', 'regulation', 'treaty']);
 
 /** Whether this book's citations can go through the batch path (see the module's comment). */
@@ -217,12 +218,12 @@ export class BatchRenderer {
       let item: Item = { ...citationItem } as Item;
       const Item = engine.retrieveItem(`${item.id}`);
       if (Item.id) engine.transform.loadAbbreviation('default', 'hereinafter', Item.id, Item.language);
-      item = csl.parseLocator.call(engine, item);
+      item = csl().parseLocator.call(engine, item);
       if (engine.opt.development_extensions.locator_label_parse) {
         if (item.locator && !legalTypes.has(Item.type) && (!item.label || item.label === 'page')) {
-          const m = csl.LOCATOR_LABELS_REGEXP.exec(item.locator);
+          const m = csl().LOCATOR_LABELS_REGEXP.exec(item.locator);
           if (m) {
-            const tryLabel = csl.LOCATOR_LABELS_MAP[m[2]];
+            const tryLabel = csl().LOCATOR_LABELS_MAP[m[2]];
             if (engine.getTerm(tryLabel)) {
               item.label = tryLabel;
               item.locator = m[3];
@@ -233,14 +234,14 @@ export class BatchRenderer {
       sortedItems.push([Item, item]);
     }
     if (!engine.opt.citation_number_sort && sortedItems.length > 1 && engine.citation_sort.tokens.length > 0) {
-      for (const sorted of sortedItems) sorted[1].sortkeys = csl.getSortKeys.call(engine, sorted[0], 'citation_sort');
+      for (const sorted of sortedItems) sorted[1].sortkeys = csl().getSortKeys.call(engine, sorted[0], 'citation_sort');
       if (engine.opt.grouped_sort) {
         for (const sorted of sortedItems) {
           const sortkeys = sorted[1].sortkeys as unknown[];
           engine.tmp.authorstring_request = true;
           const mydisambig = engine.registry.registry[sorted[0].id].disambig;
           engine.tmp.authorstring_request = true;
-          csl.getAmbiguousCite.call(engine, sorted[0], mydisambig);
+          csl().getAmbiguousCite.call(engine, sorted[0], mydisambig);
           const authorstring = engine.registry.authorstrings[sorted[0].id];
           engine.tmp.authorstring_request = false;
           sorted[1].sortkeys = [authorstring, ...sortkeys];
@@ -331,7 +332,7 @@ export class BatchRenderer {
         first_ref[first_id] = onecitation.noteIndex;
         last_ref[last_id] = onecitation.noteIndex;
         first_container_ref[last_id] = onecitation.noteIndex;
-        item.position = csl.POSITION_FIRST;
+        item.position = csl().POSITION_FIRST;
       } else {
         let ibidme = false;
         let suprame = false;
@@ -387,19 +388,19 @@ export class BatchRenderer {
           suprame = true;
         }
         if (ibidme) {
-          if (!prev_locator && curr_locator) item.position = csl.POSITION_IBID_WITH_LOCATOR;
-          else if (!prev_locator && !curr_locator) item.position = csl.POSITION_IBID;
-          else if (prev_locator && curr_locator === prev_locator) item.position = csl.POSITION_IBID;
-          else if (prev_locator && curr_locator && curr_locator !== prev_locator) item.position = csl.POSITION_IBID_WITH_LOCATOR;
+          if (!prev_locator && curr_locator) item.position = csl().POSITION_IBID_WITH_LOCATOR;
+          else if (!prev_locator && !curr_locator) item.position = csl().POSITION_IBID;
+          else if (prev_locator && curr_locator === prev_locator) item.position = csl().POSITION_IBID;
+          else if (prev_locator && curr_locator && curr_locator !== prev_locator) item.position = csl().POSITION_IBID_WITH_LOCATOR;
           else {
             ibidme = false;
             suprame = true;
           }
         }
         if (suprame) {
-          item.position = csl.POSITION_CONTAINER_SUBSEQUENT;
+          item.position = csl().POSITION_CONTAINER_SUBSEQUENT;
           if (first_ref[first_id] === undefined) first_ref[first_id] = onecitation.noteIndex;
-          else item.position = csl.POSITION_SUBSEQUENT;
+          else item.position = csl().POSITION_SUBSEQUENT;
         }
         if (suprame || ibidme) {
           if (first_container_ref[last_id] != onecitation.noteIndex) {
@@ -414,9 +415,9 @@ export class BatchRenderer {
       }
       if (onecitation.noteIndex) {
         const note_distance = onecitation.noteIndex - last_ref[last_id];
-        if (item.position !== csl.POSITION_FIRST && note_distance <= nearNoteDistance) item['near-note'] = true;
+        if (item.position !== csl().POSITION_FIRST && note_distance <= nearNoteDistance) item['near-note'] = true;
         last_ref[last_id] = onecitation.noteIndex;
-      } else if (item.position !== csl.POSITION_FIRST) {
+      } else if (item.position !== csl().POSITION_FIRST) {
         item['near-note'] = true;
       }
       if (engine.sys.variableWrapper) {
@@ -462,7 +463,7 @@ export class BatchRenderer {
     const regrouped = engine.opt.grouped_sort === true && sortedItems.length > 1 && engine.citation_sort.tokens.length > 0;
     const relabelled =
       engine.opt.development_extensions.locator_label_parse === true &&
-      sortedItems.some(([Item, item]) => item.locator && !legalTypes.has(Item.type) && (!item.label || item.label === 'page') && csl.LOCATOR_LABELS_REGEXP.test(`${item.locator}`));
+      sortedItems.some(([Item, item]) => item.locator && !legalTypes.has(Item.type) && (!item.label || item.label === 'page') && csl().LOCATOR_LABELS_REGEXP.test(`${item.locator}`));
     if (regrouped || relabelled) return engine.process_CitationCluster(sortedItems, { properties: { noteIndex: cluster.noteIndex, index: cluster.index } });
     return (engine as unknown as Engine).makeCitationCluster(sortedItems.map(([, item]) => item));
   }
@@ -470,7 +471,7 @@ export class BatchRenderer {
   /** A chapter's clusters, in document order: each one's final HTML and its cites with their positions. */
   renderChapter(clusters: readonly BatchCluster[]): BatchResult[] {
     const engine = this.engine;
-    const positionsTested = engine.opt.update_mode === (CSL as unknown as { POSITION: unknown }).POSITION;
+    const positionsTested = engine.opt.update_mode === (citeproc() as unknown as { POSITION: unknown }).POSITION;
     const results: Cluster[] = [];
     let segment: Cluster[] = [];
     let byWork = new Map<string, Cluster[]>();
@@ -499,7 +500,7 @@ export class BatchRenderer {
         this.positions(sequence, rerunAkeys, tainted, byWork);
       }
       if (engine.opt.citation_number_sort && cluster.sortedItems.length > 1 && engine.citation_sort.tokens.length > 0) {
-        for (const sorted of cluster.sortedItems) sorted[1].sortkeys = csl.getSortKeys.call(engine, sorted[0], 'citation_sort');
+        for (const sorted of cluster.sortedItems) sorted[1].sortkeys = csl().getSortKeys.call(engine, sorted[0], 'citation_sort');
         cluster.sortedItems.sort(engine.citation.srt.compareCompositeKeys);
       }
       // Works left tainted before this cluster (by updateItems, at the book's first cluster):
@@ -518,7 +519,7 @@ export class BatchRenderer {
       for (const earlier of [...tainted].sort((a, b) => a.index - b.index)) {
         if (earlier === cluster) continue;
         if (earlier.sortedItems.length > 1 && engine.citation_sort.tokens.length > 0) {
-          for (const sorted of earlier.sortedItems) sorted[1].sortkeys = csl.getSortKeys.call(engine, sorted[0], 'citation_sort');
+          for (const sorted of earlier.sortedItems) sorted[1].sortkeys = csl().getSortKeys.call(engine, sorted[0], 'citation_sort');
           earlier.sortedItems.sort(engine.citation.srt.compareCompositeKeys);
         }
         earlier.html = this.render(earlier);

@@ -3,7 +3,8 @@
  * the style and locale are parsed once, every cited work is registered once, before any citation
  * is processed, so that disambiguation and the bibliography see the whole book.
  */
-import CSL, { type CslItem, type CslXmlTree, type Engine, type VariableWrapperParams } from 'citeproc';
+import type { CslItem, CslXmlTree, Engine, VariableWrapperParams } from 'citeproc';
+import { citeproc } from './citeproc-js.ts';
 import { lastFew } from '../cache.ts';
 
 export interface EngineOptions {
@@ -47,7 +48,7 @@ const escapeAttribute = (value: string) => value.replace(/&/g, '&amp;').replace(
 const xmlTrees = new Map<string, CslXmlTree>();
 function xmlTree(text: string): CslXmlTree {
   // What citeproc-js's CSL.setupXml does with text before reading it.
-  return structuredClone(lastFew(xmlTrees, text, () => CSL.parseXml(text.replace(/^\s+/, ''))));
+  return structuredClone(lastFew(xmlTrees, text, () => citeproc().parseXml(text.replace(/^\s+/, ''))));
 }
 
 /** XML text as a tree read once; anything else (CSL as JSON) left to citeproc-js, as it comes. */
@@ -92,7 +93,7 @@ export function createEngine(options: EngineOptions): Engine {
     (sys as Record<string, unknown>).wrapCitationEntry = (str: string, id: string) => `<a href="#ref-${escapeAttribute(encodeURIComponent(String(id)))}" class="citation-link">${str}</a>`;
   }
   const style = readOnce(options.style);
-  const engine = options.linkCitations ? withCitationWrapper(() => new CSL.Engine(sys, style, options.lang, true)) : new CSL.Engine(sys, style, options.lang, true);
+  const engine = options.linkCitations ? withCitationWrapper(() => new (citeproc().Engine)(sys, style, options.lang, true)) : new (citeproc().Engine)(sys, style, options.lang, true);
   engine.setOutputFormat('html');
   return engine;
 }
@@ -103,7 +104,7 @@ export function createEngine(options: EngineOptions): Engine {
  * options object is made with one that sets it, for that constructor call only.
  */
 function withCitationWrapper(make: () => Engine): Engine {
-  const holder = CSL.Engine as unknown as { Opt: new () => { development_extensions: Record<string, boolean> } };
+  const holder = citeproc().Engine as unknown as { Opt: new () => { development_extensions: Record<string, boolean> } };
   const Opt = holder.Opt;
   holder.Opt = function WrappingOpt() {
     const opt = new Opt();

@@ -19,7 +19,7 @@ import type { CitationSetting, CitationSources } from '../manuscript/citation-so
 import { loadBibliography } from './bibliography.ts';
 import { findLocale, findStyle, cslTemplateDir, systemCslDir } from './resources.ts';
 import type { Engine } from 'citeproc';
-import { hashOf, lastFew, ValueCache } from '../cache.ts';
+import { hashOf, lastFew, toolchainFingerprint, useCache, ValueCache } from '../cache.ts';
 import { abbreviatedTerms, createEngine, layoutAffixes, localeOption, localeTerms } from './engine.ts';
 import { locatorTermsOf, type LocatorTerms } from './locator.ts';
 import { addInlineReferences, citationMetadata, reportUnknownNocite } from './metadata.ts';
@@ -212,11 +212,21 @@ export async function loadCitations(sources: CitationSources, trees: Root[], opt
   // cites nothing) and this style and locale were read before: what is read of them is kept.
   const factsKey = hashOf(style.text, locale.tag, ...[...locales].flat(), linked ? 'linked' : '');
   let early: Engine | undefined;
-  const facts = lastFew(styleFacts, factsKey, () => factsOf((early = makeEngine()), linked));
+  // The build's cache keeps them too (`citations/`, keyed by the toolchain as well): a later build
+  // with this style and locale loads no citeproc-js until it formats a citation.
+  const kept = useCache() ? new ValueCache('citations') : undefined;
+  const keptKey = hashOf('style-facts', toolchainFingerprint(), factsKey);
+  const facts = lastFew(styleFacts, factsKey, () => {
+    const known = kept?.getSync<StyleFacts>(keptKey);
+    if (known && known.locatorTerms instanceof Map && typeof known.noteStyle === 'boolean') return known;
+    const made = factsOf((early = makeEngine()), linked);
+    kept?.set(keptKey, made);
+    return made;
+  });
   const { locatorTerms } = facts;
 
   if (options.render === false) {
-    return { bibliography, locatorTerms, renderChapter: () => undefined, bibliographyChapter: () => undefined, keepRendered: () => undefined, pruneKept: async () => undefined };
+    return { bibliography, locatorTerms, renderChapter: () => undefined, bibliographyChapter: () => undefined, keepRendered: () => undefined, pruneKept: async () => kept?.prune() };
   }
   await loadHtmlReader();
   Object.assign(renderedCitationStats, { reused: 0, made: 0, engines: 0 });
@@ -266,7 +276,6 @@ export async function loadCitations(sources: CitationSources, trees: Root[], opt
   /** The sections that have entries, in the order book.yaml gives them. */
   const filledSections = () => [...render().bySection].filter(([, entries]) => entries.length > 0).map(([title]) => title);
 
-  let kept: ValueCache | undefined;
   const renderer = new CitationRenderer({
     engine: bookEngine,
     noteStyle: facts.noteStyle,
@@ -298,8 +307,7 @@ export async function loadCitations(sources: CitationSources, trees: Root[], opt
       return { id, tree: bibliographyTree(title, filledSections()), file: new VFile({ path: sourcePath }), source: { path: sourcePath, matter: 'back', generated: 'bibliography' } };
     },
     keepRendered(key) {
-      const cache = new ValueCache('citations');
-      kept = cache;
+      const cache = kept ?? new ValueCache('citations');
       renderer.keepIn(
         {
           get: (entryKey) => {

@@ -17,7 +17,8 @@
  *
  * Pure with respect to the outside world: the tree and the book's engine in, the tree out.
  */
-import CSL, { type Citation, type CitationItem as CslCitationItem, type CslItem, type Engine } from 'citeproc';
+import type { Citation, CitationItem as CslCitationItem, CslItem, Engine } from 'citeproc';
+import { citeproc } from './citeproc-js.ts';
 import type { Root, Parents, FootnoteDefinition, FootnoteReference, PhrasingContent, RootContent, Text } from 'mdast';
 import type { ElementContent } from 'hast';
 import type { LeafDirective } from 'mdast-util-directive';
@@ -304,7 +305,7 @@ export class CitationRenderer {
         citationItems: items,
         properties: { noteIndex: occurrence.noteIndex },
       };
-      const [, updates] = this.engine.processCitationCluster(citation, pre, [], CSL.ASSUME_ALL_ITEMS_REGISTERED);
+      const [, updates] = this.engine.processCitationCluster(citation, pre, [], citeproc().ASSUME_ALL_ITEMS_REGISTERED);
       pre.push([citation.citationID, occurrence.noteIndex]);
       byIndex.push(occurrence);
       occurrence.citation = citation;
@@ -340,7 +341,8 @@ export class CitationRenderer {
     if (!first) return '';
     // The name in full at the first reference, short after it: an ibid. position would print
     // no name at all (the style's ibid. has none), where pandoc prints the short name.
-    const position = (first.position ?? CSL.POSITION_FIRST) === CSL.POSITION_FIRST ? CSL.POSITION_FIRST : CSL.POSITION_SUBSEQUENT;
+    const { POSITION_FIRST, POSITION_SUBSEQUENT } = citeproc();
+    const position = (first.position ?? POSITION_FIRST) === POSITION_FIRST ? POSITION_FIRST : POSITION_SUBSEQUENT;
     const key = `${first.id}\u0000${position}`;
     let html = this.authorCache.get(key);
     if (html === undefined) {
