@@ -136,22 +136,32 @@ async function fileRecordOf(file: string, info: Stats): Promise<FileRecord> {
   return { bytes: info.size, sha256: await sha256(file) };
 }
 
+/** What is under `dir` but folders (files, links…), depth first in name order, with paths from `dir` ('/'-separated). */
+async function filesUnder(dir: string): Promise<Array<{ file: string; key: string; info: Stats }>> {
+  const found: Array<{ file: string; key: string; info: Stats }> = [];
+  const walk = async (folder: string) => {
+    for (const name of (await readdir(folder)).sort()) {
+      const file = path.join(folder, name);
+      const info = await lstat(file);
+      if (info.isDirectory()) await walk(file);
+      else found.push({ file, key: path.relative(dir, file).split(path.sep).join('/'), info });
+    }
+  };
+  await walk(dir);
+  return found;
+}
+
 /** What stands at `target` now, as the manifest records it; undefined when nothing does. */
 async function recordOf(target: string): Promise<OutputRecord | undefined> {
   const info = await lstat(target).catch(() => undefined);
   if (!info) return undefined;
   if (info.isFile()) return fileRecordOf(target, info);
+  // Read and hashed all at once: one by one, a folder of pages waited on the disk for each.
+  // Only regular files: the writers make nothing else.
+  const found = (await filesUnder(target)).filter(({ info: entry }) => entry.isFile());
+  const records = await Promise.all(found.map(({ file, info: entry }) => fileRecordOf(file, entry)));
   const files: Record<string, FileRecord> = {};
-  const walk = async (dir: string) => {
-    for (const name of (await readdir(dir)).sort()) {
-      const file = path.join(dir, name);
-      const entry = await lstat(file);
-      if (entry.isDirectory()) await walk(file);
-      // Only regular files: the writers make nothing else.
-      else if (entry.isFile()) files[path.relative(target, file).split(path.sep).join('/')] = await fileRecordOf(file, entry);
-    }
-  };
-  await walk(target);
+  found.forEach(({ key }, i) => (files[key] = records[i]));
   return { files };
 }
 
@@ -167,22 +177,11 @@ interface Difference {
 async function firstDifference(target: string, info: Stats, record: OutputRecord): Promise<Difference | undefined> {
   if (!('files' in record)) return (await sameFile(target, info, record)) ? undefined : { path: target, added: false };
   if (!info.isDirectory()) return { path: target, added: false };
-  const walk = async (dir: string): Promise<Difference | undefined> => {
-    for (const name of (await readdir(dir)).sort()) {
-      const file = path.join(dir, name);
-      const entry = await lstat(file);
-      if (entry.isDirectory()) {
-        const found = await walk(file);
-        if (found) return found;
-        continue;
-      }
-      const key = path.relative(target, file).split(path.sep).join('/');
-      const recorded = Object.hasOwn(record.files, key) ? record.files[key] : undefined;
-      if (!(await sameFile(file, entry, recorded))) return { path: file, added: recorded === undefined };
-    }
-    return undefined;
-  };
-  return walk(target);
+  const found = await filesUnder(target);
+  const recorded = found.map(({ key }) => (Object.hasOwn(record.files, key) ? record.files[key] : undefined));
+  const same = await Promise.all(found.map(({ file, info: entry }, i) => sameFile(file, entry, recorded[i])));
+  const first = same.indexOf(false);
+  return first === -1 ? undefined : { path: found[first].file, added: recorded[first] === undefined };
 }
 
 async function readManifest(dir: string): Promise<Manifest | undefined> {
