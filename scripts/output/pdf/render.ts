@@ -423,6 +423,11 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
         page.setDefaultTimeout(0);
         await step(() => page.goto(`${PRINT_HOST}/${part.file}`, { waitUntil: 'load', timeout: 0 }));
         layouts[k] = (await page.evaluate(() => (window as unknown as { bookRender: Promise<PartLayout> }).bookRender)) as PartLayout;
+        // The layout's garbage (the part's source DOM, released by render.js) goes now, not when
+        // the part prints: laid-out parts wait for the parts before them.
+        const cdp = await step(() => opened.newCDPSession(page));
+        await step(() => cdp.send('HeapProfiler.collectGarbage'));
+        await step(() => cdp.detach());
       } catch (error) {
         throw layoutError(error, watchers, refused);
       } finally {
@@ -447,10 +452,6 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
           throw layoutError(error, watchers, refused);
         }
         if (options.pdfDir !== undefined) {
-          // The layout's garbage (the part's source DOM, released by render.js) goes before printing.
-          const cdp = await step(() => context!.newCDPSession(page));
-          await step(() => cdp.send('HeapProfiler.collectGarbage'));
-          await step(() => cdp.detach());
           const file = path.join(options.pdfDir, `part-${k + 1}.pdf`);
           const printStarted = performance.now();
           await step(() => page.pdf({ path: file, preferCSSPageSize: true, printBackground: true, tagged: true, outline: false }));

@@ -624,7 +624,10 @@ async function render(): Promise<PageResult | PartLayout> {
     const layoutMs = Math.round(performance.now() - started);
     window.bookFinish = (final) => finish(previewer, layoutMs, flow.total, final);
     const restart = handler.localRestart(handler.chunker.pages);
-    return { pageCount: handler.chunker.pages.length, restart: restart ?? null, targets: handler.targetPages(), ms: layoutMs };
+    const laidOut = { pageCount: handler.chunker.pages.length, restart: restart ?? null, targets: handler.targetPages(), ms: layoutMs };
+    // The part may wait for the parts before it: what only the layout needed goes now.
+    release(previewer);
+    return laidOut;
   }
   const result = report(previewer.bookPages);
   // See (3) in the header: links inside the book, but for the table of contents, lose their target.
