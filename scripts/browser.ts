@@ -75,10 +75,25 @@ const disabledFeatures = [
   'WebUIOmniboxPopup', 'WebUIOmniboxFullPopup', 'WebUIOmniboxAimPopup',
 ];
 
+/**
+ * Chromium features on: Playwright's (playwright-core 1.65, chromiumSwitches.ts, repeated for the
+ * same reason as above) and the network service inside the browser's process.
+ */
+const enabledFeatures = ['CDPScreenshotNewSurface', 'SkipListAccountsWithoutGaiaCookies', 'NetworkServiceInProcess2'];
+
+/**
+ * The browser in as few processes as it can run in: no zygotes (the processes Chromium forks
+ * renderers from), the GPU and network services inside the browser's process; each part of the
+ * PDF's layout, each page, still in a renderer of its own. Every process maps Chromium's code
+ * again: an idle browser with one page went from 6 processes and 438 MB of summed RSS to 2 and
+ * 249 MB (PSS 202 → 177 MB); the 300k-word book's PDF peak from 1.79 to 1.59 GB, in no more time.
+ */
+const fewProcesses = ['--no-zygote', '--in-process-gpu'];
+
 /** Start Chromium; `disableFeatures`: more features off, in the same switch as ours. */
 export async function launchBrowser(extraArgs: string[] = [], disableFeatures: string[] = []): Promise<Browser> {
-  const features = `--disable-features=${[...disabledFeatures, ...disableFeatures].join(',')}`;
-  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: [...chromiumArgs, ...extraArgs, features] });
+  const features = [`--disable-features=${[...disabledFeatures, ...disableFeatures].join(',')}`, `--enable-features=${enabledFeatures.join(',')}`];
+  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: [...chromiumArgs, ...fewProcesses, ...extraArgs, ...features] });
 }
 
 export interface PageProblems {
