@@ -38,12 +38,13 @@ export interface SplitDocument {
 }
 
 /**
- * A part is made of whole divisions, as many as fit in this many characters of text (about 250
- * pages: the pages a renderer holds at once)… Each part costs about 2 s before its first page
- * (a browser context, Paged.js reading the print design, the fonts): a book is cut into as few
- * parts as keep every core busy, one per core up to this size.
+ * A part is made of whole divisions, as many as fit in this many characters of text (about 120
+ * pages: the pages a renderer holds at once, 250–300 MB laid out; parts twice as long made the
+ * 300k-word book's peak 130 MB higher, in no less time)… Each part costs about 2 s before its
+ * first page (a browser context, Paged.js reading the print design, the fonts): a book is cut
+ * into as few parts as keep every core busy, one per core up to this size.
  */
-const PART_CHARS_MAX = 600_000;
+const PART_CHARS_MAX = 300_000;
 /** …and, on a short book, no part under this (a browser context costs its start). */
 const PART_CHARS_MIN = 60_000;
 
