@@ -5,7 +5,6 @@
  * post-processing. Returns the page map (`printPages`), which `build()` gives the EPUB. See docs/pdf.md.
  */
 import { copyFile, cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VFile } from 'vfile';
@@ -26,9 +25,6 @@ import { marginLimits, marginsCss } from '../print/margins.ts';
 import { preflightVerdict, reportMarginProblem } from '../print/preflight.ts';
 
 export const printTemplateDir = fileURLToPath(new URL('../../../templates/print/', import.meta.url));
-const require = createRequire(import.meta.url);
-// The package exports no path to its browser bundle; it sits beside lib/ (pagedjs 0.4.x).
-const pagedEsm = path.join(path.dirname(require.resolve('pagedjs')), '..', 'dist', 'paged.esm.js');
 
 export const PDF_FILES = { print: 'book.pdf', crop: 'book-crop.pdf', screen: 'book-screen.pdf' } as const;
 
@@ -176,7 +172,7 @@ export function printPagesOf(pages: RenderedPage[]): PrintPage[] {
 const preflightKinds = new Set<LayoutProblem['kind']>(['image-resolution-low', 'image-resolution-too-low', 'text-too-small', 'line-too-thin', 'margin-too-small']);
 
 /** Layout problems become build messages at the place in the manuscript of the block concerned. */
-function reportProblems(book: Book, document: PrintDocument, render: PartsResult, pdfFile: VFile): void {
+function reportProblems(book: Book, document: Pick<PrintDocument, 'blocks'>, render: PartsResult, pdfFile: VFile): void {
   // Text too small outside the blocks (the margin boxes) is found by every part: said once.
   const said = new Set<string>();
   for (const problem of render.problems) {
@@ -231,13 +227,22 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
     await writeFile(path.join(work, 'page.css'), pageSizeCss(trim, settings.bleed));
     await copyFile(path.join(printTemplateDir, 'print.css'), path.join(work, 'print.css'));
     await writeFile(path.join(work, 'render.js'), await browserScript());
-    const document = buildPrintDocument(book, { persons: registry?.persons, stylesheets, script: 'render.js' });
-    // The book in parts laid out at once (parts.ts, "Parallel layout" in docs/pdf.md); the whole
-    // document is kept only to be inspected (keepPrintHtml): render.js lays it out on its own too.
     const jobs = defaultJobs();
-    const split = splitPrintDocument(document.tree, jobs);
-    for (const [k, part] of split.parts.entries()) await writeFile(path.join(work, `part-${k + 1}.html`), serializeHtml(part.tree));
-    if (options.keepPrintHtml) await writeFile(path.join(work, 'print.html'), serializeHtml(document.tree));
+    // The print document's trees are let go once its parts are written: the build holds them no
+    // longer while Chromium lays the parts out (about 50 MB at 300k words, and twice that of heap
+    // its garbage collector then leaves room for).
+    const { document, split } = await (async () => {
+      const whole = buildPrintDocument(book, { persons: registry?.persons, stylesheets, script: 'render.js' });
+      // The book in parts laid out at once (parts.ts, "Parallel layout" in docs/pdf.md); the whole
+      // document is kept only to be inspected (keepPrintHtml): render.js lays it out on its own too.
+      const cut = splitPrintDocument(whole.tree, jobs);
+      for (const [k, part] of cut.parts.entries()) await writeFile(path.join(work, `part-${k + 1}.html`), serializeHtml(part.tree));
+      if (options.keepPrintHtml) await writeFile(path.join(work, 'print.html'), serializeHtml(whole.tree));
+      return {
+        document: { blocks: whole.blocks, indexEntries: whole.indexEntries },
+        split: { parts: cut.parts.map(({ needsStart, refs }) => ({ needsStart, refs })), wanted: cut.wanted, maxChars: cut.maxChars },
+      };
+    })();
     const documentDone = performance.now();
 
     const pdfFile = new VFile({ path: PDF_FILES.print });
@@ -251,7 +256,6 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
       preflight: options.printProduction ? { minTextPt: settings.minTextPt, minLinePt: settings.minLinePt, margins: marginLimits(settings.preset) } : undefined,
       workDir: work,
       assetsDir: book.root,
-      aliases: { 'paged.esm.js': pagedEsm },
       pdfDir: options.layoutOnly ? undefined : work,
       timeoutMs: options.timeoutMs,
       onProgress: options.onProgress,
@@ -298,7 +302,6 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
     if (options.keepPrintHtml) {
       await rm(path.join(dir, 'print'), { recursive: true, force: true });
       await cp(work, path.join(dir, 'print'), { recursive: true });
-      await copyFile(pagedEsm, path.join(dir, 'print', 'paged.esm.js'));
     }
     const printPages = printPagesOf(render.pages);
     // A blank page added at the end belongs where the last page does.

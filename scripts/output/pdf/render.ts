@@ -119,8 +119,6 @@ export interface RenderOptions {
   workDir: string;
   /** A second folder requests may read from (the manuscript, for images). */
   assetsDir?: string;
-  /** Files served at a fixed path whatever folder they live in (paged.esm.js from node_modules). */
-  aliases?: Record<string, string>;
   /** Where to write the PDF Chromium prints; without it, the browser step ends with the layout (`printMs` is 0). */
   pdfPath?: string;
   /** Time limit for the layout, in milliseconds. */
@@ -140,8 +138,6 @@ export function defaultTimeoutMs(): number {
 /** The file a URL of the print host stands for, if it is inside one of the folders served. */
 async function fileFor(url: URL, options: RenderOptions): Promise<string | undefined> {
   const name = decodePercent(url.pathname).replace(/^\/+/, '');
-  const alias = options.aliases?.[name];
-  if (alias) return alias;
   // Inside the folder once symbolic links are followed (scripts/manuscript/inside.ts): a link in the manuscript to a file elsewhere is not served.
   for (const dir of [options.workDir, options.assetsDir].filter((d): d is string => Boolean(d))) {
     const resolved = resolveInside(dir, name);
