@@ -20,6 +20,7 @@ import { h } from 'hastscript';
 import type { Element, ElementContent, Root, RootContent } from 'hast';
 import type { Labels } from '../../../i18n/labels.ts';
 import { cachedFile, hashOf } from '../../../cache.ts';
+import { withEsbuild } from '../../../esbuild.ts';
 
 export const searchScriptPath = 'assets/search/search.js';
 export const searchDataPath = 'assets/search/index.js';
@@ -39,8 +40,7 @@ export function searchScript(): Promise<string> {
     const version = (require('esbuild/package.json') as { version: string }).version;
     const key = hashOf(version, ...sources);
     const code = await cachedFile('search', `${key}.js`, async () => {
-      const { build } = await import('esbuild');
-      const result = await build({
+      const result = await withEsbuild(({ build }) => build({
         entryPoints: [browserSource],
         bundle: true,
         format: 'iife',
@@ -49,7 +49,7 @@ export function searchScript(): Promise<string> {
         legalComments: 'none',
         charset: 'utf8',
         logLevel: 'silent',
-      });
+      }));
       // The bundle names our source files in comments; keep paths relative, the same on every machine.
       return Buffer.from(`/* Search of the HTML edition (scripts/output/html/search/browser.ts). */\n${result.outputFiles[0].text.replaceAll(path.dirname(browserSource), '.')}`);
     });

@@ -1,14 +1,18 @@
 /**
  * The script the print document loads (`render.js`): render.ts, which runs in Chromium, bundled by
  * esbuild with Paged.js and the modules it shares with the build (../folios.ts), types stripped,
- * minified. Every part of the book's layout loads it, each in a browser context of its own, through
- * the build's process: Paged.js as it is published (paged.esm.js, 890 KB) was served 23 times for
- * the 300k-word book, 20 MB the build's process read, encoded and let go while Chromium laid the
- * book out; minified inside render.js, 400 KB a part. Done once per process, in memory.
+ * minified, and kept in the build's cache. Every part of the book's layout loads it, each in a
+ * browser context of its own, through the build's process: Paged.js as it is published
+ * (paged.esm.js, 890 KB) was served 23 times for the 300k-word book, 20 MB the build's process
+ * read, encoded and let go while Chromium laid the book out; minified inside render.js, 520 KB a
+ * part.
  */
+import { readdir, rm, stat, utimes } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cacheDir, cachedFile, hashOf, toolchainFingerprint } from '../../../cache.ts';
+import { withEsbuild } from '../../../esbuild.ts';
 
 const source = fileURLToPath(new URL('./render.ts', import.meta.url));
 /** The toolchain's folder: the bundle's comments name its files relative to it, the same from any working folder. */
@@ -20,21 +24,43 @@ let script: Promise<string> | undefined;
 /** The JavaScript module of the page's layout code. */
 export function browserScript(): Promise<string> {
   script ??= (async () => {
-    // Loaded only when a PDF is made: the other editions do without esbuild.
-    const { build } = await import('esbuild');
-    const result = await build({
-      entryPoints: [source],
-      absWorkingDir: root,
-      bundle: true,
-      minify: true,
-      format: 'esm',
-      target: 'es2022',
-      write: false,
-      logLevel: 'silent',
-      plugins: [{ name: 'book:pagedjs', setup: (b) => b.onResolve({ filter: /^\.\/paged\.esm\.js$/ }, () => ({ path: pagedEsm })) }],
+    // Made once for each version of the toolchain (its sources, Paged.js, esbuild: the fingerprint
+    // of the build's cache), kept in node_modules/.cache/book/print/; the versions before it go
+    // after a day unused.
+    const name = `render-${hashOf(toolchainFingerprint(), 'render.js')}.js`;
+    const code = await cachedFile('print', name, async () => {
+      await forgetOtherVersions(name);
+      // Loaded only when a PDF is made: the other editions do without esbuild.
+      const result = await withEsbuild(({ build }) =>
+        build({
+          entryPoints: [source],
+          absWorkingDir: root,
+          bundle: true,
+          minify: true,
+          format: 'esm',
+          target: 'es2022',
+          write: false,
+          logLevel: 'silent',
+          plugins: [{ name: 'book:pagedjs', setup: (b) => b.onResolve({ filter: /^\.\/paged\.esm\.js$/ }, () => ({ path: pagedEsm })) }],
+        }),
+      );
+      return result.outputFiles[0].contents;
     });
-    return result.outputFiles[0].text;
+    const now = new Date();
+    await utimes(path.join(cacheDir('print'), name), now, now).catch(() => undefined);
+    return code.toString('utf8');
   })();
   script.catch(() => (script = undefined)); // a failure is not kept: the next build tries again
   return script;
+}
+
+/** The print scripts of other versions of the toolchain, unused for a day, go. */
+async function forgetOtherVersions(keep: string): Promise<void> {
+  const dir = cacheDir('print');
+  const dayAgo = Date.now() - 24 * 60 * 60 * 1000;
+  for (const other of await readdir(dir).catch(() => [] as string[])) {
+    if (other === keep || !/^render-[0-9a-f]+\.js$/.test(other)) continue;
+    const file = path.join(dir, other);
+    if (await stat(file).then((info) => info.mtimeMs < dayAgo, () => false)) await rm(file, { force: true });
+  }
 }
