@@ -84,16 +84,22 @@ describe('the print edition of other books', () => {
       await writeFile(path.join(manuscript, `${name}.md`), `# Chapitre ${i + 1}\n\nUn tableau d’exemple.\n\n${table(2 * i + 1)}\nUn autre.\n\n${table(2 * i + 2)}`);
     }
     const book = await compileBook({ manuscript });
-    const before = process.env.BOOK_PDF_PART_CHARS;
+    const before = { chars: process.env.BOOK_PDF_PART_CHARS, jobs: process.env.BOOK_PDF_JOBS };
+    // A part per chapter, one at a time: the front matter, laid out first, waits for parts not
+    // begun, and is laid out again when its contents' folios are known (render.ts, RELAYOUT_PAGES_MAX).
     process.env.BOOK_PDF_PART_CHARS = '1';
+    process.env.BOOK_PDF_JOBS = '1';
     let pdf: Awaited<ReturnType<typeof writePdfEdition>>;
     try {
       pdf = await writePdfEdition(book, path.join(dir, 'tables-out'));
     } finally {
-      if (before === undefined) delete process.env.BOOK_PDF_PART_CHARS;
-      else process.env.BOOK_PDF_PART_CHARS = before;
+      for (const [name, value] of [['BOOK_PDF_PART_CHARS', before.chars], ['BOOK_PDF_JOBS', before.jobs]] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
     }
     expect(pdf.render.parts.filter((part) => part.pages > 0).length).toBeGreaterThanOrEqual(3);
+    expect(pdf.render.timeline.map((part) => part.relaidOut === true)).toEqual(pdf.render.timeline.map((_, k) => k === 0));
 
     const doc = await PDFDocument.load(await readFile(path.join(dir, 'tables-out', 'book.pdf')), { updateMetadata: false });
     const str = (value: PDFObject | undefined) => (value instanceof PDFString || value instanceof PDFHexString ? value.decodeText() : undefined);

@@ -227,8 +227,15 @@ export interface PartsResult extends Omit<RenderResult, 'links'> {
   /** Most parts laid out at the same time. */
   concurrency: number;
   /** For each part, when (ms from the browser's start) its layout began and ended, and its print ended. */
-  timeline: Array<{ pages: number; laidOutFrom: number; laidOutTo: number; printedAt: number }>;
+  timeline: Array<{ pages: number; laidOutFrom: number; laidOutTo: number; printedAt: number; relaidOut?: boolean }>;
 }
+
+/**
+ * A laid-out part that has to wait for parts whose layout has not begun is closed, and laid out
+ * again when it can finish, if it has at most this many pages (the front matter with the contents:
+ * 7 pages, about 0.7 s; a part of 60 pages takes about 2 s and is kept).
+ */
+const RELAYOUT_PAGES_MAX = 20;
 
 export function defaultJobs(): number {
   const jobs = Number(process.env.BOOK_PDF_JOBS);
@@ -300,7 +307,7 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
   let printMs = 0;
   let layoutEnded = 0;
   const began = performance.now();
-  const timeline = parts.map(() => ({ pages: 0, laidOutFrom: 0, laidOutTo: 0, printedAt: 0 }));
+  const timeline: PartsResult['timeline'] = parts.map(() => ({ pages: 0, laidOutFrom: 0, laidOutTo: 0, printedAt: 0 }));
   const now = () => Math.round(performance.now() - began);
   /** Waiters for a change in what is laid out. */
   let changed = deferred<void>();
@@ -383,49 +390,75 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
     await Promise.all([...contexts.keys()].map(closeContext));
   };
 
+  /** Open part k in a context of its own and lay it out; the page, laid out, and its context. */
+  const layOut = async (browser: Browser, k: number): Promise<{ page: Page; context: BrowserContext; layout: PartLayout }> => {
+    const part = parts[k];
+    let context: BrowserContext | undefined;
+    try {
+      const opened = await step(() => browser.newContext({ javaScriptEnabled: true, serviceWorkers: 'block' }));
+      context = opened;
+      contexts.set(opened, undefined);
+      const page = await step(() => opened.newPage());
+      const watched = watchPage(page);
+      watchers.push(watched);
+      await step(() => page.route('**/*', (route) => serve(route, options, refused)));
+      if (options.preflight) await step(() => page.addInitScript((limits) => ((window as unknown as { bookPreflight: unknown }).bookPreflight = limits), options.preflight));
+      let start: PartStart | undefined;
+      if (part.needsStart) {
+        const { restartAt, total } = places(k);
+        // The blank page before it, if the parts before it end on a right-hand page.
+        const offset = k > 0 && total % 2 === 1 ? total + 1 : total;
+        start = { offset, restartAt, folios: foliosOf(part.refs, k) };
+      }
+      await step(() => page.addInitScript((value) => ((window as unknown as { bookPart: unknown }).bookPart = value), { start, maxChars: options.maxChars }));
+      await step(() =>
+        page.exposeFunction('bookProgress', (event: { stage: string; pages?: number }) => {
+          if (event.stage !== 'pages' || event.pages === undefined) return;
+          progress[k] = event.pages;
+          options.onProgress?.({ stage: 'pages', pages: progress.reduce((a, b) => a + b, 0) });
+        }),
+      );
+      page.setDefaultTimeout(0);
+      await step(() => page.goto(`${PRINT_HOST}/${part.file}`, { waitUntil: 'load', timeout: 0 }));
+      const layout = (await page.evaluate(() => (window as unknown as { bookRender: Promise<PartLayout> }).bookRender)) as PartLayout;
+      // The layout's garbage (the part's source DOM, released by render.js) goes now, not when
+      // the part prints: laid-out parts wait for the parts before them.
+      const cdp = await step(() => opened.newCDPSession(page));
+      await step(() => cdp.send('HeapProfiler.collectGarbage'));
+      await step(() => cdp.detach());
+      return { page, context: opened, layout };
+    } catch (error) {
+      if (context) await closeContext(context);
+      throw layoutError(error, watchers, refused);
+    }
+  };
+
+  /** Whether part k, laid out, can take its folios now: the parts before it laid out, and every target it names found. */
+  const canFinish = (k: number) => prefix() > k && located(parts[k], prefix());
+  /** Parts whose layout has begun. */
+  const begun = new Array<boolean>(n).fill(false);
+  /**
+   * Whether part k waits for a part whose layout has not even begun: one before it, or, when a
+   * target it names is not found yet, any (the target may be there).
+   */
+  const waitsLong = (k: number) => {
+    const needed = located(parts[k], prefix()) ? parts.slice(0, k).map((_, j) => j) : parts.map((_, j) => j).filter((j) => j !== k);
+    return needed.some((j) => !begun[j]);
+  };
+
   const runPart = async (browser: Browser, k: number): Promise<void> => {
     const part = parts[k];
     if (part.needsStart) await Promise.all(laidOut.slice(0, k).map((d) => d.promise));
     // A part that waited for the parts before it is on the book's critical path: it goes first.
     await slots.acquire(part.needsStart ? -1 : 2 * k + 1);
-    let context: BrowserContext | undefined;
+    let opened: { page: Page; context: BrowserContext } | undefined;
     try {
-      let page: Page;
+      begun[k] = true;
       timeline[k].laidOutFrom = now();
       try {
-        const opened = await step(() => browser.newContext({ javaScriptEnabled: true, serviceWorkers: 'block' }));
-        context = opened;
-        contexts.set(opened, undefined);
-        page = await step(() => opened.newPage());
-        const watched = watchPage(page);
-        watchers.push(watched);
-        await step(() => page.route('**/*', (route) => serve(route, options, refused)));
-        if (options.preflight) await step(() => page.addInitScript((limits) => ((window as unknown as { bookPreflight: unknown }).bookPreflight = limits), options.preflight));
-        let start: PartStart | undefined;
-        if (part.needsStart) {
-          const { restartAt, total } = places(k);
-          // The blank page before it, if the parts before it end on a right-hand page.
-          const offset = k > 0 && total % 2 === 1 ? total + 1 : total;
-          start = { offset, restartAt, folios: foliosOf(part.refs, k) };
-        }
-        await step(() => page.addInitScript((value) => ((window as unknown as { bookPart: unknown }).bookPart = value), { start, maxChars: options.maxChars }));
-        await step(() =>
-          page.exposeFunction('bookProgress', (event: { stage: string; pages?: number }) => {
-            if (event.stage !== 'pages' || event.pages === undefined) return;
-            progress[k] = event.pages;
-            options.onProgress?.({ stage: 'pages', pages: progress.reduce((a, b) => a + b, 0) });
-          }),
-        );
-        page.setDefaultTimeout(0);
-        await step(() => page.goto(`${PRINT_HOST}/${part.file}`, { waitUntil: 'load', timeout: 0 }));
-        layouts[k] = (await page.evaluate(() => (window as unknown as { bookRender: Promise<PartLayout> }).bookRender)) as PartLayout;
-        // The layout's garbage (the part's source DOM, released by render.js) goes now, not when
-        // the part prints: laid-out parts wait for the parts before them.
-        const cdp = await step(() => opened.newCDPSession(page));
-        await step(() => cdp.send('HeapProfiler.collectGarbage'));
-        await step(() => cdp.detach());
-      } catch (error) {
-        throw layoutError(error, watchers, refused);
+        const first = await layOut(browser, k);
+        opened = first;
+        layouts[k] = first.layout;
       } finally {
         slots.release();
       }
@@ -436,10 +469,26 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
       const previous = changed;
       changed = deferred<void>();
       previous.resolve();
-      // Its folios: the parts before it laid out, and every target it names found.
-      while (!(prefix() > k && located(part, prefix()))) await changed.promise;
+      // A part quick to lay out that must wait for parts not yet laid out (the contents, which
+      // names every chapter) does not hold its renderer meanwhile, 150–200 MB: it is laid out
+      // again, from the same document, once its folios are known ("Parallel layout", docs/pdf.md).
+      if (!canFinish(k) && waitsLong(k) && layouts[k]!.pageCount <= RELAYOUT_PAGES_MAX) {
+        await closeContext(opened.context);
+        opened = undefined;
+        timeline[k].relaidOut = true;
+      }
+      while (!canFinish(k)) await changed.promise;
       await slots.acquire(2 * k);
       try {
+        if (!opened) {
+          const again = await layOut(browser, k);
+          opened = again;
+          const first = layouts[k]!;
+          if (again.layout.pageCount !== first.pageCount || JSON.stringify(again.layout.targets) !== JSON.stringify(first.targets) || again.layout.restart !== first.restart) {
+            throw new BuildError(`The page layout (Paged.js) of part ${k + 1} of the book gave ${again.layout.pageCount} pages when laid out again, ${first.pageCount} the first time; report it as a layout bug`);
+          }
+        }
+        const { page } = opened;
         const { starts, restartAt } = places(prefix());
         const final: PartFinal = { offset: starts[k], restartAt: restartAt !== undefined && restartAt < starts[k] ? restartAt : undefined, folios: foliosOf(part.refs, prefix()), wanted: options.wanted, styles: k === 0 };
         try {
@@ -460,7 +509,7 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
         slots.release();
       }
     } finally {
-      if (context) await closeContext(context);
+      if (opened) await closeContext(opened.context);
     }
   };
   const watchers: PageProblems[] = [];
