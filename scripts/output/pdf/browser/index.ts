@@ -18,7 +18,8 @@ const source = fileURLToPath(new URL('./render.ts', import.meta.url));
 /** The toolchain's folder: the bundle's comments name its files relative to it, the same from any working folder. */
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 /** Paged.js's ES module, which render.ts imports as `./paged.esm.js` (its types: paged.esm.d.ts); the package exports no path to it, it sits beside lib/ (pagedjs 0.4.x). */
-const pagedEsm = path.join(path.dirname(createRequire(import.meta.url).resolve('pagedjs')), '..', 'dist', 'paged.esm.js');
+const require = createRequire(import.meta.url);
+const pagedEsm = path.join(path.dirname(require.resolve('pagedjs')), '..', 'dist', 'paged.esm.js');
 let script: Promise<string> | undefined;
 
 /** The JavaScript module of the page's layout code. */
