@@ -226,7 +226,7 @@ export interface PartsResult extends Omit<RenderResult, 'links'> {
   blanks: number[];
   /** Most parts laid out at the same time. */
   concurrency: number;
-  /** For each part, when (ms from the browser's start) its layout began and ended, and its print ended. */
+  /** For each part, when (ms from the browser's start) its layout began and ended, and its print ended; whether it was laid out again (`RELAYOUT_PAGES_MAX`). */
   timeline: Array<{ pages: number; laidOutFrom: number; laidOutTo: number; printedAt: number; relaidOut?: boolean }>;
 }
 
