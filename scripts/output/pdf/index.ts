@@ -236,11 +236,12 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
       // The book in parts laid out at once (parts.ts, "Parallel layout" in docs/pdf.md); the whole
       // document is kept only to be inspected (keepPrintHtml): render.js lays it out on its own too.
       const cut = splitPrintDocument(whole.tree, jobs);
-      for (const [k, part] of cut.parts.entries()) await writeFile(path.join(work, `part-${k + 1}.html`), serializeHtml(part.tree));
+      const parts = cut.parts.map(({ needsStart, refs }, k) => ({ file: `part-${k + 1}.html`, needsStart, refs }));
+      for (const [k, part] of cut.parts.entries()) await writeFile(path.join(work, parts[k].file), serializeHtml(part.tree));
       if (options.keepPrintHtml) await writeFile(path.join(work, 'print.html'), serializeHtml(whole.tree));
       return {
         document: { blocks: whole.blocks, indexEntries: whole.indexEntries },
-        split: { parts: cut.parts.map(({ needsStart, refs }) => ({ needsStart, refs })), wanted: cut.wanted, maxChars: cut.maxChars },
+        split: { parts, wanted: cut.wanted, maxChars: cut.maxChars },
       };
     })();
     const documentDone = performance.now();
@@ -249,7 +250,7 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
     // The printer's preflight belongs to the printer's files: proofs and the benchmark go without.
     if (options.printProduction) await checkFontLicences(pdfFile, bookFonts(book));
     const render = await renderParts({
-      parts: split.parts.map((part, k) => ({ file: `part-${k + 1}.html`, needsStart: part.needsStart, refs: part.refs })),
+      parts: split.parts,
       wanted: split.wanted,
       maxChars: split.maxChars,
       jobs,

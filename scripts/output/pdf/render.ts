@@ -441,10 +441,7 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
    * Whether part k waits for a part whose layout has not even begun: one before it, or, when a
    * target it names is not found yet, any (the target may be there).
    */
-  const waitsLong = (k: number) => {
-    const needed = located(parts[k], prefix()) ? parts.slice(0, k).map((_, j) => j) : parts.map((_, j) => j).filter((j) => j !== k);
-    return needed.some((j) => !begun[j]);
-  };
+  const waitsLong = (k: number) => (located(parts[k], prefix()) ? begun.slice(0, k) : begun.filter((_, j) => j !== k)).some((started) => !started);
 
   const runPart = async (browser: Browser, k: number): Promise<void> => {
     const part = parts[k];
@@ -469,9 +466,9 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
       const previous = changed;
       changed = deferred<void>();
       previous.resolve();
-      // A part quick to lay out that must wait for parts not yet laid out (the contents, which
-      // names every chapter) does not hold its renderer meanwhile, 150–200 MB: it is laid out
-      // again, from the same document, once its folios are known ("Parallel layout", docs/pdf.md).
+      // A short part that must wait for parts not yet begun (the contents, which name every
+      // chapter) does not hold its renderer meanwhile, 150–200 MB: it is laid out again, from the
+      // same document, once its folios are known ("Parallel layout", docs/pdf.md).
       if (!canFinish(k) && waitsLong(k) && layouts[k]!.pageCount <= RELAYOUT_PAGES_MAX) {
         await closeContext(opened.context);
         opened = undefined;
@@ -484,8 +481,13 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
           const again = await layOut(browser, k);
           opened = again;
           const first = layouts[k]!;
-          if (again.layout.pageCount !== first.pageCount || JSON.stringify(again.layout.targets) !== JSON.stringify(first.targets) || again.layout.restart !== first.restart) {
-            throw new BuildError(`The page layout (Paged.js) of part ${k + 1} of the book gave ${again.layout.pageCount} pages when laid out again, ${first.pageCount} the first time; report it as a layout bug`);
+          const differs = [
+            again.layout.pageCount !== first.pageCount && `${again.layout.pageCount} pages, ${first.pageCount} the first time`,
+            JSON.stringify(again.layout.targets) !== JSON.stringify(first.targets) && 'its targets on other pages',
+            again.layout.restart !== first.restart && 'the main matter starting elsewhere',
+          ].filter(Boolean);
+          if (differs.length > 0) {
+            throw new BuildError(`The page layout (Paged.js) of part ${k + 1} of the book came out otherwise when laid out again (${differs.join('; ')}); report it as a layout bug`);
           }
         }
         const { page } = opened;
