@@ -174,14 +174,15 @@ export async function compileBook(options: CompileOptions): Promise<Book> {
   if (cache && context !== undefined) citations.keepRendered(hashOf(toolchainFingerprint(), context, cited));
   const bookFiles = [...manuscript.files, ...citations.bibliography.files, ...files];
   const chapters: Chapter[] = [];
-  const inputsAt = (i: number) => [context ?? '', cited, JSON.stringify({ place: i, source: manuscript.sources[i], front: fronts[i], claim: claims[i] })];
-  if (cache && context !== undefined) cache.readAhead(files.map((file, i) => ({ file, inputs: inputsAt(i) })));
+  // What each chapter's compiling depends on besides its bytes and the book's ids (the cache's key).
+  const inputs = context === undefined ? [] : files.map((_, i) => [context, cited, JSON.stringify({ place: i, source: manuscript.sources[i], front: fronts[i], claim: claims[i] })]);
+  if (cache && context !== undefined) cache.readAhead(files.map((file, i) => ({ file, inputs: inputs[i] })));
   for (const [i, file] of files.entries()) {
     if (!cache || context === undefined) {
       chapters.push(compileAt(i, ids));
       continue;
     }
-    chapters.push(await cache.compile(file, manuscript.sources[i], trees[i], ids, inputsAt(i), bookFiles, (bookIds) => compileAt(i, bookIds)));
+    chapters.push(await cache.compile(file, manuscript.sources[i], trees[i], ids, inputs[i], bookFiles, (bookIds) => compileAt(i, bookIds)));
   }
   // Figures and tables (maps included) numbered in book order, cross-references resolved
   // (scripts/crossref); the list of illustrations is generated back matter, placed with the rest.
