@@ -4,10 +4,11 @@
 // See docs/startup.md, "The compiled command line".
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { hashSources } from '../scripts/hash-sources.js';
+import { forgetOtherVersions, markUsed } from '../scripts/versions.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 /** Changed when the way the bundle is made changes, so that no bundle made the old way is served. */
@@ -79,11 +80,7 @@ async function bundle(dir) {
     await rm(partial, { recursive: true, force: true });
   }
   // Bundles of other versions of the sources, unused for a day, go (a running command may still load its chunks).
-  const dayAgo = Date.now() - 24 * 60 * 60 * 1000;
-  for (const name of await readdir(path.dirname(dir)).catch(() => [])) {
-    const other = path.join(path.dirname(dir), name);
-    if (other !== dir && (await stat(other).then((s) => s.mtimeMs < dayAgo, () => false))) await rm(other, { recursive: true, force: true });
-  }
+  await forgetOtherVersions(path.dirname(dir), path.basename(dir));
 }
 
 /**
@@ -98,8 +95,7 @@ export async function compiledCommandLine() {
     const entry = path.join(dir, 'cli.mjs');
     if (existsSync(entry)) {
       // Used: kept by the pruning of other versions' bundles (`bundle`).
-      const now = new Date();
-      await utimes(dir, now, now).catch(() => undefined);
+      await markUsed(dir);
     } else {
       await bundle(dir);
     }

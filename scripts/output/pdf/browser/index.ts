@@ -7,12 +7,12 @@
  * read, encoded and let go while Chromium laid the book out; minified inside render.js, 520 KB a
  * part.
  */
-import { readdir, rm, stat, utimes } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheDir, cachedFile, hashOf, toolchainFingerprint } from '../../../cache.ts';
 import { withEsbuild } from '../../../esbuild.ts';
+import { forgetOtherVersions, markUsed } from '../../../versions.js';
 
 const source = fileURLToPath(new URL('./render.ts', import.meta.url));
 /** The toolchain's folder: the bundle's comments name its files relative to it, the same from any working folder. */
@@ -30,7 +30,7 @@ export function browserScript(): Promise<string> {
     // after a day unused.
     const name = `render-${hashOf(toolchainFingerprint(), 'render.js')}.js`;
     const code = await cachedFile('print', name, async () => {
-      await forgetOtherVersions(name);
+      await forgetOtherVersions(cacheDir('print'), name, (other) => /^render-[0-9a-f]+\.js$/.test(other));
       // Loaded only when a PDF is made: the other editions do without esbuild.
       const result = await withEsbuild(({ build }) =>
         build({
@@ -47,21 +47,9 @@ export function browserScript(): Promise<string> {
       );
       return result.outputFiles[0].contents;
     });
-    const now = new Date();
-    await utimes(path.join(cacheDir('print'), name), now, now).catch(() => undefined);
+    await markUsed(path.join(cacheDir('print'), name));
     return code.toString('utf8');
   })();
   script.catch(() => (script = undefined)); // a failure is not kept: the next build tries again
   return script;
-}
-
-/** The print scripts of other versions of the toolchain, unused for a day, go. */
-async function forgetOtherVersions(keep: string): Promise<void> {
-  const dir = cacheDir('print');
-  const dayAgo = Date.now() - 24 * 60 * 60 * 1000;
-  for (const other of await readdir(dir).catch(() => [] as string[])) {
-    if (other === keep || !/^render-[0-9a-f]+\.js$/.test(other)) continue;
-    const file = path.join(dir, other);
-    if (await stat(file).then((info) => info.mtimeMs < dayAgo, () => false)) await rm(file, { force: true });
-  }
 }
