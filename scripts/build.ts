@@ -9,6 +9,8 @@ import { stat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { compileBook } from './compile.ts';
 import { checkBook, type Diagnostic } from './check/index.ts';
+import { CheckCache } from './check-cache.ts';
+import { useCache } from './cache.ts';
 import { BuildError } from './errors.ts';
 import { nestingCut } from './markdown/nesting.ts';
 import type { Book, PrintPage } from './model/index.ts';
@@ -100,7 +102,13 @@ export async function compileAndCheck(
   );
   const extra: Record<string, SeveritySetting> = {};
   if (!draft && book.meta.config.todo === 'refuse') extra['todo-marker'] = 'error';
-  const { value: diagnostics } = await timed('check', options, async () => checkBook(book, { overrides: extra }));
+  const { value: diagnostics } = await timed('check', options, async () => {
+    // A warm build takes the unchanged chapters' messages from the cache (scripts/check-cache.ts).
+    const memo = useCache() ? await CheckCache.open(book) : undefined;
+    const found = checkBook(book, { overrides: extra, memo });
+    await memo?.close();
+    return found;
+  });
   return { book, diagnostics };
 }
 

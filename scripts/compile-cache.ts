@@ -32,16 +32,16 @@ import { hashOf, toolchainFingerprint, ValueCache } from './cache.ts';
 import { cloneTree } from './tree/clone.ts';
 
 /** A message as stored: its own properties, enumerable or not (VFileMessage sets both kinds). */
-type StoredMessage = Array<{ name: string; value: unknown; enumerable: boolean }>;
+export type StoredMessage = Array<{ name: string; value: unknown; enumerable: boolean }>;
 
-function storeMessage(message: VFileMessage): StoredMessage {
+export function storeMessage(message: VFileMessage): StoredMessage {
   return Object.getOwnPropertyNames(message).map((name) => {
     const descriptor = Object.getOwnPropertyDescriptor(message, name)!;
     return { name, value: descriptor.value, enumerable: descriptor.enumerable ?? false };
   });
 }
 
-function restoreMessage(stored: StoredMessage): VFileMessage {
+export function restoreMessage(stored: StoredMessage): VFileMessage {
   const message = Object.create(VFileMessage.prototype) as VFileMessage;
   for (const { name, value, enumerable } of stored) Object.defineProperty(message, name, { value, enumerable, writable: true, configurable: true });
   return message;
@@ -50,7 +50,7 @@ function restoreMessage(stored: StoredMessage): VFileMessage {
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Messages as `storeMessage` keeps them (an entry is checked before anything of it is used). */
-function storedMessages(value: unknown): value is StoredMessage[] {
+export function storedMessages(value: unknown): value is StoredMessage[] {
   return Array.isArray(value) && value.every((message) => Array.isArray(message) && message.every((property) => isRecord(property) && typeof property.name === 'string'));
 }
 
@@ -178,6 +178,12 @@ export function placesBibliography(tree: Root): boolean {
   return false;
 }
 
+/**
+ * The key of what each chapter's compiling depended on (`compile`'s key), for the chapters compiled
+ * through the cache: the check stage keys its own entries on it (scripts/check-cache.ts).
+ */
+export const compiledFrom = new WeakMap<Chapter, string>();
+
 /** What the last compileBook took from the cache and made again (read by tests/warm-build.test.ts). */
 export const chapterCacheStats = { parsed: { reused: 0, made: 0 }, compiled: { reused: 0, made: 0 } };
 
@@ -233,9 +239,15 @@ export class ChapterCache {
     const key = this.compileKey(file, inputs);
     const entry = await this.compiled.get<CompiledEntry>(key);
     const reused = entry && this.reuse(entry, file, source, mdast, ids);
-    if (reused) return reused;
+    if (reused) {
+      compiledFrom.set(reused, key);
+      return reused;
+    }
     const made = this.make(file, mdast, ids, others, compile);
-    if (made.entry) this.compiled.set(key, made.entry);
+    if (made.entry) {
+      this.compiled.set(key, made.entry);
+      compiledFrom.set(made.chapter, key);
+    }
     return made.chapter;
   }
 

@@ -12,6 +12,7 @@ import { serialize } from 'node:v8';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../scripts/build.ts';
 import { chapterCacheStats } from '../scripts/compile-cache.ts';
+import { checkCacheStats } from '../scripts/check-cache.ts';
 import { renderedCitationStats } from '../scripts/citations/index.ts';
 import { cacheDir } from '../scripts/cache.ts';
 
@@ -50,12 +51,12 @@ const entriesOf = async (cache: string, kind: string) => (await readdir(path.joi
 
 let runs = 0;
 /** One build of `book` with the cache in `cache`: its files, its messages, what it reused. */
-async function buildWith(book: string, cache: string, formats: Array<'html' | 'epub'> = ['html']) {
+async function buildWith(book: string, cache: string, formats: Array<'html' | 'epub'> = ['html'], draft = false) {
   process.env.BOOK_CACHE_DIR = cache;
   const out = path.join(tmp, `out-${++runs}`);
-  const result = await build({ manuscript: book, formats, out });
+  const result = await build({ manuscript: book, formats, out, draft });
   const messages = result.diagnostics.map(({ file, line, column, ruleId, severity, message }) => ({ file, line, column, ruleId, severity, message }));
-  return { files: await filesOf(out), messages, stats: structuredClone(chapterCacheStats), citations: structuredClone(renderedCitationStats) };
+  return { files: await filesOf(out), messages, stats: structuredClone(chapterCacheStats), checks: structuredClone(checkCacheStats), citations: structuredClone(renderedCitationStats) };
 }
 
 async function copyOfFixture(name: string): Promise<string> {
@@ -74,8 +75,11 @@ describe('warm builds', () => {
     // The three chapters' citations rendered by one engine, and kept.
     expect(cold.citations).toEqual({ reused: 0, made: 3, engines: 1 });
     expect(cold.messages.map((m) => m.ruleId)).toContain('footnote-unused');
+    // The three chapters' rule messages kept (the generated bibliography is checked in every build).
+    expect(cold.checks).toEqual({ reused: 0, made: 3 });
     const warm = await buildWith(book, cache, ['html', 'epub']);
     expect(warm.stats.compiled).toEqual({ reused: 4, made: 0 });
+    expect(warm.checks).toEqual({ reused: 3, made: 0 });
     expect(warm.stats.parsed).toEqual({ reused: 3, made: 0 });
     expect(warm.citations).toEqual({ reused: 0, made: 0, engines: 0 });
     expect(warm.messages).toEqual(cold.messages);
@@ -93,6 +97,7 @@ describe('warm builds', () => {
     await writeFile(chapter, (await readFile(chapter, 'utf8')).replace('Un autre paragraphe', 'Un autre paragraphe changé'));
     const warm = await buildWith(book, cache);
     expect(warm.stats.compiled).toEqual({ reused: 3, made: 1 });
+    expect(warm.checks).toEqual({ reused: 2, made: 1 });
     // Its citations unchanged: taken from the cache, no engine made, no work registered.
     expect(warm.citations).toEqual({ reused: 1, made: 0, engines: 0 });
     const cold = await buildWith(book, path.join(tmp, 'cache-changed-cold'));
@@ -193,6 +198,33 @@ describe('warm builds', () => {
     expect(warm.messages).toEqual(cold.messages);
     // Made again: the next build reuses every chapter.
     expect((await buildWith(book, cache)).stats.compiled).toEqual({ reused: 4, made: 0 });
+  });
+
+  it('the rules that read the disk, and those over the whole book, run in every build', async () => {
+    const book = await copyOfFixture('disk');
+    const cache = path.join(tmp, 'cache-disk');
+    const cold = await buildWith(book, cache);
+    expect(cold.messages.map((m) => m.ruleId)).not.toContain('image-missing');
+    // The image goes; no chapter changes: every chapter's other messages come from the cache, and the image is missed.
+    await rm(path.join(book, 'carte.png'));
+    // An error: a draft is built.
+    const noImage = await buildWith(book, cache, ['html'], true);
+    expect(noImage.checks).toEqual({ reused: 3, made: 0 });
+    expect(noImage.messages.filter((m) => m.ruleId === 'image-missing')).toMatchObject([{ file: path.join(book, '01-debut.md'), line: 8 }]);
+    expect(noImage.messages).toEqual((await buildWith(book, path.join(tmp, 'cache-disk-cold'), ['html'], true)).messages);
+    // A link to an anchor that chapter 3 no longer has: a book rule, reported on unchanged chapter 2.
+    await cp(path.join(fixture, 'carte.png'), path.join(book, 'carte.png'));
+    const last = path.join(book, '03-fin.md');
+    const middle = path.join(book, '02-milieu.md');
+    await writeFile(middle, `${await readFile(middle, 'utf8')}\nVoir [la fin](03-fin.md#ailleurs).\n`);
+    await writeFile(last, `${await readFile(last, 'utf8')}\n## Ailleurs\n\nUn dernier paragraphe.\n`);
+    const linked = await buildWith(book, cache);
+    expect(linked.messages.map((m) => m.ruleId)).not.toContain('link-broken-anchor');
+    await writeFile(last, (await readFile(last, 'utf8')).replace('## Ailleurs', '## Autre part'));
+    const broken = await buildWith(book, cache, ['html'], true);
+    expect(broken.checks).toEqual({ reused: 2, made: 1 });
+    expect(broken.messages.filter((m) => m.ruleId === 'link-broken-anchor')).toMatchObject([{ file: middle }]);
+    expect(broken.messages).toEqual((await buildWith(book, path.join(tmp, 'cache-anchor-cold'), ['html'], true)).messages);
   });
 
   it('BOOK_CACHE=0 builds without the cache', async () => {

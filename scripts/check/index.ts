@@ -7,7 +7,8 @@
  * A silence that matches nothing is itself reported (`ignore-unused`), as in Standard Ebooks' lint.
  */
 import type { Html, Root } from 'mdast';
-import type { Book } from '../model/index.ts';
+import type { VFileMessage } from 'vfile-message';
+import type { Book, Chapter } from '../model/index.ts';
 import type { SeveritySetting } from '../config/book-schema.ts';
 import { isRuleId, nearestRuleId } from './catalogue.ts';
 import { applySeverities, diagnosticsOf, report, type Diagnostic } from './messages.ts';
@@ -51,8 +52,20 @@ function silencesOf(tree: Root): Silence[] {
   return silences;
 }
 
+/**
+ * What the chapter rules said before (a warm build, scripts/check-cache.ts): `known` gives a
+ * chapter's messages by rule id when nothing the rules read has changed since; `keep` is given what
+ * they say this time on a chapter, when every message landed on the chapter's own file.
+ */
+export interface CheckMemo {
+  known(chapter: Chapter): ReadonlyMap<string, VFileMessage[]> | undefined;
+  keep(chapter: Chapter, messages: ReadonlyMap<string, VFileMessage[]>): void;
+}
+
 export interface CheckOptions {
   rules?: Rule[];
+  /** Chapter rules' messages from an earlier build; not used with `rules` (another set of rules). */
+  memo?: CheckMemo;
   /** Severities that win over book.yaml's (a release build makes `todo-marker` an error on request). */
   overrides?: Record<string, SeveritySetting>;
 }
@@ -60,10 +73,35 @@ export interface CheckOptions {
 /** Run the checks; messages land on the book's files. Returns them flattened, sorted. */
 export function checkBook(book: Book, options: CheckOptions = {}): Diagnostic[] {
   const rules = options.rules ?? allRules;
+  const memo = options.rules ? undefined : options.memo;
+  const known = new Map(book.chapters.map((chapter) => [chapter, memo?.known(chapter)]));
+  // What the chapter rules said, rule by rule, on the chapters they ran on (for the memo).
+  const said = new Map<Chapter, Map<string, VFileMessage[]>>();
+  const elsewhere = new Set<Chapter>();
   for (const rule of rules) {
-    if (rule.scope === 'book') rule.check(book, reportTo(book.files[0] ?? book.chapters[0].file, rule.id));
-    else for (const chapter of book.chapters) rule.check(chapter.mdast, reportTo(chapter.file, rule.id), { book, chapter });
+    if (rule.scope === 'book') {
+      rule.check(book, reportTo(book.files[0] ?? book.chapters[0].file, rule.id));
+      continue;
+    }
+    for (const chapter of book.chapters) {
+      const before = rule.readsDisk ? undefined : known.get(chapter);
+      // Put back where the rule would have put them: the messages keep their order.
+      if (before) {
+        chapter.file.messages.push(...(before.get(rule.id) ?? []));
+        continue;
+      }
+      const start = chapter.file.messages.length;
+      rule.check(chapter.mdast, (reason, place, other, extra) => {
+        if (other && other !== chapter.file) elsewhere.add(chapter);
+        report(other ?? chapter.file, rule.id, reason, place, extra);
+      }, { book, chapter });
+      if (memo && !rule.readsDisk && !known.get(chapter)) {
+        if (!said.has(chapter)) said.set(chapter, new Map());
+        said.get(chapter)!.set(rule.id, chapter.file.messages.slice(start));
+      }
+    }
   }
+  for (const [chapter, messages] of said) if (!elsewhere.has(chapter)) memo?.keep(chapter, messages);
 
   const overrides: Record<string, SeveritySetting> = { ...book.meta.config.rules, ...options.overrides };
   for (const chapter of book.chapters) {

@@ -12,9 +12,16 @@ import { report, type Place, type ReportExtra } from './messages.ts';
 export type { Place } from './messages.ts';
 export type Report = (reason: string, place?: Place, file?: VFile, extra?: ReportExtra) => void;
 
+/**
+ * A chapter rule reads its chapter (tree, bytes, id, title, language, id clashes), the book's
+ * context (book.yaml, the registries, the bibliography, the CSL locale) and the chapters' ids and
+ * files: what a warm build keys its messages on (scripts/check-cache.ts). A rule that reads
+ * anything else, the disk for one, says `readsDisk` and runs in every build.
+ */
 export interface ChapterRule {
   id: RuleId;
   scope: 'chapter';
+  readsDisk?: boolean;
   check(tree: Root, report: Report, context: { book: Book; chapter: Chapter }): void;
 }
 
@@ -26,8 +33,8 @@ export interface BookRule {
 
 export type Rule = ChapterRule | BookRule;
 
-export function chapterRule(id: RuleId, check: ChapterRule['check']): ChapterRule {
-  return { id, scope: 'chapter', check };
+export function chapterRule(id: RuleId, check: ChapterRule['check'], options: { readsDisk?: boolean } = {}): ChapterRule {
+  return { id, scope: 'chapter', check, ...(options.readsDisk ? { readsDisk: true } : {}) };
 }
 
 export function bookRule(id: RuleId, check: BookRule['check']): BookRule {

@@ -28,20 +28,28 @@ function toResult(value: unknown): ActionTuple {
   return value === null || value === undefined ? empty : [value as Action];
 }
 
+/** The test as a function; a type name (the common case) is compared directly, as unist-util-is does. */
+function tester(test: AnyTest | undefined): ((node: Node, index: number | undefined, parent: Parent | undefined) => boolean) | undefined {
+  if (test === undefined || test === null) return undefined;
+  if (typeof test === 'string') return (node) => node.type === test;
+  const is = convert(test);
+  return (node, index, parent) => is(node, index, parent);
+}
+
+/** visitParents' walk: each parent's ancestors are a new array (a visitor may keep the one it is given). */
 function walk(
   tree: Node,
   test: AnyTest | undefined,
-  visitor: (node: Node, index: number | undefined, ancestors: Parent[]) => unknown,
+  visitor: (node: Node, ancestors: Parent[]) => unknown,
   reverse: boolean,
 ): void {
-  const is = convert(test);
+  const is = tester(test);
   const step = reverse ? -1 : 1;
-  const tested = test !== undefined && test !== null;
 
   const one = (node: Node, index: number | undefined, ancestors: Parent[]): ActionTuple => {
     let result = empty;
-    if (!tested || is(node, index, ancestors[ancestors.length - 1])) {
-      result = toResult(visitor(node, index, ancestors));
+    if (!is || is(node, index, ancestors[ancestors.length - 1])) {
+      result = toResult(visitor(node, ancestors));
       if (result[0] === EXIT) return result;
     }
     const children = (node as Partial<Parent>).children;
@@ -60,13 +68,44 @@ function walk(
   one(tree, undefined, []);
 }
 
+/** visit's walk: the same order and results, with only the parent (no ancestors array per parent). */
+function walkWithParent(
+  tree: Node,
+  test: AnyTest | undefined,
+  visitor: (node: Node, index: number | undefined, parent: Parent | undefined) => unknown,
+  reverse: boolean,
+): void {
+  const is = tester(test);
+  const step = reverse ? -1 : 1;
+
+  const one = (node: Node, index: number | undefined, parent: Parent | undefined): ActionTuple => {
+    let result = empty;
+    if (!is || is(node, index, parent)) {
+      result = toResult(visitor(node, index, parent));
+      if (result[0] === EXIT) return result;
+    }
+    const children = (node as Partial<Parent>).children;
+    if (children && result[0] !== SKIP) {
+      const self = node as Parent;
+      let offset = (reverse ? self.children.length : -1) + step;
+      while (offset > -1 && offset < self.children.length) {
+        const sub = one(self.children[offset], offset, self);
+        if (sub[0] === EXIT) return sub;
+        offset = typeof sub[1] === 'number' ? sub[1] : offset + step;
+      }
+    }
+    return result;
+  };
+  one(tree, undefined, undefined);
+}
+
 export const visitParents = ((tree: Node, test: unknown, visitor?: unknown, reverse?: unknown) => {
   if (typeof test === 'function' && typeof visitor !== 'function') {
     reverse = visitor;
     visitor = test;
     test = undefined;
   }
-  walk(tree, test as AnyTest, (node, _index, ancestors) => (visitor as ParentsVisitor)(node, ancestors), Boolean(reverse));
+  walk(tree, test as AnyTest, visitor as ParentsVisitor, Boolean(reverse));
 }) as typeof VisitParents;
 
 export const visit = ((tree: Node, testOrVisitor: unknown, visitorOrReverse?: unknown, maybeReverse?: unknown) => {
@@ -81,5 +120,5 @@ export const visit = ((tree: Node, testOrVisitor: unknown, visitorOrReverse?: un
     visitor = visitorOrReverse;
     reverse = maybeReverse;
   }
-  walk(tree, test as AnyTest, (node, index, ancestors) => (visitor as IndexVisitor)(node, index, ancestors[ancestors.length - 1]), Boolean(reverse));
+  walkWithParent(tree, test as AnyTest, visitor as IndexVisitor, Boolean(reverse));
 }) as typeof Visit;

@@ -126,7 +126,8 @@ function isRange(first: string, second: string): boolean {
 function rangeMatches(value: string): Match[] {
   const found: Match[] = [];
   for (const match of value.matchAll(/(\d{1,4})-(\d{1,4})/gu)) {
-    const before = value.slice(0, match.index);
+    // The character before is all `digitsBefore` reads (two code units: it may be a surrogate pair).
+    const before = value.slice(Math.max(0, match.index - 2), match.index);
     const after = value.slice(match.index + match[0].length);
     if (digitsBefore.test(before) || digitsAfter.test(after)) continue;
     // `ISBN 2-07-…`, `tél. 05-63-…` are caught above; `no 3-4` is a range of numbers, fine.
@@ -157,8 +158,12 @@ function ellipsisMatches(value: string): Match[] {
  * French houses print them (« il a dit “non” »). A pair is taken within one text run; a lone
  * mark is left alone (it may close in emphasis, or be an apostrophe set by hand).
  */
+const quoteMarks = /[«»“]/;
+
 function quoteMatches(value: string, depth: { french: number }): Match[] {
   const found: Match[] = [];
+  // Most runs hold no quotation mark: nothing to find, no depth to change.
+  if (!quoteMarks.test(value)) return found;
   let open: number | undefined;
   for (let i = 0; i < value.length; i++) {
     const c = value[i];

@@ -13,6 +13,8 @@ const cyrillic = /\p{Script=Cyrillic}/u;
 
 export const nameMixedScript = chapterRule('name-mixed-script', (tree, report) => {
   visit(tree, 'text', (node: Text) => {
+    // Most text has no Cyrillic at all: one scan of the node, not two tests per word.
+    if (!cyrillic.test(node.value) || !latin.test(node.value)) return;
     for (const match of node.value.matchAll(word)) {
       if (latin.test(match[0]) && cyrillic.test(match[0])) {
         const letters = [...match[0]];

@@ -24,4 +24,4 @@ export const pathOutsideManuscript = chapterRule('path-outside-manuscript', (tre
       image.position,
     );
   }
-});
+}, { readsDisk: true });

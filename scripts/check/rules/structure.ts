@@ -32,7 +32,7 @@ export const imageMissing = chapterRule('image-missing', (tree, report, { book, 
     const hint = /[?#]/.test(node.url) ? '; in a file name, write `#` as `%23` and `?` as `%3F`' : '';
     report(`Image file \`${node.url}\` ${describeProblem(resolved.problem)} (looked for ${resolved.file})${hint}`, node.position);
   });
-});
+}, { readsDisk: true });
 
 export const directiveUnknown = chapterRule('directive-unknown', (tree, report) => {
   visit(tree, (node) => {
