@@ -177,6 +177,13 @@ describe('2. files from outside the manuscript', () => {
     const images = files.map(([name]) => name).filter((name) => /\.(png|jpe?g|gif|svg|webp)$|passwd|hostname/.test(name) && !name.includes('cover'));
     expect(images.sort()).toEqual(['book.epub!OEBPS/images/image-1.png', 'html/assets/images/images/carte.png'].sort());
     await expectEpubValid(path.join(out, 'book.epub'));
+    // The PDF: the print document's requests for them refused, and no « 0 ppi » for images it could not load.
+    const print = await runCli(['build', '-m', dir, '--out', path.join(work, 'out-02-pdf'), '--draft', '--format', 'pdf', '--reporter', 'json']);
+    expect(print.code, print.stderr).toBe(0);
+    const printed = (JSON.parse(print.stdout) as { messages: Report['messages'] }).messages;
+    expect(printed.filter((m) => m.ruleId === 'pdf-request-failed').map((m) => m.message.match(/asked for (\S+)/)?.[1]).sort()).toEqual(['/etc/hostname', '/etc/passwd', '/images/lien.png']);
+    expect(printed.filter((m) => m.ruleId.startsWith('print-image-resolution')).map((m) => `${m.line}:${/`([^`]+)`/.exec(m.message)?.[1]}`)).toEqual(['9:carte.png']);
+    expectSafe(await outputFiles(path.join(work, 'out-02-pdf')));
   });
 
   it('book.yaml: chapters, bibliography, style and names registry out — errors at their lines, no content shown', async () => {

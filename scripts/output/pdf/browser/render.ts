@@ -452,8 +452,10 @@ function preflight(pagesArea: Element, limits: { minTextPt: number; minLinePt: n
   if (limits.margins) problems.push(...marginProblems(pagesArea, limits.margins, folioOf, describe));
   for (const image of pagesArea.querySelectorAll<HTMLImageElement>('img')) {
     const box = image.getBoundingClientRect();
-    // Vector images have no pixels to count.
+    // Vector images have no pixels to count; nor has an image the page could not load (a file
+    // outside the manuscript, refused; a missing one): what kept it out is reported, not a 0 ppi.
     if (box.width === 0 || box.height === 0 || /\.svgz?(\?|#|$)/i.test(image.currentSrc || image.src)) continue;
+    if (image.naturalWidth === 0 && image.naturalHeight === 0) continue;
     const ppi = Math.round(Math.min(image.naturalWidth / (box.width / 96), image.naturalHeight / (box.height / 96)));
     if (ppi >= 300) continue;
     const name = decodeURIComponent(new URL(image.currentSrc || image.src).pathname.split('/').pop() ?? '');
