@@ -179,8 +179,9 @@ export function placesBibliography(tree: Root): boolean {
 }
 
 /**
- * The key of what each chapter's compiling depended on (`compile`'s key), for the chapters compiled
- * through the cache: the check stage keys its own entries on it (scripts/check-cache.ts).
+ * What each chapter compiled through the cache was made from: `compile`'s key with the answers the
+ * book's ids gave it (the same key and answers, the same chapter). The check stage and the HTML
+ * edition key their own entries on it (scripts/check-cache.ts, scripts/output/html/page-cache.ts).
  */
 export const compiledFrom = new WeakMap<Chapter, string>();
 
@@ -240,13 +241,13 @@ export class ChapterCache {
     const entry = await this.compiled.get<CompiledEntry>(key);
     const reused = entry && this.reuse(entry, file, source, mdast, ids);
     if (reused) {
-      compiledFrom.set(reused, key);
+      compiledFrom.set(reused, hashOf(key, JSON.stringify(entry.ids)));
       return reused;
     }
     const made = this.make(file, mdast, ids, others, compile);
     if (made.entry) {
       this.compiled.set(key, made.entry);
-      compiledFrom.set(made.chapter, key);
+      compiledFrom.set(made.chapter, hashOf(key, JSON.stringify(made.entry.ids)));
     }
     return made.chapter;
   }

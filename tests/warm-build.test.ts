@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../scripts/build.ts';
 import { chapterCacheStats } from '../scripts/compile-cache.ts';
 import { checkCacheStats } from '../scripts/check-cache.ts';
+import { pageCacheStats } from '../scripts/output/html/page-cache.ts';
 import { renderedCitationStats } from '../scripts/citations/index.ts';
 import { cacheDir } from '../scripts/cache.ts';
 
@@ -56,7 +57,7 @@ async function buildWith(book: string, cache: string, formats: Array<'html' | 'e
   const out = path.join(tmp, `out-${++runs}`);
   const result = await build({ manuscript: book, formats, out, draft });
   const messages = result.diagnostics.map(({ file, line, column, ruleId, severity, message }) => ({ file, line, column, ruleId, severity, message }));
-  return { files: await filesOf(out), messages, stats: structuredClone(chapterCacheStats), checks: structuredClone(checkCacheStats), citations: structuredClone(renderedCitationStats) };
+  return { files: await filesOf(out), messages, stats: structuredClone(chapterCacheStats), checks: structuredClone(checkCacheStats), pages: structuredClone(pageCacheStats), citations: structuredClone(renderedCitationStats) };
 }
 
 async function copyOfFixture(name: string): Promise<string> {
@@ -80,6 +81,10 @@ describe('warm builds', () => {
     const warm = await buildWith(book, cache, ['html', 'epub']);
     expect(warm.stats.compiled).toEqual({ reused: 4, made: 0 });
     expect(warm.checks).toEqual({ reused: 3, made: 0 });
+    // Chapter 1 shows an image: its page is made in every build; the other pages (the bibliography
+    // and the list of illustrations too) come from the cache.
+    expect(cold.pages).toEqual({ reused: 0, made: 4 });
+    expect(warm.pages).toEqual({ reused: 4, made: 0 });
     expect(warm.stats.parsed).toEqual({ reused: 3, made: 0 });
     expect(warm.citations).toEqual({ reused: 0, made: 0, engines: 0 });
     expect(warm.messages).toEqual(cold.messages);
@@ -98,6 +103,7 @@ describe('warm builds', () => {
     const warm = await buildWith(book, cache);
     expect(warm.stats.compiled).toEqual({ reused: 3, made: 1 });
     expect(warm.checks).toEqual({ reused: 2, made: 1 });
+    expect(warm.pages).toEqual({ reused: 3, made: 1 });
     // Its citations unchanged: taken from the cache, no engine made, no work registered.
     expect(warm.citations).toEqual({ reused: 1, made: 0, engines: 0 });
     const cold = await buildWith(book, path.join(tmp, 'cache-changed-cold'));
@@ -225,6 +231,30 @@ describe('warm builds', () => {
     expect(broken.checks).toEqual({ reused: 2, made: 1 });
     expect(broken.messages.filter((m) => m.ruleId === 'link-broken-anchor')).toMatchObject([{ file: middle }]);
     expect(broken.messages).toEqual((await buildWith(book, path.join(tmp, 'cache-anchor-cold'), ['html'], true)).messages);
+  });
+
+  it('a page is written again when what is around its chapter changes: a neighbour\'s title, a link\'s target', async () => {
+    const book = await copyOfFixture('pages');
+    const cache = path.join(tmp, 'cache-pages');
+    const middle = path.join(book, '02-milieu.md');
+    const last = path.join(book, '03-fin.md');
+    await writeFile(middle, `${await readFile(middle, 'utf8')}\nVoir [la fin](03-fin.md#ailleurs).\n`);
+    await writeFile(last, `${await readFile(last, 'utf8')}\n## Ailleurs\n\nUn dernier paragraphe.\n`);
+    await buildWith(book, cache);
+    // Chapter 3's title changes: its own page, and its neighbours' (their pagers name it).
+    await writeFile(last, (await readFile(last, 'utf8')).replace(/^# .*$/m, '# Une fin retitrée'));
+    const retitled = await buildWith(book, cache);
+    // Made again: chapter 3's, chapter 2's and the bibliography's (whose pager names chapter 3); the list of illustrations' kept.
+    expect(retitled.pages).toEqual({ reused: 1, made: 3 });
+    expect(String(retitled.files.get('html/02-milieu.html'))).toContain('Une fin retitrée');
+    expect(retitled.files).toEqual((await buildWith(book, path.join(tmp, 'cache-pages-cold-1'))).files);
+    // `{#ailleurs}` now carried under another id: chapter 2's link follows it; its page is made again.
+    await writeFile(last, (await readFile(last, 'utf8')).replace('## Ailleurs', '## Ailleurs {#loin}'));
+    await writeFile(middle, (await readFile(middle, 'utf8')).replace('03-fin.md#ailleurs', '03-fin.md#loin'));
+    const moved = await buildWith(book, cache);
+    expect(moved.pages).toEqual({ reused: 2, made: 2 });
+    expect(String(moved.files.get('html/02-milieu.html'))).toContain('href="03-fin.html#loin"');
+    expect(moved.files).toEqual((await buildWith(book, path.join(tmp, 'cache-pages-cold-2'))).files);
   });
 
   it('BOOK_CACHE=0 builds without the cache', async () => {

@@ -85,21 +85,25 @@ export function rewriteInternalLinks(tree: Root, book: Book, from: Chapter, addr
   visit(tree, 'element', (node: Element) => {
     if (node.tagName !== 'a') return;
     const href = node.properties.href;
-    if (typeof href !== 'string' || href === '' || isExternalUrl(href)) return;
-    const hash = href.indexOf('#');
-    const target = hash < 0 ? href : href.slice(0, hash);
-    let chapter = linkedChapter(book, from, target);
-    if (!chapter) return;
-    // A citation linked to its bibliography entry (`link-citations`): the entry may be in another chapter.
-    if (target === '' && hash >= 0) chapter = bibliographyEntryChapter(book, decodePercent(href.slice(hash + 1))) ?? chapter;
-    // `#id` stays in its document; a path becomes the chapter's page.
-    const page = target === '' && chapter === from ? '' : addresses.page(chapter);
-    if (hash < 0) {
-      node.properties.href = page || `#${encodeURI(addresses.chapterAnchor?.(chapter) ?? chapter.id)}`;
-      return;
-    }
-    const written = href.slice(hash + 1);
-    const renamed = chapter.ids?.anchors.get(decodePercent(written));
-    node.properties.href = `${page}#${renamed === undefined ? written : encodeURI(renamed)}`;
+    if (typeof href !== 'string') return;
+    const rewritten = rewrittenHref(href, book, from, addresses);
+    if (rewritten !== undefined) node.properties.href = rewritten;
   });
+}
+
+/** What `rewriteInternalLinks` makes of one link's `href` in `from`; undefined: left as it is. */
+export function rewrittenHref(href: string, book: Book, from: Chapter, addresses: LinkAddresses): string | undefined {
+  if (href === '' || isExternalUrl(href)) return undefined;
+  const hash = href.indexOf('#');
+  const target = hash < 0 ? href : href.slice(0, hash);
+  let chapter = linkedChapter(book, from, target);
+  if (!chapter) return undefined;
+  // A citation linked to its bibliography entry (`link-citations`): the entry may be in another chapter.
+  if (target === '' && hash >= 0) chapter = bibliographyEntryChapter(book, decodePercent(href.slice(hash + 1))) ?? chapter;
+  // `#id` stays in its document; a path becomes the chapter's page.
+  const page = target === '' && chapter === from ? '' : addresses.page(chapter);
+  if (hash < 0) return page || `#${encodeURI(addresses.chapterAnchor?.(chapter) ?? chapter.id)}`;
+  const written = href.slice(hash + 1);
+  const renamed = chapter.ids?.anchors.get(decodePercent(written));
+  return `${page}#${renamed === undefined ? written : encodeURI(renamed)}`;
 }

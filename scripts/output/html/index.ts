@@ -18,6 +18,8 @@ import { bookFonts, installFonts } from '../fonts.ts';
 import { layoutFeaturesOf, subsetBookFonts } from '../font-subset.ts';
 import { SearchIndex } from './search/index.ts';
 import { localImages } from '../local-images.ts';
+import { PageCache, showsImage } from './page-cache.ts';
+import { useCache } from '../../cache.ts';
 
 export const webTemplateDir = fileURLToPath(new URL('../../../templates/web/', import.meta.url));
 
@@ -99,12 +101,19 @@ export async function writeIndexPage(book: Book, dir: string, options: HtmlPageO
 
 /** Write the page of chapter `index` alone (the live preview rewrites only what changed). */
 export async function writeChapterPage(book: Book, index: number, dir: string, options: HtmlPageOptions = {}): Promise<string> {
+  return (await makeChapterPage(book, index, dir, options)).name;
+}
+
+/** The page of chapter `index`, written; its HTML, and whether it shows an image (page-cache.ts). */
+async function makeChapterPage(book: Book, index: number, dir: string, options: HtmlPageOptions): Promise<{ name: string; html: string; image: boolean }> {
   const name = chapterHref(book.chapters[index]);
   const page = chapterPage(book, index);
+  const image = showsImage(page);
   await copyImages(page, book.chapters[index].source.path, book, dir);
   options.decorate?.(page, name);
-  await writeFile(path.join(dir, name), serializeHtml(page));
-  return name;
+  const html = serializeHtml(page);
+  await writeFile(path.join(dir, name), html);
+  return { name, html, image };
 }
 
 export async function writeHtmlEdition(book: Book, dir: string, options: HtmlEditionOptions = {}): Promise<HtmlEdition> {
@@ -115,15 +124,37 @@ export async function writeHtmlEdition(book: Book, dir: string, options: HtmlEdi
   const characters = options.wholeFonts ? undefined : new Set(alwaysDrawn);
   const search = options.noSearch ? undefined : new SearchIndex(book.meta.language, book.labels);
   const titles = new Map([['index.html', book.typeset.title], ...book.chapters.map((chapter) => [chapterHref(chapter), chapter.title] as const)]);
+  /** The characters of the page being written (kept with it), added to the book's after. */
+  let shown = new Set<number>();
   const pageOptions: HtmlPageOptions = {
     decorate: (page, name) => {
       options.decorate?.(page, name);
       search?.addPage(page, name, titles.get(name) ?? name);
-      if (characters) collectCharacters(page, characters);
+      if (characters) collectCharacters(page, shown);
     },
   };
   const pages = [await writeIndexPage(book, dir, pageOptions)];
-  for (let i = 0; i < book.chapters.length; i++) pages.push(await writeChapterPage(book, i, dir, pageOptions));
+  for (const character of shown) characters?.add(character);
+  // A warm build writes the unchanged chapters' pages as kept (page-cache.ts); not when the caller decorates them.
+  const kept = useCache() && !options.decorate ? await PageCache.open(book, serializeHtml, { search: Boolean(search), subsets: Boolean(characters) }) : undefined;
+  for (let i = 0; i < book.chapters.length; i++) {
+    const name = chapterHref(book.chapters[i]);
+    const entry = kept?.get(i);
+    if (entry) {
+      await writeFile(path.join(dir, name), entry.html);
+      search?.addKeptPage(name, titles.get(name) ?? name, entry.passages);
+      for (const character of entry.characters) characters?.add(character);
+      pages.push(name);
+      continue;
+    }
+    shown = new Set();
+    const before = search?.passages.length ?? 0;
+    const made = await makeChapterPage(book, i, dir, pageOptions);
+    for (const character of shown) characters?.add(character);
+    if (!made.image) kept?.keep(i, { html: made.html, passages: (search?.passages.slice(before) ?? []).map(([, id, text]) => [id, text]), characters: [...shown] });
+    pages.push(name);
+  }
+  await kept?.close();
   if (search) {
     await search.write(dir);
     if (characters) for (const character of search.boxText) characters.add(character.codePointAt(0)!);

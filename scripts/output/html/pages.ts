@@ -74,7 +74,11 @@ export function indexPage(book: Book): Root {
   ]);
 }
 
-export function chapterPage(book: Book, index: number): Root {
+/**
+ * The page of chapter `index`. `content`: what goes in its section instead of the chapter's
+ * rendering (the HTML edition's page cache keys on the page around an empty section).
+ */
+export function chapterPage(book: Book, index: number, content?: ElementContent[]): Root {
   const chapter = book.chapters[index];
   const { labels } = book;
   const previous = book.chapters[index - 1];
@@ -87,8 +91,12 @@ export function chapterPage(book: Book, index: number): Root {
   const role = chapter.source.matter === 'body' ? 'doc-chapter' : undefined;
   // A copy: the chapter rendering is shared with the other editions. Its links to `chapitre.md#id`
   // go to `chapitre.html#id`, under the id the element carries (scripts/render/links.ts).
-  const content: Root = { type: 'root', children: cloneTree(chapter.hast.children) };
-  rewriteInternalLinks(content, book, chapter, { page: chapterHref });
+  let children = content;
+  if (!children) {
+    const copy: Root = { type: 'root', children: cloneTree(chapter.hast.children) };
+    rewriteInternalLinks(copy, book, chapter, { page: chapterHref });
+    children = copy.children as ElementContent[];
+  }
   return documentShell(
     book,
     { title: `${chapter.title} — ${book.typeset.title}`, bodyClass: 'chapter-page' },
@@ -107,7 +115,7 @@ export function chapterPage(book: Book, index: number): Root {
             ariaLabelledBy: chapter.id,
             lang: chapter.lang !== book.meta.language ? chapter.lang : undefined,
           },
-          content.children as ElementContent[],
+          children,
         ),
       ]),
       h('nav', { className: ['pager'], ariaLabel: labels.chapterNavigation }, pager),

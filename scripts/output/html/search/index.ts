@@ -136,6 +136,12 @@ export class SearchIndex {
     this.addBox(page);
   }
 
+  /** A page kept from an earlier build (../page-cache.ts): its passages as `addPage` read them, its box already in it. */
+  addKeptPage(name: string, title: string, passages: ReadonlyArray<readonly [string, string]>): void {
+    const pageIndex = this.pages.push([name, title]) - 1;
+    for (const [id, text] of passages) this.passages.push([pageIndex, id, text]);
+  }
+
   /** The box, hidden until search.js shows it (without scripts it would do nothing), and the script. */
   private addBox(page: Root): void {
     const labels = this.labels.search;
