@@ -24,12 +24,12 @@ const hooks = path.join(root, 'tests', 'support', 'load-log.mjs');
 type Way = 'sources' | 'compiled';
 
 /** The project's modules (relative to the root) and the packages `node bin/book.js ...args` loads. */
-async function loaded(args: string[], way: Way): Promise<{ modules: string[]; packages: Set<string>; stdout: string; files: string[] }> {
+async function loaded(args: string[], way: Way, extraEnv: Record<string, string> = {}): Promise<{ modules: string[]; packages: Set<string>; stdout: string; files: string[] }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'book-startup-'));
   const log = path.join(dir, 'loaded.txt');
   try {
     // A check that finds errors exits 1: what it loaded is still what is looked at.
-    const env = { ...process.env, BOOK_LOAD_LOG: log, BOOK_FROM_SOURCE: way === 'sources' ? '1' : '0' };
+    const env = { ...process.env, BOOK_LOAD_LOG: log, BOOK_FROM_SOURCE: way === 'sources' ? '1' : '0', ...extraEnv };
     const { stdout } = await run(process.execPath, ['--import', hooks, bin, ...args], { cwd: root, env }).catch(
       (error: { code?: number; stdout: string }) => {
         if (error.code !== 1) throw error;
@@ -86,6 +86,18 @@ describe.each(['sources', 'compiled'] as const)('start-up, from the %s', (way) =
     for (const name of ['playwright-core', 'pdf-lib', 'epub-gen-memory', 'subset-font']) expect(packages.has(name)).toBe(false);
     // The Markdown reader is loaded, from node_modules or inside the bundle: the list above is read right.
     expect(packages.has('micromark')).toBe(true);
+  });
+
+  it('book check on the manuscript loads no citeproc-js, even with an empty cache: its style is shipped', async () => {
+    const cache = await mkdtemp(path.join(os.tmpdir(), 'book-startup-cache-'));
+    try {
+      const { packages } = await loaded(['check', '--quiet', 'manuscript'], way, { BOOK_CACHE_DIR: cache });
+      expect(packages.has('micromark')).toBe(true);
+      // What it reads of the style and locale comes from templates/csl/style-facts.json (scripts/citations/style-facts.ts).
+      expect(packages.has('citeproc')).toBe(false);
+    } finally {
+      await rm(cache, { recursive: true, force: true });
+    }
   });
 });
 

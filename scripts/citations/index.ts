@@ -20,8 +20,9 @@ import { loadBibliography } from './bibliography.ts';
 import { findLocale, findStyle, cslTemplateDir, systemCslDir } from './resources.ts';
 import type { Engine } from 'citeproc';
 import { hashOf, lastFew, toolchainFingerprint, useCache, ValueCache } from '../cache.ts';
-import { abbreviatedTerms, createEngine, layoutAffixes, localeOption, localeTerms } from './engine.ts';
-import { locatorTermsOf, type LocatorTerms } from './locator.ts';
+import { createEngine } from './engine.ts';
+import type { LocatorTerms } from './locator.ts';
+import { factsKeyOf, factsOf, shippedFacts, type StyleFacts } from './style-facts.ts';
 import { addInlineReferences, citationMetadata, reportUnknownNocite } from './metadata.ts';
 import type { BibliographySection } from '../config/citation-metadata.ts';
 import { CitationRenderer, type RenderedCitations } from './render-citations.ts';
@@ -141,34 +142,7 @@ export interface CitationOptions {
   onePass?: boolean;
 }
 
-/**
- * What the rendering reads of the style and locale themselves, whatever the works cited: the same
- * for every book that uses them. Making an engine to read it costs 10–20 ms; the checks and a book
- * that cites nothing need nothing else from citeproc-js, so it is kept per process, by the texts
- * of the style and locales (the last few).
- */
-interface StyleFacts {
-  /** The locale's locator terms, with the style's own (the checks use them too). */
-  locatorTerms: LocatorTerms;
-  noteStyle: boolean;
-  abbreviations: readonly string[];
-  leadingTerms: readonly string[];
-  punctuationInQuote: boolean;
-  layoutAffixes?: { prefix: string; suffix: string };
-}
-
 const styleFacts = new Map<string, StyleFacts>();
-
-function factsOf(engine: Engine, linked: boolean): StyleFacts {
-  return {
-    locatorTerms: locatorTermsOf(localeTerms(engine)),
-    noteStyle: engine.opt.xclass === 'note',
-    abbreviations: abbreviatedTerms(engine),
-    leadingTerms: ['ibid', 'op-cit', 'loc-cit'].map((term) => engine.getTerm(term)).filter(Boolean),
-    punctuationInQuote: localeOption(engine, 'punctuation-in-quote') === true,
-    ...(linked ? { layoutAffixes: layoutAffixes(engine) } : {}),
-  };
-}
 
 export async function loadCitations(sources: CitationSources, trees: Root[], options: CitationOptions): Promise<CitationStage> {
   const bibliography = await loadBibliography(sources.bibliography);
@@ -210,7 +184,7 @@ export async function loadCitations(sources: CitationSources, trees: Root[], opt
   };
   // An engine for the cited works; none when nothing will be formatted (the checks, a book that
   // cites nothing) and this style and locale were read before: what is read of them is kept.
-  const factsKey = hashOf(style.text, locale.tag, ...[...locales].flat(), linked ? 'linked' : '');
+  const factsKey = factsKeyOf(style.text, locale.tag, locales, linked);
   let early: Engine | undefined;
   // The build's cache keeps them too (`citations/`, keyed by the toolchain as well): a later build
   // with this style and locale loads no citeproc-js until it formats a citation.
@@ -219,6 +193,9 @@ export async function loadCitations(sources: CitationSources, trees: Root[], opt
   const facts = lastFew(styleFacts, factsKey, () => {
     const known = kept?.getSync<StyleFacts>(keptKey);
     if (known && known.locatorTerms instanceof Map && typeof known.noteStyle === 'boolean') return known;
+    // A shipped style and locale: read once for all, in templates/csl/style-facts.json (style-facts.ts).
+    const shipped = shippedFacts(factsKey);
+    if (shipped) return shipped;
     const made = factsOf((early = makeEngine()), linked);
     kept?.set(keptKey, made);
     return made;
