@@ -88,10 +88,10 @@ describe.each(['sources', 'compiled'] as const)('start-up, from the %s', (way) =
     expect(packages.has('micromark')).toBe(true);
   });
 
-  it('book check on the manuscript loads no citeproc-js, even with an empty cache: its style is shipped', async () => {
+  it('book check of a book that cites loads no citeproc-js, even with an empty cache: its style is shipped', async () => {
     const cache = await mkdtemp(path.join(os.tmpdir(), 'book-startup-cache-'));
     try {
-      const { packages } = await loaded(['check', '--quiet', 'manuscript'], way, { BOOK_CACHE_DIR: cache });
+      const { packages } = await loaded(['check', '--quiet', 'tests/fixtures/warm-build'], way, { BOOK_CACHE_DIR: cache });
       expect(packages.has('micromark')).toBe(true);
       // What it reads of the style and locale comes from templates/csl/style-facts.json (scripts/citations/style-facts.ts).
       expect(packages.has('citeproc')).toBe(false);
