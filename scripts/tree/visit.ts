@@ -36,68 +36,47 @@ function tester(test: AnyTest | undefined): ((node: Node, index: number | undefi
   return (node, index, parent) => is(node, index, parent);
 }
 
-/** visitParents' walk: each parent's ancestors are a new array (a visitor may keep the one it is given). */
-function walk(
+/**
+ * The walk, in document order or `reverse`, honouring SKIP, EXIT and an index to go on from. What a
+ * visitor is given besides the node is its `context`: `below` makes a child's from its parent's
+ * (visitParents: a new ancestors array for each parent, since a visitor may keep the one it is
+ * given; visit: the parent alone, no array at all), `parentOf` reads the parent back for the test.
+ */
+function walk<C>(
   tree: Node,
   test: AnyTest | undefined,
-  visitor: (node: Node, ancestors: Parent[]) => unknown,
+  visitor: (node: Node, index: number | undefined, context: C) => unknown,
   reverse: boolean,
+  context: { root: C; below: (context: C, parent: Parent) => C; parentOf: (context: C) => Parent | undefined },
 ): void {
   const is = tester(test);
   const step = reverse ? -1 : 1;
+  const { below, parentOf } = context;
 
-  const one = (node: Node, index: number | undefined, ancestors: Parent[]): ActionTuple => {
+  const one = (node: Node, index: number | undefined, here: C): ActionTuple => {
     let result = empty;
-    if (!is || is(node, index, ancestors[ancestors.length - 1])) {
-      result = toResult(visitor(node, ancestors));
+    if (!is || is(node, index, parentOf(here))) {
+      result = toResult(visitor(node, index, here));
       if (result[0] === EXIT) return result;
     }
     const children = (node as Partial<Parent>).children;
     if (children && result[0] !== SKIP) {
       const parent = node as Parent;
-      const below = [...ancestors, parent];
+      const inside = below(here, parent);
       let offset = (reverse ? parent.children.length : -1) + step;
       while (offset > -1 && offset < parent.children.length) {
-        const sub = one(parent.children[offset], offset, below);
+        const sub = one(parent.children[offset], offset, inside);
         if (sub[0] === EXIT) return sub;
         offset = typeof sub[1] === 'number' ? sub[1] : offset + step;
       }
     }
     return result;
   };
-  one(tree, undefined, []);
+  one(tree, undefined, context.root);
 }
 
-/** visit's walk: the same order and results, with only the parent (no ancestors array per parent). */
-function walkWithParent(
-  tree: Node,
-  test: AnyTest | undefined,
-  visitor: (node: Node, index: number | undefined, parent: Parent | undefined) => unknown,
-  reverse: boolean,
-): void {
-  const is = tester(test);
-  const step = reverse ? -1 : 1;
-
-  const one = (node: Node, index: number | undefined, parent: Parent | undefined): ActionTuple => {
-    let result = empty;
-    if (!is || is(node, index, parent)) {
-      result = toResult(visitor(node, index, parent));
-      if (result[0] === EXIT) return result;
-    }
-    const children = (node as Partial<Parent>).children;
-    if (children && result[0] !== SKIP) {
-      const self = node as Parent;
-      let offset = (reverse ? self.children.length : -1) + step;
-      while (offset > -1 && offset < self.children.length) {
-        const sub = one(self.children[offset], offset, self);
-        if (sub[0] === EXIT) return sub;
-        offset = typeof sub[1] === 'number' ? sub[1] : offset + step;
-      }
-    }
-    return result;
-  };
-  one(tree, undefined, undefined);
-}
+const withAncestors = { root: [] as Parent[], below: (ancestors: Parent[], parent: Parent) => [...ancestors, parent], parentOf: (ancestors: Parent[]) => ancestors[ancestors.length - 1] };
+const withParent = { root: undefined as Parent | undefined, below: (_parent: Parent | undefined, parent: Parent) => parent, parentOf: (parent: Parent | undefined) => parent };
 
 export const visitParents = ((tree: Node, test: unknown, visitor?: unknown, reverse?: unknown) => {
   if (typeof test === 'function' && typeof visitor !== 'function') {
@@ -105,7 +84,7 @@ export const visitParents = ((tree: Node, test: unknown, visitor?: unknown, reve
     visitor = test;
     test = undefined;
   }
-  walk(tree, test as AnyTest, visitor as ParentsVisitor, Boolean(reverse));
+  walk(tree, test as AnyTest, (node, _index, ancestors) => (visitor as ParentsVisitor)(node, ancestors), Boolean(reverse), withAncestors);
 }) as typeof VisitParents;
 
 export const visit = ((tree: Node, testOrVisitor: unknown, visitorOrReverse?: unknown, maybeReverse?: unknown) => {
@@ -120,5 +99,5 @@ export const visit = ((tree: Node, testOrVisitor: unknown, visitorOrReverse?: un
     visitor = visitorOrReverse;
     reverse = maybeReverse;
   }
-  walkWithParent(tree, test as AnyTest, visitor as IndexVisitor, Boolean(reverse));
+  walk(tree, test as AnyTest, visitor as IndexVisitor, Boolean(reverse), withParent);
 }) as typeof Visit;
