@@ -15,8 +15,19 @@ export interface Place {
   column: number;
 }
 
-/** Parse YAML text and return a function that finds the place of a value by its path. */
-export function parseYamlWithPlaces(text: string) {
+/** The last text parsed and what it gave: book.yaml is read for its settings, then for its chapters' places. */
+let lastParsed: { text: string; parsed: ReturnType<typeof parseYaml> } | undefined;
+
+/**
+ * Parse YAML text and return a function that finds the place of a value by its path. The same text
+ * twice in a row is parsed once (the document is only read by its users).
+ */
+export function parseYamlWithPlaces(text: string): ReturnType<typeof parseYaml> {
+  if (lastParsed?.text !== text) lastParsed = { text, parsed: parseYaml(text) };
+  return lastParsed.parsed;
+}
+
+function parseYaml(text: string) {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const placeOf = (offset: number): Place => {

@@ -23,11 +23,23 @@ export function labelsFor(lang: string): Labels {
   return Object.hasOwn(byLanguage, primary) ? byLanguage[primary] : en;
 }
 
-/** The name of a language in the book's language (`ru` → « russe »), from the ICU data. */
+const languageNames = new Map<string, string>();
+
+/**
+ * The name of a language in the book's language (`ru` → « russe »), from the ICU data; each name
+ * asked once per process (making an Intl.DisplayNames costs about a millisecond, and a chapter of
+ * testimonies asks for the same few names again and again).
+ */
 export function languageName(tag: string, inLanguage: string): string {
-  try {
-    return new Intl.DisplayNames([inLanguage], { type: 'language' }).of(tag) ?? tag;
-  } catch {
-    return tag;
+  const key = `${tag}\0${inLanguage}`;
+  let name = languageNames.get(key);
+  if (name === undefined) {
+    try {
+      name = new Intl.DisplayNames([inLanguage], { type: 'language' }).of(tag) ?? tag;
+    } catch {
+      name = tag;
+    }
+    languageNames.set(key, name);
   }
+  return name;
 }

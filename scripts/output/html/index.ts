@@ -137,11 +137,16 @@ export async function writeHtmlEdition(book: Book, dir: string, options: HtmlEdi
   for (const character of shown) characters?.add(character);
   // A warm build writes the unchanged chapters' pages as kept (page-cache.ts); not when the caller decorates them.
   const kept = useCache() && !options.decorate ? await PageCache.open(book, serializeHtml, { search: Boolean(search), subsets: Boolean(characters) }) : undefined;
+  // The kept pages are written all at once, not each waiting for the one before.
+  const writing: Array<Promise<void>> = [];
   for (let i = 0; i < book.chapters.length; i++) {
     const name = chapterHref(book.chapters[i]);
     const entry = kept?.get(i);
     if (entry) {
-      await writeFile(path.join(dir, name), entry.html);
+      const written = writeFile(path.join(dir, name), entry.html);
+      // Awaited below; a failure meanwhile (a page made after it throws first) is not left unhandled.
+      written.catch(() => undefined);
+      writing.push(written);
       search?.addKeptPage(name, titles.get(name) ?? name, entry.passages);
       for (const character of entry.characters) characters?.add(character);
       pages.push(name);
@@ -154,7 +159,7 @@ export async function writeHtmlEdition(book: Book, dir: string, options: HtmlEdi
     if (!made.image) kept?.keep(i, { html: made.html, passages: (search?.passages.slice(before) ?? []).map(([, id, text]) => [id, text]), characters: [...shown] });
     pages.push(name);
   }
-  await kept?.close();
+  await Promise.all([...writing, kept?.close()]);
   if (search) {
     await search.write(dir);
     if (characters) for (const character of search.boxText) characters.add(character.codePointAt(0)!);
