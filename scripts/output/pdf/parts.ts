@@ -38,15 +38,16 @@ export interface SplitDocument {
 }
 
 /**
- * A part is made of whole divisions, as many as fit in this many characters of text (about 60
- * pages: the pages a renderer holds at once, about 250 MB laid out)… A part costs about 0.5 s of a
+ * A part is made of whole divisions, as many as fit in this many characters of text (about 50
+ * pages: the pages a renderer holds at once, about 230 MB laid out)… A part costs about 0.5 s of a
  * core before its first page (a browser context, Paged.js reading the print design, the fonts): a
  * book is cut into as few parts as keep every core busy, one per core up to this size. Measured on
  * the 300k-word book (docs/pdf.md, "Parallel layout"): parts of 600,000, 300,000 and 150,000
  * characters took the same time (95–96 s for the whole PDF build), the build's peak memory 1.79,
- * 1.64 and 1.48 GB.
+ * 1.64 and 1.48 GB; 120,000 (session 10, one run each against 150,000): 1.27 against 1.32 GB at
+ * 300k words, 1.05 against 1.14 GB at 100k, no slower (111 against 119 s, 38.9 against 38.7 s).
  */
-const PART_CHARS_MAX = 150_000;
+const PART_CHARS_MAX = 120_000;
 /** …and, on a short book, no part under this (a browser context costs its start). */
 const PART_CHARS_MIN = 60_000;
 
