@@ -180,8 +180,9 @@ export function placesBibliography(tree: Root): boolean {
 
 /**
  * What each chapter compiled through the cache was made from: `compile`'s key with the answers the
- * book's ids gave it (the same key and answers, the same chapter). The check stage and the HTML
- * edition key their own entries on it (scripts/check-cache.ts, scripts/output/html/page-cache.ts).
+ * book's ids gave it (the same key and answers, the same chapter). The check stage keys its own
+ * entries on it (scripts/check-cache.ts); not the HTML edition's pages, whose chapters the
+ * cross-references and the apparatus change after compiling (scripts/output/html/page-cache.ts).
  */
 export const compiledFrom = new WeakMap<Chapter, string>();
 

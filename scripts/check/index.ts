@@ -84,6 +84,7 @@ export function checkBook(book: Book, options: CheckOptions = {}): Diagnostic[] 
       continue;
     }
     for (const chapter of book.chapters) {
+      // What the rule said before, unless it reads the disk (then it runs in every build).
       const before = rule.readsDisk ? undefined : known.get(chapter);
       // Put back where the rule would have put them: the messages keep their order.
       if (before) {
@@ -95,7 +96,8 @@ export function checkBook(book: Book, options: CheckOptions = {}): Diagnostic[] 
         if (other && other !== chapter.file) elsewhere.add(chapter);
         report(other ?? chapter.file, rule.id, reason, place, extra);
       }, { book, chapter });
-      if (memo && !rule.readsDisk && !known.get(chapter)) {
+      // Kept for a later build: what a rule that reads only the chapter and the book said.
+      if (memo && !rule.readsDisk) {
         if (!said.has(chapter)) said.set(chapter, new Map());
         said.get(chapter)!.set(rule.id, chapter.file.messages.slice(start));
       }

@@ -22,7 +22,7 @@ import type { Engine } from 'citeproc';
 import { hashOf, lastFew, toolchainFingerprint, useCache, ValueCache } from '../cache.ts';
 import { createEngine } from './engine.ts';
 import type { LocatorTerms } from './locator.ts';
-import { factsKeyOf, factsOf, shippedFacts, type StyleFacts } from './style-facts.ts';
+import { factsKeyOf, factsOf, localesOf, shippedFacts, type StyleFacts } from './style-facts.ts';
 import { addInlineReferences, citationMetadata, reportUnknownNocite } from './metadata.ts';
 import type { BibliographySection } from '../config/citation-metadata.ts';
 import { CitationRenderer, type RenderedCitations } from './render-citations.ts';
@@ -162,8 +162,7 @@ export async function loadCitations(sources: CitationSources, trees: Root[], opt
     throw settingError(sources.locale, 'CSL locale', `CSL locale \`${sources.locale.value}\`${alsoPath(sources.locale.value, locale.path)} ${locale.problem ?? 'has no language'}; give the path of a locales-xx-XX.xml file or a tag such as fr-FR`);
   }
   const fallback = locale.tag === 'en-US' ? locale : await findLocale('en-US', sources.locale.base);
-  const locales = new Map<string, string>([[locale.tag, locale.text]]);
-  if (fallback?.problem === undefined && fallback) locales.set('en-US', fallback.text);
+  const locales = localesOf(locale.tag, locale.text, fallback);
 
   const metadata = citationMetadata(sources, trees, options.files ?? []);
   addInlineReferences(bibliography, metadata.references);

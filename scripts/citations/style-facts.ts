@@ -17,7 +17,7 @@ import type { Engine } from 'citeproc';
 import { hashOf } from '../cache.ts';
 import { abbreviatedTerms, createEngine, layoutAffixes, localeOption, localeTerms } from './engine.ts';
 import { locatorTermsOf, type LocatorTerms } from './locator.ts';
-import { cslTemplateDir, findLocale, findStyle } from './resources.ts';
+import { cslTemplateDir, findLocale, findStyle, type Found } from './resources.ts';
 
 export interface StyleFacts {
   /** The locale's locator terms, with the style's own (the checks use them too). */
@@ -33,6 +33,13 @@ export interface StyleFacts {
 type WrittenFacts = Omit<StyleFacts, 'locatorTerms'> & { locatorTerms: Array<[string, string]> };
 
 export const styleFactsFile = path.join(cslTemplateDir, 'style-facts.json');
+
+/** The locales citeproc-js is given: the book's, then the en-US fallback when it can be read. */
+export function localesOf(tag: string, text: string, fallback: Found | undefined): Map<string, string> {
+  const locales = new Map([[tag, text]]);
+  if (fallback && fallback.problem === undefined) locales.set('en-US', fallback.text);
+  return locales;
+}
 
 /** What the facts are read from: the style's text, the locale's tag, the locales' texts (the en-US fallback too), linked citations or not. */
 export function factsKeyOf(style: string, lang: string, locales: ReadonlyMap<string, string>, linked: boolean): string {
@@ -78,17 +85,15 @@ export function styleFactsText(facts: Record<string, WrittenFacts>): string {
 export async function shippedStyleFacts(): Promise<Record<string, WrittenFacts>> {
   const names = readdirSync(cslTemplateDir).sort();
   const entries: Array<[string, WrittenFacts]> = [];
+  const fallback = await findLocale('en-US', cslTemplateDir);
   for (const styleName of names.filter((name) => name.endsWith('.csl'))) {
     const style = await findStyle(styleName.replace(/\.csl$/, ''), cslTemplateDir);
     for (const localeName of names.filter((name) => /^locales-.+\.xml$/.test(name))) {
       const locale = await findLocale(localeName.replace(/^locales-|\.xml$/g, ''), cslTemplateDir);
-      const fallback = await findLocale('en-US', cslTemplateDir);
       if (!style || style.problem !== undefined || !locale || locale.problem !== undefined || !locale.tag || !fallback || fallback.problem !== undefined) {
         throw new Error(`${styleName} or ${localeName} cannot be read`);
       }
-      // As loadCitations gathers them: the locale, then the en-US fallback.
-      const locales = new Map([[locale.tag, locale.text]]);
-      locales.set('en-US', fallback.text);
+      const locales = localesOf(locale.tag, locale.text, fallback);
       for (const linked of [false, true]) {
         const engine = createEngine({ style: style.text, locales, lang: locale.tag, items: new Map(), bookLang: locale.tag, linkCitations: linked });
         entries.push([factsKeyOf(style.text, locale.tag, locales, linked), written(factsOf(engine, linked))]);

@@ -47,7 +47,7 @@ export function showsImage(page: Root): boolean {
   return found;
 }
 
-/** What the last HTML edition took from the cache and made again, in chapter pages (read by tests/warm-build.test.ts). */
+/** What the last HTML edition took from the cache, and made and kept there, in chapter pages (a page with an image is made but not counted; read by tests/warm-build.test.ts). */
 export const pageCacheStats = { reused: 0, made: 0 };
 
 export class PageCache {
@@ -62,7 +62,7 @@ export class PageCache {
     const toolchain = toolchainFingerprint();
     book.chapters.forEach((chapter, index) => {
       const around = serialize(chapterPage(book, index, []));
-      const links: Array<string | undefined> = [];
+      const links: string[] = [];
       visit(chapter.hast, 'element', (node: Element) => {
         const href = node.properties.href;
         if (node.tagName === 'a' && typeof href === 'string') links.push(rewrittenHref(href, book, chapter, { page: chapterHref }) ?? href);
