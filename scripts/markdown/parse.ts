@@ -4,15 +4,15 @@
  * and Pandoc's inline syntaxes. It gives the mdast of one chapter, with positions, ready for the
  * checks and the transforms.
  */
-import { unified, type Processor } from 'unified';
+import { unified, type Pluggable, type Processor } from 'unified';
 import remarkParse from 'remark-parse';
-import remarkGfm from 'remark-gfm';
 import remarkFrontmatter from 'remark-frontmatter';
 import { directive } from 'micromark-extension-directive';
 import { directiveFromMarkdown } from 'mdast-util-directive';
 import type { Root } from 'mdast';
 import { VFile } from 'vfile';
 import { protectEscapesFromMarkdown } from './escapes.ts';
+import { mayHoldEmail, readSource, remarkGfmSyntax } from './gfm-syntax.ts';
 import { remarkPandocInline } from './pandoc-inline.ts';
 import { remarkCriticMarkup } from './critic-syntax.ts';
 import { remarkFigures } from './figure-syntax.ts';
@@ -38,10 +38,14 @@ function remarkProtectEscapes(this: Processor) {
   (data.fromMarkdownExtensions ??= []).push(protectEscapesFromMarkdown);
 }
 
-export function createParser() {
+/**
+ * The reader. `gfm` is how it reads GFM: remarkGfmSyntax (gfm-syntax.ts) with `emailAutolinks:
+ * false` for a text that cannot hold one, which it reads faster; the tests give it remark-gfm.
+ */
+export function createParser(gfm: Pluggable = [remarkGfmSyntax, { emailAutolinks: true }]) {
   return unified()
     .use(remarkParse)
-    .use(remarkGfm)
+    .use([gfm])
     .use(remarkFrontmatter, ['yaml'])
     .use(remarkBlockDirectives)
     .use(remarkDirectiveTrailingId)
@@ -54,6 +58,7 @@ export function createParser() {
 }
 
 const parser = createParser();
+const parserWithoutEmail = createParser([remarkGfmSyntax, { emailAutolinks: false }]);
 
 /**
  * Parse one chapter file into mdast (syntax only: no typography, no numbering). Nesting deeper than
@@ -63,12 +68,13 @@ export function parseMarkdown(file: VFile): Root {
   const source = String(file.value);
   const { text, places } = maskDeepLines(source);
   const masked = text !== source;
-  const tree = parser.parse(masked ? new VFile({ path: file.path, value: text }) : file) as Root;
+  const reader = mayHoldEmail(text) ? parser : parserWithoutEmail;
+  const tree = readSource(text, () => reader.parse(masked ? new VFile({ path: file.path, value: text }) : file)) as Root;
   // Emptied lines keep their line break: only the offsets need putting back.
   if (masked) restoreOffsets(tree, source);
   noteDeepPlaces(file, places);
   noteDeepPlaces(file, cutDeepNodes(tree));
-  const result = parser.runSync(tree, file) as Root;
+  const result = reader.runSync(tree, file) as Root;
   noteDeepPlaces(file, cutDeepNodes(result));
   reportDeepPlaces(file);
   return result;

@@ -1,0 +1,112 @@
+/**
+ * GFM's syntax as remark-gfm gives it (autolink literals, footnotes, strikethrough, tables, task
+ * lists), with two of its constructs kept from costing a book's prose what they find in it: they
+ * were 200 of the 420 ms micromark took to read the benchmark's 100k-word book.
+ *
+ * - **Tables.** micromark-extension-gfm-table is tried at the start of every block: each
+ *   paragraph's first line was read as a possible table head, cell by cell, to the line's end. A
+ *   table needs a delimiter row on the next line, made only of `-`, `:`, `|`, spaces and tabs after
+ *   the prefixes of block quotes and list items (`>`, spaces) — `a` over `:-` is a table, so the
+ *   pipe alone does not say it. `readSource` notes the lines that could be one; the table is
+ *   tried only above them (and always for the rows that follow a table's head).
+ * - **Email autolinks.** micromark-extension-gfm-autolink-literal starts an email at every letter
+ *   and digit, which cuts the text into one-character pieces for the parser to join again. An
+ *   email needs an address character right before `@` and a dot after it in the source; a chapter
+ *   without that (`[@cle]` and `@cle` are not) is read without the email construct
+ *   (`emailAutolinks: false`); the web addresses (`www.`, `http://`) are read as before.
+ *
+ * Both only skip attempts that cannot succeed: the trees, positions included, are the same as
+ * remark-gfm's (tests/gfm-syntax.test.ts compares them on the manuscripts, the fixtures and random
+ * text). Anything parsed with no `readSource` before it (the critic's own reading of a file) has
+ * every table tried.
+ */
+import type { Processor } from 'unified';
+import { gfm } from 'micromark-extension-gfm';
+import { gfmFromMarkdown } from 'mdast-util-gfm';
+import type { Construct, ConstructRecord, Extension, State, TokenizeContext } from 'micromark-util-types';
+
+/** An address character before `@`, then domain characters up to a dot: what every email autolink holds. */
+const EMAIL_POSSIBLE = /[\w+.-]@[\w.-]*\./;
+/** A line that could be a table's delimiter row, with its containers' prefixes. */
+const DELIMITER_ROW = /^[ \t>|:-]*-[ \t>|:-]*$/;
+
+/** For the source being parsed: which lines (1-based) could be a delimiter row. */
+let delimiterLines: Uint8Array | undefined;
+
+/** Whether a chapter could hold an email autolink (else it may be read with `emailAutolinks: false`). */
+export function mayHoldEmail(source: string): boolean {
+  return EMAIL_POSSIBLE.test(source);
+}
+
+/** Run `parse` with the table construct told which lines of `source` could be delimiter rows. */
+export function readSource<T>(source: string, parse: () => T): T {
+  const lines = source.split(/\r\n|\r|\n/);
+  const marks = new Uint8Array(lines.length + 2);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.includes('-') && DELIMITER_ROW.test(line)) marks[i + 1] = 1;
+  }
+  const outer = delimiterLines;
+  delimiterLines = marks;
+  try {
+    return parse();
+  } finally {
+    delimiterLines = outer;
+  }
+}
+
+function guardedTable(table: Construct): Construct {
+  const tokenize = table.tokenize;
+  return {
+    ...table,
+    tokenize(this: TokenizeContext, effects, ok, nok): State {
+      const inner = tokenize.call(this, effects, ok, nok);
+      const self = this;
+      return function start(code) {
+        if (delimiterLines && !delimiterLines[self.now().line + 1] && !afterTableRow(self)) return nok(code);
+        return inner(code);
+      };
+    },
+  };
+}
+
+/** The table construct's own test for a body row: the last event before blank space is a head or a row. */
+function afterTableRow(self: TokenizeContext): boolean {
+  let index = self.events.length - 1;
+  while (index > -1) {
+    const type: string = self.events[index]![1].type;
+    if (type === 'lineEnding' || type === 'linePrefix') index--;
+    else return type === 'tableHead' || type === 'tableRow';
+  }
+  return false;
+}
+
+type Constructs = Construct | Array<Construct> | undefined;
+
+/** A construct record with `change` applied to each construct (undefined: left out). */
+function mapRecord(record: ConstructRecord | undefined, change: (construct: Construct) => Construct | undefined): ConstructRecord {
+  const result: ConstructRecord = {};
+  for (const key of Reflect.ownKeys(record ?? {})) {
+    const value = (record as Record<PropertyKey, Constructs>)[key];
+    const kept = (Array.isArray(value) ? value : value ? [value] : []).flatMap((construct) => change(construct) ?? []);
+    if (kept.length) (result as Record<PropertyKey, Array<Construct>>)[key] = kept;
+  }
+  return result;
+}
+
+/** micromark-extension-gfm's syntax, its table guarded and, unless asked for, no email autolinks. */
+export function gfmSyntax(options: { emailAutolinks: boolean }): Extension {
+  const syntax = gfm();
+  return {
+    ...syntax,
+    flow: mapRecord(syntax.flow, (construct) => (construct.name === 'table' ? guardedTable(construct) : construct)),
+    text: mapRecord(syntax.text, (construct) => (construct.name === 'emailAutolink' && !options.emailAutolinks ? undefined : construct)),
+  };
+}
+
+/** remark-gfm's reading (it writes no Markdown here), with the syntax above. */
+export function remarkGfmSyntax(this: Processor, options: { emailAutolinks: boolean }) {
+  const data = this.data();
+  (data.micromarkExtensions ??= []).push(gfmSyntax(options));
+  (data.fromMarkdownExtensions ??= []).push(gfmFromMarkdown());
+}
