@@ -167,6 +167,9 @@ export class ValueCache {
     return entry.value as T;
   }
 
+  /** The entries' folder, made once for all of this build's writes. */
+  private folder?: Promise<unknown>;
+
   /** Writes under way: `set` does not wait for the disk, `flush` does. */
   private readonly pending: Array<Promise<void>> = [];
 
@@ -190,13 +193,15 @@ export class ValueCache {
       return;
     }
     try {
-      await mkdir(this.dir, { recursive: true });
+      await (this.folder ??= mkdir(this.dir, { recursive: true }));
       const target = this.file(key);
       const partial = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
       await writeFile(partial, bytes);
       await rename(partial, target);
     } catch {
-      // A cache that cannot be written (read-only, full disk) only makes the next build cold.
+      // A cache that cannot be written (read-only, full disk) only makes the next build cold. The
+      // folder is made again by the next write (someone may have emptied the cache meanwhile).
+      this.folder = undefined;
     }
   }
 

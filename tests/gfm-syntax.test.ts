@@ -10,13 +10,13 @@ import remarkGfm from 'remark-gfm';
 import { describe, expect, it } from 'vitest';
 import { VFile } from 'vfile';
 import { createParser, parseMarkdown } from '../scripts/markdown/parse.ts';
-import { mayHoldEmail, readSource, remarkGfmSyntax } from '../scripts/markdown/gfm-syntax.ts';
+import { gfmReadingOf, mayHoldAutolink, mayHoldEmail, readSource, remarkGfmSyntax } from '../scripts/markdown/gfm-syntax.ts';
 import { generateManuscript } from '../scripts/bench/manuscript.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const reference = createParser(remarkGfm);
-const withEmail = createParser([remarkGfmSyntax, { emailAutolinks: true }]);
-const withoutEmail = createParser([remarkGfmSyntax, { emailAutolinks: false }]);
+const everything = createParser([remarkGfmSyntax, { emailAutolinks: true, findAutolinks: true }]);
+const readerFor = (text: string) => createParser([remarkGfmSyntax, gfmReadingOf(text)]);
 
 /** The tree and the messages of a text read by `reader` (the transforms run too). */
 function read(reader: typeof reference, text: string, guarded: boolean) {
@@ -28,10 +28,10 @@ function read(reader: typeof reference, text: string, guarded: boolean) {
 
 function expectSameReading(text: string): void {
   const expected = read(reference, text, false);
-  expect(read(mayHoldEmail(text) ? withEmail : withoutEmail, text, true)).toEqual(expected);
-  // The guarded table with every email construct, and with no source noted (the critic's reading).
-  expect(read(withEmail, text, true)).toEqual(expected);
-  expect(read(withEmail, text, false)).toEqual(expected);
+  expect(read(readerFor(text), text, true)).toEqual(expected);
+  // The guarded table with every autolink looked for, and with no source noted (the critic's reading).
+  expect(read(everything, text, true)).toEqual(expected);
+  expect(read(everything, text, false)).toEqual(expected);
 }
 
 function markdownFiles(dir: string): string[] {
@@ -52,9 +52,10 @@ describe('the GFM reading', () => {
       tables += read(reference, text, false).tree.children.filter((node: { type: string }) => node.type === 'table').length;
       expectSameReading(text);
     }
-    // Tables were read, and the email construct was left out of most files.
+    // Tables were read, and the email construct and the search for addresses left out of most files.
     expect(tables).toBeGreaterThan(0);
     expect(files.filter((file) => !mayHoldEmail(readFileSync(file, 'utf8'))).length).toBeGreaterThan(files.length / 2);
+    expect(files.filter((file) => !mayHoldAutolink(readFileSync(file, 'utf8'))).length).toBeGreaterThan(files.length / 2);
   });
 
   it("reads a generated benchmark book's chapters as remark-gfm does", () => {
@@ -69,8 +70,10 @@ describe('the GFM reading', () => {
       '> | x |', '> :--', '  -|', '\t| - |', '    | b |', '[^1]: note', '    | - |', ':::testimony', ':::', '', ' ',
       'www.exemple.fr', 'voir https://exemple.fr/a_b.', 'jean.dupont@exemple.fr', 'x_y@b.c', '[@cle, p. 3]', '-@cle.',
       '~~barré~~', '- [ ] tâche', '<div>', '```', 'a\\|b', '`|`', '*a@b.fr*', 'mailto:a@b.fr', '&amp;|', '.@b.fr', '+@b.fr', '_@b.fr', '-@b.c',
+      'a&#64;b.fr', 'a&commat;b.fr', '&#x77;ww.x.fr', 'a\\@b.fr', 'a\\.@b.fr', 'a@b\\.fr', 'a@b\\-c.fr', 'HTTP://X.FR', 'WwW.x.fr',
+      'http\\://x.fr', 'www\\.x.fr', 'xmpp:a@b.fr/c', '[-@cle]', '[@a.b]',
     );
-    const piece = fc.oneof(line, fc.string({ unit: fc.constantFrom('a', 'w', 'h', '@', '.', '-', ':', '|', '>', ' ', '\t', '_', '*', '[', ']') , maxLength: 12 }));
+    const piece = fc.oneof(line, fc.string({ unit: fc.constantFrom('a', 'w', 'h', '@', '.', '-', ':', '|', '>', ' ', '\t', '_', '*', '[', ']', '\\', '&', '#', ';'), maxLength: 12 }));
     const ending = fc.constantFrom('\n', '\r\n', '\r');
     const document = fc.array(fc.tuple(fc.array(piece, { minLength: 1, maxLength: 3 }), ending), { maxLength: 12 })
       .map((lines) => lines.map(([pieces, end]) => pieces.join(' ') + end).join(''));

@@ -14,6 +14,10 @@
  *   email needs an address character right before `@` and a dot after it in the source; a chapter
  *   without that (`[@cle]` and `@cle` are not) is read without the email construct
  *   (`emailAutolinks: false`); the web addresses (`www.`, `http://`) are read as before.
+ * - **Autolinks in text.** mdast-util-gfm-autolink-literal then looks for addresses in every text
+ *   node with four regular expressions. A text can hold one only if its source has `http`, `www`,
+ *   an email's shape (an escape may stand before any of its punctuation) or a character reference
+ *   (`&#64;` is an `@`); a chapter with none is read without that search (`findAutolinks: false`).
  *
  * Both only skip attempts that cannot succeed: the trees, positions included, are the same as
  * remark-gfm's (tests/gfm-syntax.test.ts compares them on the manuscripts, the fixtures and random
@@ -27,6 +31,8 @@ import type { Construct, ConstructRecord, Extension, State, TokenizeContext } fr
 
 /** An address character before `@`, then domain characters up to a dot: what every email autolink holds. */
 const EMAIL_POSSIBLE = /[\w+.-]@[\w.-]*\./;
+/** What the text of a chapter holds, from its source, before an autolink can be found in it. */
+const AUTOLINK_POSSIBLE = /&|http|www|[\w+.-]\\?@(?:\\?[\w-])+\\?\./i;
 /** A line that could be a table's delimiter row, with its containers' prefixes. */
 const DELIMITER_ROW = /^[ \t>|:-]*-[ \t>|:-]*$/;
 
@@ -36,6 +42,11 @@ let delimiterLines: Uint8Array | undefined;
 /** Whether a chapter could hold an email autolink (else it may be read with `emailAutolinks: false`). */
 export function mayHoldEmail(source: string): boolean {
   return EMAIL_POSSIBLE.test(source);
+}
+
+/** Whether the text of a chapter could hold an autolink once read (else `findAutolinks: false`). */
+export function mayHoldAutolink(source: string): boolean {
+  return AUTOLINK_POSSIBLE.test(source);
 }
 
 /** Run `parse` with the table construct told which lines of `source` could be delimiter rows. */
@@ -95,7 +106,7 @@ function mapRecord(record: ConstructRecord | undefined, change: (construct: Cons
 }
 
 /** micromark-extension-gfm's syntax, its table guarded and, unless asked for, no email autolinks. */
-export function gfmSyntax(options: { emailAutolinks: boolean }): Extension {
+export function gfmSyntax(options: Pick<GfmReading, 'emailAutolinks'>): Extension {
   const syntax = gfm();
   return {
     ...syntax,
@@ -104,9 +115,22 @@ export function gfmSyntax(options: { emailAutolinks: boolean }): Extension {
   };
 }
 
+export interface GfmReading {
+  /** Read email autolinks (false: the text cannot hold one, `mayHoldEmail`). */
+  emailAutolinks: boolean;
+  /** Look for addresses in the text once read (false: it cannot hold one, `mayHoldAutolink`). */
+  findAutolinks: boolean;
+}
+
+/** How to read a chapter's GFM, from its source. */
+export function gfmReadingOf(source: string): GfmReading {
+  return { emailAutolinks: mayHoldEmail(source), findAutolinks: mayHoldAutolink(source) };
+}
+
 /** remark-gfm's reading (it writes no Markdown here), with the syntax above. */
-export function remarkGfmSyntax(this: Processor, options: { emailAutolinks: boolean }) {
+export function remarkGfmSyntax(this: Processor, options: GfmReading) {
   const data = this.data();
   (data.micromarkExtensions ??= []).push(gfmSyntax(options));
-  (data.fromMarkdownExtensions ??= []).push(gfmFromMarkdown());
+  const fromMarkdown = gfmFromMarkdown();
+  (data.fromMarkdownExtensions ??= []).push(options.findAutolinks ? fromMarkdown : fromMarkdown.map(({ transforms, ...extension }) => extension));
 }

@@ -116,13 +116,15 @@ function findClose(open: Text, openIndex: number, following: PhrasingContent[]):
   return undefined;
 }
 
+// pandoc's notAfterString: `@` right after a word is an address, not a key; after `(` or `[` it is a key.
+const bareCitation = new RegExp(String.raw`(^|[\s([\u00a0\u202f])${citationKeyPattern}`, 'gu');
+
 /** Bare `@key` in a text node (`@key [p. 3]` and `@key [-@b; @c]` are found with the brackets, in matchConstruct). */
 function splitBareCitations(node: Text, context: Context): PhrasingContent[] {
-  // pandoc's notAfterString: `@` right after a word is an address, not a key; after `(` or `[` it is a key.
-  const pattern = new RegExp(String.raw`(^|[\s([\u00a0\u202f])${citationKeyPattern}`, 'gu');
+  if (!node.value.includes('@')) return [node];
   const out: PhrasingContent[] = [];
   let last = 0;
-  for (const match of node.value.matchAll(pattern)) {
+  for (const match of node.value.matchAll(bareCitation)) {
     const [whole, lead, minus, braced, bare] = match;
     const start = match.index + lead.length;
     if (start > last) out.push(textNode(node.value.slice(last, start), node, last, context));
@@ -152,6 +154,7 @@ function splitBareCitations(node: Text, context: Context): PhrasingContent[] {
 
 /** Pandoc superscript `^text^` (no spaces inside), in a text node. */
 function splitSuperscripts(node: Text, context: Context): PhrasingContent[] {
+  if (!node.value.includes('^')) return [node];
   const out: PhrasingContent[] = [];
   let last = 0;
   for (const match of node.value.matchAll(/\^([^\s^\[\]]+)\^/gu)) {

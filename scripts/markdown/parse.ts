@@ -12,7 +12,7 @@ import { directiveFromMarkdown } from 'mdast-util-directive';
 import type { Root } from 'mdast';
 import { VFile } from 'vfile';
 import { protectEscapesFromMarkdown } from './escapes.ts';
-import { mayHoldEmail, readSource, remarkGfmSyntax } from './gfm-syntax.ts';
+import { gfmReadingOf, readSource, remarkGfmSyntax, type GfmReading } from './gfm-syntax.ts';
 import { remarkPandocInline } from './pandoc-inline.ts';
 import { remarkCriticMarkup } from './critic-syntax.ts';
 import { remarkFigures } from './figure-syntax.ts';
@@ -39,10 +39,10 @@ function remarkProtectEscapes(this: Processor) {
 }
 
 /**
- * The reader. `gfm` is how it reads GFM: remarkGfmSyntax (gfm-syntax.ts) with `emailAutolinks:
- * false` for a text that cannot hold one, which it reads faster; the tests give it remark-gfm.
+ * The reader. `gfm` is how it reads GFM: remarkGfmSyntax (gfm-syntax.ts), told what a text cannot
+ * hold, which it then reads faster; the tests give it remark-gfm.
  */
-export function createParser(gfm: Pluggable = [remarkGfmSyntax, { emailAutolinks: true }]) {
+export function createParser(gfm: Pluggable = [remarkGfmSyntax, { emailAutolinks: true, findAutolinks: true } satisfies GfmReading]) {
   return unified()
     .use(remarkParse)
     .use([gfm])
@@ -57,8 +57,16 @@ export function createParser(gfm: Pluggable = [remarkGfmSyntax, { emailAutolinks
     .use(remarkCrossrefsFromCitations);
 }
 
-const parser = createParser();
-const parserWithoutEmail = createParser([remarkGfmSyntax, { emailAutolinks: false }]);
+/** The readers made so far, by what they look for. */
+const readers = new Map<string, ReturnType<typeof createParser>>();
+
+function readerFor(source: string) {
+  const reading = gfmReadingOf(source);
+  const key = `${reading.emailAutolinks} ${reading.findAutolinks}`;
+  let reader = readers.get(key);
+  if (!reader) readers.set(key, (reader = createParser([remarkGfmSyntax, reading])));
+  return reader;
+}
 
 /**
  * Parse one chapter file into mdast (syntax only: no typography, no numbering). Nesting deeper than
@@ -68,7 +76,7 @@ export function parseMarkdown(file: VFile): Root {
   const source = String(file.value);
   const { text, places } = maskDeepLines(source);
   const masked = text !== source;
-  const reader = mayHoldEmail(text) ? parser : parserWithoutEmail;
+  const reader = readerFor(text);
   const tree = readSource(text, () => reader.parse(masked ? new VFile({ path: file.path, value: text }) : file)) as Root;
   // Emptied lines keep their line break: only the offsets need putting back.
   if (masked) restoreOffsets(tree, source);
