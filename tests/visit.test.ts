@@ -8,12 +8,13 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Node, Parent } from 'unist';
-import type { Root } from 'mdast';
+import type { Nodes, Root } from 'mdast';
 import { VFile } from 'vfile';
 import { visit as theirVisit, SKIP as theirSkip, EXIT as theirExit } from 'unist-util-visit';
 import { visitParents as theirVisitParents } from 'unist-util-visit-parents';
 import { visit as ourVisit, visitParents as ourVisitParents, SKIP, EXIT } from '../scripts/tree/visit.ts';
 import { parseMarkdown } from '../scripts/markdown/parse.ts';
+import { ancestorsOf, nodesOfType, nodesOfTypes, parentOf } from '../scripts/tree/by-type.ts';
 
 const fixtures = path.join(import.meta.dirname, 'fixtures', 'syntax');
 const manuscript = path.join(import.meta.dirname, '..', 'manuscript');
@@ -103,5 +104,37 @@ describe('scripts/tree/visit.ts does what unist-util-visit does', () => {
       };
       expect(edit(ourVisit)).toEqual(edit(theirVisit));
     }
+  });
+});
+
+describe('scripts/tree/by-type.ts finds what unist-util-visit-parents finds', () => {
+  it('gives every type its nodes in document order, with their parents and ancestors', () => {
+    let checked = 0;
+    for (const [, load] of trees) {
+      const tree = load();
+      const seen: Array<{ node: Node; ancestors: Parent[] }> = [];
+      theirVisitParents(tree, (node, ancestors) => {
+        seen.push({ node, ancestors: [...ancestors] });
+      });
+      const types = [...new Set(seen.map(({ node }) => node.type))] as Array<Nodes['type']>;
+      for (const type of types) {
+        expect(nodesOfType(tree, type)).toEqual(seen.filter(({ node }) => node.type === type).map(({ node }) => node));
+        checked++;
+      }
+      // Two types together, merged in document order (tested by identity, not by shape).
+      for (const pair of [['text', 'cite'], ['footnoteReference', 'cite'], ['containerDirective', 'leafDirective'], ['image', 'imageReference']] as Array<Array<Nodes['type']>>) {
+        const ours = nodesOfTypes(tree, pair);
+        const theirs = seen.filter(({ node }) => pair.includes(node.type as Nodes['type'])).map(({ node }) => node);
+        expect(ours.length).toBe(theirs.length);
+        ours.forEach((node, i) => expect(node).toBe(theirs[i]));
+      }
+      for (const { node, ancestors } of seen) {
+        const ours = ancestorsOf(tree, node as Nodes);
+        expect(ours.length).toBe(ancestors.length);
+        ours.forEach((ancestor, i) => expect(ancestor).toBe(ancestors[i]));
+        expect(parentOf(tree, node as Nodes)).toBe(ancestors.at(-1));
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
   });
 });

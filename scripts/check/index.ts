@@ -14,6 +14,7 @@ import { isRuleId, nearestRuleId } from './catalogue.ts';
 import { applySeverities, diagnosticsOf, report, type Diagnostic } from './messages.ts';
 import { reportTo, type Rule } from './rule.ts';
 import { allRules } from './rules/index.ts';
+import { nodesOfType, parentOf } from '../tree/by-type.ts';
 
 export { catalogue, type RuleId, type Severity } from './catalogue.ts';
 export { diagnosticsOf, severityOf, report, type Diagnostic } from './messages.ts';
@@ -30,25 +31,19 @@ const silencePattern = /^<!--\s*book-ignore\s+([\w\s,-]+?)\s*-->$/;
 
 function silencesOf(tree: Root): Silence[] {
   const silences: Silence[] = [];
-  const walk = (children: Root['children']) => {
-    children.forEach((node, i) => {
-      if (node.type === 'html') {
-        const match = silencePattern.exec(node.value.trim());
-        const next = children[i + 1];
-        if (match && node.position) {
-          silences.push({
-            rules: match[1].split(/[\s,]+/).filter(Boolean),
-            from: next?.position?.start.line ?? node.position.start.line,
-            to: next?.position?.end.line ?? node.position.end.line,
-            node,
-            used: false,
-          });
-        }
-      }
-      if ('children' in node && Array.isArray(node.children)) walk(node.children as Root['children']);
+  for (const node of nodesOfType(tree, 'html')) {
+    const match = silencePattern.exec(node.value.trim());
+    const parent = parentOf(tree, node);
+    if (!match || !node.position || !parent) continue;
+    const next = parent.children[parent.children.indexOf(node as (typeof parent.children)[number]) + 1];
+    silences.push({
+      rules: match[1].split(/[\s,]+/).filter(Boolean),
+      from: next?.position?.start.line ?? node.position.start.line,
+      to: next?.position?.end.line ?? node.position.end.line,
+      node,
+      used: false,
     });
-  };
-  walk(tree.children);
+  }
   return silences;
 }
 

@@ -71,11 +71,10 @@ function guardedTable(table: Construct): Construct {
   return {
     ...table,
     tokenize(this: TokenizeContext, effects, ok, nok): State {
-      const inner = tokenize.call(this, effects, ok, nok);
       const self = this;
       return function start(code) {
         if (delimiterLines && !delimiterLines[self.now().line + 1] && !afterTableRow(self)) return nok(code);
-        return inner(code);
+        return tokenize.call(self, effects, ok, nok)(code);
       };
     },
   };

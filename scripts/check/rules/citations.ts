@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { Point } from 'unist';
-import { visit } from '../../tree/visit.ts';
+import { nodesOfType } from '../../tree/by-type.ts';
 import type { Cite } from '../../markdown/types.ts';
 import type { BibliographyEntry } from '../../citations/types.ts';
 import type { Book } from '../../model/index.ts';
@@ -31,7 +31,7 @@ export const citationUnknownKey = chapterRule('citation-unknown-key', (tree, rep
   // A bibliography that cannot be read is reported once (bibliography-invalid), not at every key.
   if (bibliography?.problems.some((problem) => problem.unreadable)) return;
   const names = bibliography?.files.map((file) => path.basename(file.path)).join(', ');
-  visit(tree, 'cite', (node: Cite) => {
+  for (const node of nodesOfType(tree, 'cite') as readonly Cite[]) {
     for (const citation of node.citations) {
       if (bibliography?.byId.has(citation.key)) continue;
       report(
@@ -41,7 +41,7 @@ export const citationUnknownKey = chapterRule('citation-unknown-key', (tree, rep
         placeOfKey(node, citation.key),
       );
     }
-  });
+  }
 });
 
 /** A word (with its period) right before digits, at the start of a suffix: what an author means as a label. */
@@ -74,7 +74,7 @@ function typedLabel(rawSuffix: string, terms: NonNullable<Book['locatorTerms']>)
 export const citationBadLocator = chapterRule('citation-bad-locator', (tree, report, { book }) => {
   const terms = book.locatorTerms;
   if (!terms) return;
-  visit(tree, 'cite', (node: Cite) => {
+  for (const node of nodesOfType(tree, 'cite') as readonly Cite[]) {
     for (const citation of node.citations) {
       const typed = typedLabel(citation.suffix, terms);
       if (!typed) continue;
@@ -83,16 +83,16 @@ export const citationBadLocator = chapterRule('citation-bad-locator', (tree, rep
         placeOfKey(node, citation.key),
       );
     }
-  });
+  }
 });
 
 /** Every key cited anywhere in the book. */
 function citedKeys(book: Book): Set<string> {
   const keys = new Set<string>();
   for (const chapter of book.chapters) {
-    visit(chapter.mdast, 'cite', (node: Cite) => {
+    for (const node of nodesOfType(chapter.mdast, 'cite') as readonly Cite[]) {
       for (const citation of node.citations) keys.add(citation.key);
-    });
+    }
   }
   return keys;
 }

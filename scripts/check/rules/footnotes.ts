@@ -4,7 +4,7 @@
  */
 import type { FootnoteDefinition, FootnoteReference, Text, Nodes, Parent } from 'mdast';
 import { visit } from '../../tree/visit.ts';
-import { visitParents } from '../../tree/visit.ts';
+import { ancestorsOf, nodesOfType, nodesOfTypes, parentOf } from '../../tree/by-type.ts';
 import { toString } from 'mdast-util-to-string';
 import { normaliseLabel } from '../../transforms/number-notes.ts';
 import { chapterRule } from '../rule.ts';
@@ -12,17 +12,13 @@ import { pointInText } from './text-position.ts';
 import { isAuthorInText } from '../../markdown/citation-syntax.ts';
 import { isLanguage, languageAt } from '../language.ts';
 
-function definitionsOf(tree: Nodes): FootnoteDefinition[] {
-  const found: FootnoteDefinition[] = [];
-  visit(tree, 'footnoteDefinition', (node) => {
-    found.push(node);
-  });
-  return found;
+function definitionsOf(tree: Nodes): readonly FootnoteDefinition[] {
+  return nodesOfType(tree, 'footnoteDefinition');
 }
 
 export const footnoteUndefined = chapterRule('footnote-undefined', (tree, report) => {
   const defined = new Set(definitionsOf(tree).map((d) => normaliseLabel(d.identifier)));
-  visit(tree, (node) => {
+  for (const node of nodesOfTypes(tree, ['footnoteReference', 'text'])) {
     if (node.type === 'footnoteReference') {
       const reference = node as FootnoteReference;
       if (!defined.has(normaliseLabel(reference.identifier))) {
@@ -34,14 +30,12 @@ export const footnoteUndefined = chapterRule('footnote-undefined', (tree, report
         report(`Note call \`[^${match[1]}]\` has no definition; add \`[^${match[1]}]: …\` or remove the call`, pointInText(node as Text, match.index));
       }
     }
-  });
+  }
 });
 
 export const footnoteUnused = chapterRule('footnote-unused', (tree, report) => {
   const called = new Set<string>();
-  visit(tree, 'footnoteReference', (node) => {
-    called.add(normaliseLabel(node.identifier));
-  });
+  for (const node of nodesOfType(tree, 'footnoteReference')) called.add(normaliseLabel(node.identifier));
   for (const definition of definitionsOf(tree)) {
     if (!called.has(normaliseLabel(definition.identifier))) {
       report(`Note \`[^${definition.label ?? definition.identifier}]\` is defined but never called; call it in the text or remove it`, definition.position);
@@ -73,37 +67,40 @@ const isNoteCall = (node: Nodes): boolean =>
   node.type === 'footnoteReference' || (node.type === 'cite' && !isAuthorInText(node));
 
 export const footnoteInHeading = chapterRule('footnote-in-heading', (tree, report) => {
-  visitParents(tree, (node, ancestors) => {
-    if (isNoteCall(node as Nodes) && ancestors.some((a) => a.type === 'heading')) {
-      const what = node.type === 'cite' ? 'Citation (a note call in a note style)' : 'Note call';
-      report(`${what} in a heading; move it into the text that follows (headings go into the table of contents and running heads)`, node.position);
-    }
-  });
+  // The headings' insides only (a heading holds no heading).
+  for (const heading of nodesOfType(tree, 'heading')) {
+    visit(heading, (node) => {
+      if (node !== heading && isNoteCall(node as Nodes)) {
+        const what = node.type === 'cite' ? 'Citation (a note call in a note style)' : 'Note call';
+        report(`${what} in a heading; move it into the text that follows (headings go into the table of contents and running heads)`, node.position);
+      }
+    });
+  }
 });
 
 const abbreviations = /^(etc|cf|p|pp|op|cit|ibid|id|éd|trad|coll|vol|chap|fol|n°|av|apr|J\.-C|s|sq|sqq)$/i;
 
 /** French custom (Imprimerie nationale): « texte¹. », not « texte.¹ ». Abbreviations keep their dot. */
 export const footnoteCallAfterPunctuation = chapterRule('footnote-call-after-punctuation', (tree, report, { chapter }) => {
-  visitParents(tree, (node, ancestors) => {
-    if (!isNoteCall(node as Nodes)) return;
-    const parent = ancestors.at(-1) as Parent | undefined;
+  for (const node of nodesOfTypes(tree, ['footnoteReference', 'cite'])) {
+    if (!isNoteCall(node)) continue;
+    const parent = parentOf(tree, node);
     const index = parent ? parent.children.indexOf(node as (typeof parent.children)[number]) : -1;
-    if (!parent || index <= 0) return;
-    // The French custom, in French text only: the chapter's language, or a span's or block's `lang`.
-    if (!isLanguage(languageAt(ancestors, chapter.lang), 'fr')) return;
+    if (!parent || index <= 0) continue;
     const before = parent.children[index - 1];
-    if (before.type !== 'text') return;
+    if (before.type !== 'text') continue;
+    // The French custom, in French text only: the chapter's language, or a span's or block's `lang`.
+    if (!isLanguage(languageAt(ancestorsOf(tree, node), chapter.lang), 'fr')) continue;
     // « texte.¹ » and « texte. [@a] » alike: a space between does not move the call.
     const match = /(\S*?)([.,;:])\s*$/.exec(before.value);
-    if (!match) return;
+    if (!match) continue;
     const [, word, mark] = match;
     const isAbbreviation = mark === '.' && (abbreviations.test(word) || /^\p{Lu}$/u.test(word));
-    if (isAbbreviation) return;
+    if (isAbbreviation) continue;
     // The call shown as ¹, as in the message: what was written, and the order expected.
     report(`Note call after \`${match[2]}\`: in French the call stands before the punctuation (« texte¹. »); move the call before \`${match[2]}\``, node.position, undefined, {
       actual: `${word}${mark}¹`,
       expected: [`${word}¹${mark}`],
     });
-  });
+  }
 });

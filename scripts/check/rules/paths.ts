@@ -4,18 +4,15 @@
  * other files book.yaml names are refused under the same id when the book is loaded
  * (scripts/manuscript/load-manuscript.ts).
  */
-import type { Definition, Image, ImageReference } from 'mdast';
-import { visit } from '../../tree/visit.ts';
+import type { Definition } from 'mdast';
+import { nodesOfType, nodesOfTypes } from '../../tree/by-type.ts';
 import { resolveImage } from '../../manuscript/inside.ts';
 import { chapterRule } from '../rule.ts';
 
 export const pathOutsideManuscript = chapterRule('path-outside-manuscript', (tree, report, { book, chapter }) => {
-  const images: Array<Image | ImageReference> = [];
+  const images = nodesOfTypes(tree, ['image', 'imageReference']);
   const definitions = new Map<string, Definition>();
-  visit(tree, (node) => {
-    if (node.type === 'image' || node.type === 'imageReference') images.push(node);
-    else if (node.type === 'definition' && !definitions.has(node.identifier)) definitions.set(node.identifier, node);
-  });
+  for (const node of nodesOfType(tree, 'definition')) if (!definitions.has(node.identifier)) definitions.set(node.identifier, node);
   for (const image of images) {
     const url = image.type === 'image' ? image.url : definitions.get(image.identifier)?.url;
     if (url === undefined || resolveImage(book.root, url, chapter.source.path)?.problem !== 'outside') continue;

@@ -10,7 +10,8 @@
  *   (`As he wrote[^3]:`) or in the one right after it (`(Smith 2001, 12).`).
  */
 import type { Nodes, Parent, RootContent } from 'mdast';
-import { visit, visitParents } from '../../tree/visit.ts';
+import { visit } from '../../tree/visit.ts';
+import { ancestorsOf, nodesOfType } from '../../tree/by-type.ts';
 import { chapterRule } from '../rule.ts';
 
 /** A note call or a citation: what gives a quotation its source. */
@@ -70,13 +71,13 @@ function sourcedAround(parent: Parent, index: number): boolean {
 }
 
 export const testimonyUnsourced = chapterRule('testimony-unsourced', (tree, report) => {
-  visit(tree, 'containerDirective', (node) => {
-    if (node.name !== 'testimony' && node.name !== 'document') return;
+  for (const node of nodesOfType(tree, 'containerDirective')) {
+    if (node.name !== 'testimony' && node.name !== 'document') continue;
     const attributes = node.attributes ?? {};
     if (!hasSourceMark(node) && !attributes.source && !attributes.archive) {
       report(`This ${node.name} gives no source; add a citation such as \`[@key, p. 12]\` or a note inside it, or a \`source="…"\` or \`archive="…"\` attribute`, node.position);
     }
-  });
+  }
 });
 
 /** A quotation inside another, or inside a testimony or a document, takes its source from the enclosing one. */
@@ -84,11 +85,12 @@ const enclosesQuotations = (node: Nodes): boolean =>
   node.type === 'blockquote' || (node.type === 'containerDirective' && (node.name === 'testimony' || node.name === 'document'));
 
 export const quoteUnsourced = chapterRule('quote-unsourced', (tree, report) => {
-  visitParents(tree, 'blockquote', (node, ancestors) => {
-    if (ancestors.some((ancestor) => enclosesQuotations(ancestor as Nodes))) return;
-    if (hasSourceMark(node)) return;
+  for (const node of nodesOfType(tree, 'blockquote')) {
+    const ancestors = ancestorsOf(tree, node);
+    if (ancestors.some((ancestor) => enclosesQuotations(ancestor as Nodes))) continue;
+    if (hasSourceMark(node)) continue;
     const parent = ancestors.at(-1) as Parent | undefined;
-    if (parent && sourcedAround(parent, parent.children.indexOf(node))) return;
+    if (parent && sourcedAround(parent, parent.children.indexOf(node))) continue;
     report('Quotation with no source; add a note or a citation at its end, or in the sentence that introduces it or the one that follows it', node.position);
-  });
+  }
 });
