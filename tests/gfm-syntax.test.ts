@@ -10,12 +10,12 @@ import remarkGfm from 'remark-gfm';
 import { describe, expect, it } from 'vitest';
 import { VFile } from 'vfile';
 import { createParser, parseMarkdown } from '../scripts/markdown/parse.ts';
-import { gfmReadingOf, mayHoldAutolink, mayHoldEmail, readSource, remarkGfmSyntax } from '../scripts/markdown/gfm-syntax.ts';
+import { gfmReadingOf, mayHoldAutolink, mayHoldEmail, mayHoldWebAddress, readSource, remarkGfmSyntax } from '../scripts/markdown/gfm-syntax.ts';
 import { generateManuscript } from '../scripts/bench/manuscript.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const reference = createParser(remarkGfm);
-const everything = createParser([remarkGfmSyntax, { emailAutolinks: true, findAutolinks: true }]);
+const everything = createParser([remarkGfmSyntax, { emailAutolinks: true, webAutolinks: true, findAutolinks: true }]);
 const readerFor = (text: string) => createParser([remarkGfmSyntax, gfmReadingOf(text)]);
 
 /** The tree and the messages of a text read by `reader` (the transforms run too). */
@@ -56,6 +56,7 @@ describe('the GFM reading', () => {
     expect(tables).toBeGreaterThan(0);
     expect(files.filter((file) => !mayHoldEmail(readFileSync(file, 'utf8'))).length).toBeGreaterThan(files.length / 2);
     expect(files.filter((file) => !mayHoldAutolink(readFileSync(file, 'utf8'))).length).toBeGreaterThan(files.length / 2);
+    expect(files.filter((file) => !mayHoldWebAddress(readFileSync(file, 'utf8'))).length).toBeGreaterThan(files.length / 2);
   });
 
   it("reads a generated benchmark book's chapters as remark-gfm does", () => {

@@ -13,7 +13,8 @@
  *   and digit, which cuts the text into one-character pieces for the parser to join again. An
  *   email needs an address character right before `@` and a dot after it in the source; a chapter
  *   without that (`[@cle]` and `@cle` are not) is read without the email construct
- *   (`emailAutolinks: false`); the web addresses (`www.`, `http://`) are read as before.
+ *   (`emailAutolinks: false`). Likewise the web addresses, tried at every `h` and `w`: they need
+ *   `http` or `www` in the source, as typed (a letter cannot be escaped), else `webAutolinks: false`.
  * - **Autolinks in text.** mdast-util-gfm-autolink-literal then looks for addresses in every text
  *   node with four regular expressions. A text can hold one only if its source has `http`, `www`,
  *   an email's shape (an escape may stand before any of its punctuation) or a character reference
@@ -38,6 +39,14 @@ const DELIMITER_ROW = /^[ \t>|:-]*-[ \t>|:-]*$/;
 
 /** For the source being parsed: which lines (1-based) could be a delimiter row. */
 let delimiterLines: Uint8Array | undefined;
+
+/** `http` or `www`, as every web address autolink starts. */
+const WEB_POSSIBLE = /http|www/i;
+
+/** Whether a chapter could hold a web address autolink (else it may be read with `webAutolinks: false`). */
+export function mayHoldWebAddress(source: string): boolean {
+  return WEB_POSSIBLE.test(source);
+}
 
 /** Whether a chapter could hold an email autolink (else it may be read with `emailAutolinks: false`). */
 export function mayHoldEmail(source: string): boolean {
@@ -104,26 +113,34 @@ function mapRecord(record: ConstructRecord | undefined, change: (construct: Cons
   return result;
 }
 
-/** micromark-extension-gfm's syntax, its table guarded and, unless asked for, no email autolinks. */
-export function gfmSyntax(options: Pick<GfmReading, 'emailAutolinks'>): Extension {
+/** micromark-extension-gfm's syntax, its table guarded and, unless asked for, no email or web autolinks. */
+const webConstructs = new Set(['protocolAutolink', 'wwwAutolink']);
+
+export function gfmSyntax(options: Pick<GfmReading, 'emailAutolinks' | 'webAutolinks'>): Extension {
   const syntax = gfm();
   return {
     ...syntax,
     flow: mapRecord(syntax.flow, (construct) => (construct.name === 'table' ? guardedTable(construct) : construct)),
-    text: mapRecord(syntax.text, (construct) => (construct.name === 'emailAutolink' && !options.emailAutolinks ? undefined : construct)),
+    text: mapRecord(syntax.text, (construct) => {
+      if (construct.name === 'emailAutolink' && !options.emailAutolinks) return undefined;
+      if (webConstructs.has(construct.name ?? '') && !options.webAutolinks) return undefined;
+      return construct;
+    }),
   };
 }
 
 export interface GfmReading {
   /** Read email autolinks (false: the text cannot hold one, `mayHoldEmail`). */
   emailAutolinks: boolean;
+  /** Read `http://…` and `www.…` autolinks (false: the text cannot hold one, `mayHoldWebAddress`). */
+  webAutolinks: boolean;
   /** Look for addresses in the text once read (false: it cannot hold one, `mayHoldAutolink`). */
   findAutolinks: boolean;
 }
 
 /** How to read a chapter's GFM, from its source. */
 export function gfmReadingOf(source: string): GfmReading {
-  return { emailAutolinks: mayHoldEmail(source), findAutolinks: mayHoldAutolink(source) };
+  return { emailAutolinks: mayHoldEmail(source), webAutolinks: mayHoldWebAddress(source), findAutolinks: mayHoldAutolink(source) };
 }
 
 /** remark-gfm's reading (it writes no Markdown here), with the syntax above. */

@@ -42,7 +42,7 @@ function remarkProtectEscapes(this: Processor) {
  * The reader. `gfm` is how it reads GFM: remarkGfmSyntax (gfm-syntax.ts), told what a text cannot
  * hold, which it then reads faster; the tests give it remark-gfm.
  */
-export function createParser(gfm: Pluggable = [remarkGfmSyntax, { emailAutolinks: true, findAutolinks: true } satisfies GfmReading]) {
+export function createParser(gfm: Pluggable = [remarkGfmSyntax, { emailAutolinks: true, webAutolinks: true, findAutolinks: true } satisfies GfmReading]) {
   return unified()
     .use(remarkParse)
     .use([gfm])
@@ -62,7 +62,7 @@ const readers = new Map<string, ReturnType<typeof createParser>>();
 
 function readerFor(source: string) {
   const reading = gfmReadingOf(source);
-  const key = `${reading.emailAutolinks} ${reading.findAutolinks}`;
+  const key = `${reading.emailAutolinks} ${reading.webAutolinks} ${reading.findAutolinks}`;
   let reader = readers.get(key);
   if (!reader) readers.set(key, (reader = createParser([remarkGfmSyntax, reading])));
   return reader;
