@@ -1,7 +1,7 @@
 /**
  * GFM's syntax as remark-gfm gives it (autolink literals, footnotes, strikethrough, tables, task
- * lists), with two of its constructs kept from costing a book's prose what they find in it: they
- * were 200 of the 420 ms micromark took to read the benchmark's 100k-word book.
+ * lists), with its table and autolinks kept from costing a book's prose what they find in it:
+ * they were 200 of the 420 ms micromark took to read the benchmark's 100k-word book (JIT warm).
  *
  * - **Tables.** micromark-extension-gfm-table is tried at the start of every block: each
  *   paragraph's first line was read as a possible table head, cell by cell, to the line's end. A
@@ -20,7 +20,7 @@
  *   an email's shape (an escape may stand before any of its punctuation) or a character reference
  *   (`&#64;` is an `@`); a chapter with none is read without that search (`findAutolinks: false`).
  *
- * Both only skip attempts that cannot succeed: the trees, positions included, are the same as
+ * Each only skips attempts that cannot succeed: the trees, positions included, are the same as
  * remark-gfm's (tests/gfm-syntax.test.ts compares them on the manuscripts, the fixtures and random
  * text). Anything parsed with no `readSource` before it (the critic's own reading of a file) has
  * every table tried.
@@ -34,14 +34,13 @@ import type { Construct, ConstructRecord, Extension, State, TokenizeContext } fr
 const EMAIL_POSSIBLE = /[\w+.-]@[\w.-]*\./;
 /** What the text of a chapter holds, from its source, before an autolink can be found in it. */
 const AUTOLINK_POSSIBLE = /&|http|www|[\w+.-]\\?@(?:\\?[\w-])+\\?\./i;
+/** `http` or `www`, as every web address autolink starts. */
+const WEB_POSSIBLE = /http|www/i;
 /** A line that could be a table's delimiter row, with its containers' prefixes. */
 const DELIMITER_ROW = /^[ \t>|:-]*-[ \t>|:-]*$/;
 
 /** For the source being parsed: which lines (1-based) could be a delimiter row. */
 let delimiterLines: Uint8Array | undefined;
-
-/** `http` or `www`, as every web address autolink starts. */
-const WEB_POSSIBLE = /http|www/i;
 
 /** Whether a chapter could hold a web address autolink (else it may be read with `webAutolinks: false`). */
 export function mayHoldWebAddress(source: string): boolean {
