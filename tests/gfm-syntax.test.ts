@@ -9,21 +9,14 @@ import fc from 'fast-check';
 import remarkGfm from 'remark-gfm';
 import { describe, expect, it } from 'vitest';
 import { VFile } from 'vfile';
-import { createParser, parseMarkdown } from '../scripts/markdown/parse.ts';
-import { gfmReadingOf, mayHoldAutolink, mayHoldEmail, mayHoldWebAddress, readSource, remarkGfmSyntax } from '../scripts/markdown/gfm-syntax.ts';
+import { createParser, parseMarkdown, readerFor } from '../scripts/markdown/parse.ts';
+import { mayHoldAutolink, mayHoldEmail, mayHoldWebAddress, readSource, remarkGfmSyntax } from '../scripts/markdown/gfm-syntax.ts';
 import { generateManuscript } from '../scripts/bench/manuscript.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const reference = createParser(remarkGfm);
 const everything = createParser([remarkGfmSyntax, { emailAutolinks: true, webAutolinks: true, findAutolinks: true }]);
-const readers = new Map<string, typeof everything>();
-/** The reader parse.ts picks for `text`. */
-function readerFor(text: string) {
-  const reading = gfmReadingOf(text);
-  const key = JSON.stringify(reading);
-  if (!readers.has(key)) readers.set(key, createParser([remarkGfmSyntax, reading]));
-  return readers.get(key)!;
-}
+
 
 /** The tree and the messages of a text read by `reader` (the transforms run too). */
 function read(reader: typeof reference, text: string, guarded: boolean) {

@@ -60,7 +60,8 @@ export function createParser(gfm: Pluggable = [remarkGfmSyntax, { emailAutolinks
 /** The readers made so far, by what they look for. */
 const readers = new Map<string, ReturnType<typeof createParser>>();
 
-function readerFor(source: string) {
+/** The reader for a chapter's source: told what the source cannot hold (gfm-syntax.ts). */
+export function readerFor(source: string) {
   const reading = gfmReadingOf(source);
   const key = `${reading.emailAutolinks} ${reading.webAutolinks} ${reading.findAutolinks}`;
   let reader = readers.get(key);

@@ -31,7 +31,7 @@ export const citationUnknownKey = chapterRule('citation-unknown-key', (tree, rep
   // A bibliography that cannot be read is reported once (bibliography-invalid), not at every key.
   if (bibliography?.problems.some((problem) => problem.unreadable)) return;
   const names = bibliography?.files.map((file) => path.basename(file.path)).join(', ');
-  for (const node of nodesOfType(tree, 'cite') as readonly Cite[]) {
+  for (const node of nodesOfType(tree, 'cite')) {
     for (const citation of node.citations) {
       if (bibliography?.byId.has(citation.key)) continue;
       report(
@@ -74,7 +74,7 @@ function typedLabel(rawSuffix: string, terms: NonNullable<Book['locatorTerms']>)
 export const citationBadLocator = chapterRule('citation-bad-locator', (tree, report, { book }) => {
   const terms = book.locatorTerms;
   if (!terms) return;
-  for (const node of nodesOfType(tree, 'cite') as readonly Cite[]) {
+  for (const node of nodesOfType(tree, 'cite')) {
     for (const citation of node.citations) {
       const typed = typedLabel(citation.suffix, terms);
       if (!typed) continue;
@@ -90,7 +90,7 @@ export const citationBadLocator = chapterRule('citation-bad-locator', (tree, rep
 function citedKeys(book: Book): Set<string> {
   const keys = new Set<string>();
   for (const chapter of book.chapters) {
-    for (const node of nodesOfType(chapter.mdast, 'cite') as readonly Cite[]) {
+    for (const node of nodesOfType(chapter.mdast, 'cite')) {
       for (const citation of node.citations) keys.add(citation.key);
     }
   }
