@@ -129,6 +129,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const out = path.resolve(options.out ?? 'build');
   await checkOutputPlace(out, options.files?.length ? options.files : [options.manuscript ?? 'manuscript']);
   const folder = await claimOutputs(out, requested.flatMap((format) => formats[format].outputs));
+  // What the editions need from the toolchain alone starts now, beside the compile (EditionWriter.prepare).
+  for (const format of requested) formats[format].prepare?.();
   const { book, diagnostics } = await compileAndCheck(options);
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0 && !options.draft) {

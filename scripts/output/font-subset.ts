@@ -14,6 +14,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { setFlagsFromString } from 'node:v8';
 import type { BookFonts, FontFace } from '../manuscript/fonts.ts';
 import { fontFaceRule, fontsComment, familyRule, installedName } from './fonts.ts';
 import { fontCodePoints, inRanges, isReadableFont, parseUnicodeRange } from './epub/font-cmap.ts';
@@ -76,8 +77,25 @@ const toolVersions = ['subset-font', 'harfbuzzjs', 'fontverter', 'woff2sfnt-sfnt
   })
   .join(' ');
 
-/** subset-font, loaded on the first subset to make: it loads HarfBuzz and a WOFF 2 codec (0.1–0.4 s), which a cached build does without. */
+let harfbuzzFlags = false;
+
+/**
+ * subset-font, loaded on the first subset to make: it loads HarfBuzz and a WOFF 2 codec (0.1–0.4 s),
+ * which a cached build does without.
+ *
+ * HarfBuzz (680 KB of WebAssembly) runs as V8's baseline compiler (Liftoff) makes it, without the
+ * optimizing tier that V8 otherwise compiles for the whole module in the background: that tier took
+ * 250–300 ms of CPU, during which Node held the build's next file operation (a cold HTML build of the
+ * benchmark's 100k-word book sat idle that long after its first subset). A book's subsets take a few
+ * milliseconds more in baseline code. The flags concern WebAssembly only, and are set before HarfBuzz
+ * is first compiled; they are process-wide (nothing else here runs WebAssembly).
+ */
 async function subsetFont(...args: Parameters<typeof import('subset-font').default>): Promise<Buffer> {
+  if (!harfbuzzFlags) {
+    harfbuzzFlags = true;
+    setFlagsFromString('--no-wasm-tier-up');
+    setFlagsFromString('--no-wasm-dynamic-tiering');
+  }
   const { default: subset } = await import('subset-font');
   return subset(...args);
 }

@@ -37,6 +37,13 @@ export interface EditionWriter {
   /** The names it may write in the output folder, claimed before any work (scripts/output/ownership.ts). */
   outputs: string[];
   write(book: Book, staging: string, options: WriteOptions): Promise<WrittenEdition>;
+  /**
+   * Started by `build()` before the book is compiled: work that depends on the toolchain alone (a
+   * script bundled by esbuild, in a process of its own), which then runs on the other core while
+   * the compile keeps this one. It only starts memoized work that `write` asks for again; a failure
+   * is reported there, by `write`, never here.
+   */
+  prepare?(): void;
 }
 
 export type Format = 'html' | 'pdf' | 'epub';
@@ -45,6 +52,9 @@ export const formats: Record<Format, EditionWriter> = {
   html: {
     description: 'HTML edition: build/html/index.html and one page per chapter',
     outputs: ['html'],
+    prepare() {
+      void import('./html/search/index.ts').then(({ searchScript }) => searchScript()).catch(() => undefined);
+    },
     async write(book, staging) {
       await writeHtmlEdition(book, path.join(staging, 'html'));
       return { names: ['html'] };
@@ -53,6 +63,9 @@ export const formats: Record<Format, EditionWriter> = {
   pdf: {
     description: 'Print edition: build/book.pdf (bleed), build/book-crop.pdf (crop marks), build/book-screen.pdf; for the printer build/book-pdfx.pdf, build/book-cover.pdf (and its PDF/X), build/print-specs.json and .txt',
     outputs: ['book.pdf', 'book-crop.pdf', 'book-screen.pdf', 'book-pdfx.pdf', 'book-cover.pdf', 'book-cover-pdfx.pdf', 'print-specs.json', 'print-specs.txt'],
+    prepare() {
+      void import('./pdf/browser/index.ts').then(({ browserScript }) => browserScript()).catch(() => undefined);
+    },
     async write(book, staging, { pdfTimeout, date, draft, onPages }) {
       const { writePdfEdition } = await import('./pdf/index.ts');
       const edition = await writePdfEdition(book, staging, {
