@@ -19,6 +19,7 @@ import { characterSubstitutes, fontsForText } from '../scripts/output/epub/fonts
 import { defaultLayoutFeatures } from '../scripts/output/font-subset.ts';
 import { substituteCharacters } from '../scripts/output/epub/content.ts';
 import { nameImages } from '../scripts/output/epub/images.ts';
+import { writeReproducibleZip } from '../scripts/output/epub/zip.ts';
 import { epubcheck } from './support/epub-checkers.ts';
 
 describe('identifier', () => {
@@ -232,5 +233,42 @@ describe('cover cache', () => {
     expect(other).not.toEqual(first);
     expect(await addedAs(other)).toHaveLength(1);
     expect(await addedAs(first)).toEqual(added);
+  });
+});
+
+describe('the EPUB container (zip.ts)', () => {
+  const files = new Map<string, Uint8Array | string>([
+    ['OEBPS/texte.xhtml', '<p>La Résistance dans le Tarn, 1944 : texte répété. '.repeat(200)],
+    ['mimetype', 'application/epub+zip'],
+    ['OEBPS/content.opf', '<package/>'],
+    ['META-INF/container.xml', '<container/>'],
+    ['OEBPS/images/carte-été.png', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 255])],
+  ]);
+  const date = new Date(Date.UTC(2024, 5, 7, 13, 45, 58));
+
+  it('reads back as written, in package order, the mimetype first, stored, at offset 38', async () => {
+    const bytes = await writeReproducibleZip(files, date);
+    expect(bytes.readUInt32LE(0)).toBe(0x04034b50);
+    expect(bytes.readUInt16LE(8)).toBe(0); // stored
+    expect(bytes.readUInt16LE(28)).toBe(0); // no extra field
+    expect(bytes.subarray(30, 38).toString('latin1')).toBe('mimetype');
+    expect(bytes.subarray(38, 58).toString('latin1')).toBe('application/epub+zip');
+    const zip = await JSZip.loadAsync(bytes, { checkCRC32: true });
+    const names = Object.keys(zip.files);
+    expect(names).toEqual(['mimetype', 'META-INF/container.xml', 'OEBPS/content.opf', 'OEBPS/images/carte-été.png', 'OEBPS/texte.xhtml']);
+    for (const [name, value] of files) {
+      const read = await zip.file(name)!.async('uint8array');
+      expect(Buffer.from(read).equals(typeof value === 'string' ? Buffer.from(value) : Buffer.from(value))).toBe(true);
+    }
+    // Deflated where it pays; dated with the given date (UTC fields, two-second steps).
+    expect(bytes.length).toBeLessThan(String(files.get('OEBPS/texte.xhtml')).length / 4);
+    expect(zip.file('OEBPS/texte.xhtml')!.date.toISOString()).toBe('2024-06-07T13:45:58.000Z');
+    // The same files, the same bytes; their order in the map does not matter.
+    expect((await writeReproducibleZip(new Map([...files].reverse()), date)).equals(bytes)).toBe(true);
+  });
+
+  // The whole container of a built book goes through EPUBCheck (tests/epub.test.ts).
+  it('refuses a container without a mimetype', async () => {
+    await expect(writeReproducibleZip(new Map([['a.txt', 'a']]), date)).rejects.toThrow(/mimetype/);
   });
 });

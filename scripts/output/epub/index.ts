@@ -283,7 +283,9 @@ export async function writeEpub(book: Book, file: string, workDir: string, { dat
     images,
     fonts.fonts,
   );
-  const generated = await generator.genEpub();
+  // Its zip is read again at once below: stored, not deflated (genEpub deflates at level 9, in JavaScript).
+  await generator.render();
+  const generated = await generator.generateAsync({ type: 'nodebuffer', compression: 'STORE' });
   if (warnings.length > 0) {
     // It drops attributes and elements it does not know; ours must all survive.
     throw new BuildError(`epub-gen-memory changed the book's content: ${warnings.join('; ')}. Adapt scripts/output/epub/content.ts so that it only writes what epub-gen-memory keeps`);

@@ -2,8 +2,17 @@
  * The EPUB container written reproducibly (OCF 3.3 §4.2): `mimetype` first, stored uncompressed,
  * then every other file in a fixed order, all dated with the source's last change rather than the
  * clock, so that two builds of the same manuscript give the same bytes.
+ *
+ * Written here rather than by JSZip: a zip of stored and deflated entries is a few headers around
+ * each file (APPNOTE 6.3.10 §4.3), and Node's zlib (C, on the libuv pool, the files deflated side
+ * by side) compresses at level 9 in a fraction of the time JSZip's JavaScript port takes (about
+ * 0.5 s for the benchmark's 100k-word book).
  */
+import { promisify } from 'node:util';
+import { crc32, deflateRaw } from 'node:zlib';
 import JSZip from 'jszip';
+
+const deflate = promisify(deflateRaw);
 
 /** Package order: container files, then the package document, then the rest by name. */
 function rank(name: string): number {
@@ -13,22 +22,75 @@ function rank(name: string): number {
   return 3;
 }
 
+/** MS-DOS time and date (what a zip entry holds), from the UTC fields: the same bytes in every time zone. */
+function dosDateTime(date: Date): { time: number; date: number } {
+  const year = Math.min(Math.max(date.getUTCFullYear(), 1980), 2107);
+  return {
+    time: (date.getUTCHours() << 11) | (date.getUTCMinutes() << 5) | Math.floor(date.getUTCSeconds() / 2),
+    date: ((year - 1980) << 9) | ((date.getUTCMonth() + 1) << 5) | date.getUTCDate(),
+  };
+}
+
 export async function writeReproducibleZip(files: Map<string, Uint8Array | string>, date: Date): Promise<Buffer> {
   const mimetype = files.get('mimetype');
   if (mimetype === undefined) throw new Error('An EPUB needs its mimetype file');
-  const zip = new JSZip();
   const names = [...files.keys()].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
-  for (const name of names) {
-    const stored = name === 'mimetype';
-    zip.file(name, files.get(name)!, {
-      // JSZip writes the DOS date from the UTC fields: the same bytes in every time zone.
-      date,
-      createFolders: false,
-      compression: stored ? 'STORE' : 'DEFLATE',
-      compressionOptions: stored ? null : { level: 9 },
-    });
+  const when = dosDateTime(date);
+  const entries = await Promise.all(
+    names.map(async (name) => {
+      const value = files.get(name)!;
+      const data = typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+      const stored = name === 'mimetype';
+      const body = stored ? data : await deflate(data, { level: 9 });
+      return { name: Buffer.from(name, 'utf8'), stored, crc: crc32(data), size: data.length, body };
+    }),
+  );
+  const parts: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const entry of entries) {
+    // Bit 11: the name is UTF-8 (APPNOTE appendix D), for a name beyond ASCII.
+    const flags = entry.name.some((byte) => byte > 0x7f) ? 0x0800 : 0;
+    const method = entry.stored ? 0 : 8;
+    const version = entry.stored ? 10 : 20;
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(version, 4);
+    local.writeUInt16LE(flags, 6);
+    local.writeUInt16LE(method, 8);
+    local.writeUInt16LE(when.time, 10);
+    local.writeUInt16LE(when.date, 12);
+    local.writeUInt32LE(entry.crc, 14);
+    local.writeUInt32LE(entry.body.length, 18);
+    local.writeUInt32LE(entry.size, 22);
+    local.writeUInt16LE(entry.name.length, 26);
+    local.writeUInt16LE(0, 28); // no extra field: the mimetype's bytes sit at offset 38, as readers look for them
+    const header = Buffer.alloc(46);
+    header.writeUInt32LE(0x02014b50, 0);
+    header.writeUInt16LE(20, 4); // made by: MS-DOS attributes, zip 2.0
+    header.writeUInt16LE(version, 6);
+    header.writeUInt16LE(flags, 8);
+    header.writeUInt16LE(method, 10);
+    header.writeUInt16LE(when.time, 12);
+    header.writeUInt16LE(when.date, 14);
+    header.writeUInt32LE(entry.crc, 16);
+    header.writeUInt32LE(entry.body.length, 20);
+    header.writeUInt32LE(entry.size, 24);
+    header.writeUInt16LE(entry.name.length, 28);
+    header.writeUInt32LE(offset, 42); // extra, comment, disk, attributes: 0
+    parts.push(local, entry.name, entry.body);
+    central.push(header, entry.name);
+    offset += local.length + entry.name.length + entry.body.length;
   }
-  return zip.generateAsync({ type: 'nodebuffer', platform: 'DOS', mimeType: 'application/epub+zip' });
+  if (offset > 0xffffffff || entries.length > 0xffff) throw new Error('The EPUB is too large for a zip without its 64-bit extensions (4 GB, 65,535 files)');
+  const directory = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, directory, end]);
 }
 
 /** Every file of a zip (folders left out), as bytes. */
