@@ -57,18 +57,19 @@ export function familyRule(fonts: BookFonts): string {
 /** Copy the whole font files into `dir` and return the @font-face rules that point at them, and the family rule. */
 export async function installFonts(fonts: BookFonts, dir: string, urlPrefix: string): Promise<string> {
   await mkdir(dir, { recursive: true });
-  const rules: string[] = [];
-  for (const face of fonts.faces) {
-    const name = installedName(fonts, face);
-    await copyFile(face.file, path.join(dir, name));
-    rules.push(fontFaceRule(face, `${urlPrefix}${name}`, face.unicodeRange, true));
-  }
+  const rules = await Promise.all(
+    fonts.faces.map(async (face) => {
+      const name = installedName(fonts, face);
+      await copyFile(face.file, path.join(dir, name));
+      return fontFaceRule(face, `${urlPrefix}${name}`, face.unicodeRange, true);
+    }),
+  );
   return `${fontsComment(fonts)}\n${rules.join('\n')}\n${familyRule(fonts)}\n`;
 }
 
 /** The font files themselves (a package's files are named alike from one version to the next; the manuscript's may change): the covers' caches key on them. */
 export async function fontIdentity(fonts: BookFonts): Promise<string> {
   const digest = createHash('sha256');
-  for (const face of fonts.faces) digest.update(await readFile(face.file));
+  for (const bytes of await Promise.all(fonts.faces.map((face) => readFile(face.file)))) digest.update(bytes);
   return digest.digest('hex');
 }
