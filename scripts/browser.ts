@@ -7,7 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { BuildError } from './errors.ts';
 
 /**
@@ -93,6 +93,9 @@ const fewProcesses = ['--no-zygote', '--in-process-gpu'];
 /** Start Chromium; `disableFeatures`: more features off, in the same switch as ours. */
 export async function launchBrowser(extraArgs: string[] = [], disableFeatures: string[] = []): Promise<Browser> {
   const features = [`--disable-features=${[...disabledFeatures, ...disableFeatures].join(',')}`, `--enable-features=${enabledFeatures.join(',')}`];
+  // Loaded when a browser is started, not with this module: an EPUB whose cover is in the cache
+  // never starts one (playwright-core takes 0.3 s to load).
+  const { chromium } = await import('playwright-core');
   return chromium.launch({ executablePath: chromiumPath(), headless: true, args: [...chromiumArgs, ...fewProcesses, ...extraArgs, ...features] });
 }
 
