@@ -88,7 +88,8 @@ let harfbuzzFlags = false;
  * 250–300 ms of CPU, during which Node held the build's next file operation (a cold HTML build of the
  * benchmark's 100k-word book sat idle that long after its first subset). A book's subsets take a few
  * milliseconds more in baseline code. The flags concern WebAssembly only, and are set before HarfBuzz
- * is first compiled; they are process-wide (nothing else here runs WebAssembly).
+ * is first compiled; they are process-wide: the only other WebAssembly here is the WOFF 2 codec
+ * subset-font loads (wawoff2), which decodes a face given as WOFF 2 without a WOFF 1 beside it.
  */
 async function subsetFont(...args: Parameters<typeof import('subset-font').default>): Promise<Buffer> {
   if (!harfbuzzFlags) {

@@ -11,6 +11,7 @@
 import { promisify } from 'node:util';
 import { crc32, deflateRaw } from 'node:zlib';
 import JSZip from 'jszip';
+import { BuildError } from '../../errors.ts';
 
 const deflate = promisify(deflateRaw);
 
@@ -45,6 +46,9 @@ export async function writeReproducibleZip(files: Map<string, Uint8Array | strin
       return { name: Buffer.from(name, 'utf8'), stored, crc: crc32(data), size: data.length, body };
     }),
   );
+  // No zip64 here: a book's EPUB is megabytes, the format's plain fields hold 4 GB and 65,535 files.
+  const size = entries.reduce((sum, entry) => sum + 76 + 2 * entry.name.length + entry.body.length, 22);
+  if (size > 0xffffffff || entries.length > 0xffff) throw new BuildError(`The EPUB would be ${Math.round(size / 2 ** 20)} MB in ${entries.length} files: more than a zip without its 64-bit extensions holds (4 GB, 65,535 files); make its images smaller`);
   const parts: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;
@@ -82,7 +86,6 @@ export async function writeReproducibleZip(files: Map<string, Uint8Array | strin
     central.push(header, entry.name);
     offset += local.length + entry.name.length + entry.body.length;
   }
-  if (offset > 0xffffffff || entries.length > 0xffff) throw new Error('The EPUB is too large for a zip without its 64-bit extensions (4 GB, 65,535 files)');
   const directory = Buffer.concat(central);
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
