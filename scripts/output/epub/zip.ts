@@ -32,12 +32,37 @@ function dosDateTime(date: Date): { time: number; date: number } {
   };
 }
 
+interface ZipEntry {
+  name: Buffer;
+  stored: boolean;
+  crc: number;
+  size: number;
+  body: Buffer;
+}
+
+/**
+ * The fields a local header and the central directory's record share, from `at` (APPNOTE §4.3.7,
+ * §4.3.12): version needed, flags, method, time, date, CRC, sizes, the name's length.
+ */
+function writeShared(buffer: Buffer, at: number, entry: ZipEntry, when: { time: number; date: number }): void {
+  buffer.writeUInt16LE(entry.stored ? 10 : 20, at);
+  // Bit 11: the name is UTF-8 (APPNOTE appendix D), for a name beyond ASCII.
+  buffer.writeUInt16LE(entry.name.some((byte) => byte > 0x7f) ? 0x0800 : 0, at + 2);
+  buffer.writeUInt16LE(entry.stored ? 0 : 8, at + 4);
+  buffer.writeUInt16LE(when.time, at + 6);
+  buffer.writeUInt16LE(when.date, at + 8);
+  buffer.writeUInt32LE(entry.crc, at + 10);
+  buffer.writeUInt32LE(entry.body.length, at + 14);
+  buffer.writeUInt32LE(entry.size, at + 18);
+  buffer.writeUInt16LE(entry.name.length, at + 22);
+}
+
 export async function writeReproducibleZip(files: Map<string, Uint8Array | string>, date: Date): Promise<Buffer> {
   const mimetype = files.get('mimetype');
   if (mimetype === undefined) throw new Error('An EPUB needs its mimetype file');
   const names = [...files.keys()].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
   const when = dosDateTime(date);
-  const entries = await Promise.all(
+  const entries: ZipEntry[] = await Promise.all(
     names.map(async (name) => {
       const value = files.get(name)!;
       const data = typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
@@ -53,35 +78,15 @@ export async function writeReproducibleZip(files: Map<string, Uint8Array | strin
   const central: Buffer[] = [];
   let offset = 0;
   for (const entry of entries) {
-    // Bit 11: the name is UTF-8 (APPNOTE appendix D), for a name beyond ASCII.
-    const flags = entry.name.some((byte) => byte > 0x7f) ? 0x0800 : 0;
-    const method = entry.stored ? 0 : 8;
-    const version = entry.stored ? 10 : 20;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(version, 4);
-    local.writeUInt16LE(flags, 6);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt16LE(when.time, 10);
-    local.writeUInt16LE(when.date, 12);
-    local.writeUInt32LE(entry.crc, 14);
-    local.writeUInt32LE(entry.body.length, 18);
-    local.writeUInt32LE(entry.size, 22);
-    local.writeUInt16LE(entry.name.length, 26);
-    local.writeUInt16LE(0, 28); // no extra field: the mimetype's bytes sit at offset 38, as readers look for them
+    writeShared(local, 4, entry, when);
+    // No extra field (bytes 28–29 left 0): the mimetype's bytes sit at offset 38, as readers look for them.
     const header = Buffer.alloc(46);
     header.writeUInt32LE(0x02014b50, 0);
     header.writeUInt16LE(20, 4); // made by: MS-DOS attributes, zip 2.0
-    header.writeUInt16LE(version, 6);
-    header.writeUInt16LE(flags, 8);
-    header.writeUInt16LE(method, 10);
-    header.writeUInt16LE(when.time, 12);
-    header.writeUInt16LE(when.date, 14);
-    header.writeUInt32LE(entry.crc, 16);
-    header.writeUInt32LE(entry.body.length, 20);
-    header.writeUInt32LE(entry.size, 24);
-    header.writeUInt16LE(entry.name.length, 28);
-    header.writeUInt32LE(offset, 42); // extra, comment, disk, attributes: 0
+    writeShared(header, 6, entry, when);
+    header.writeUInt32LE(offset, 42); // extra, comment, disk, attributes before it: 0
     parts.push(local, entry.name, entry.body);
     central.push(header, entry.name);
     offset += local.length + entry.name.length + entry.body.length;
