@@ -14,7 +14,8 @@
  * would share names); one ID tree maps the new names.
  */
 import { readFile } from 'node:fs/promises';
-import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFObjectCopier, PDFPage, ParseSpeeds, PDFPageLeaf, PDFRef, PDFString, PDFHexString, type PDFObject } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFObjectCopier, PDFPage, PDFPageLeaf, PDFRef, PDFString, PDFHexString, type PDFObject } from 'pdf-lib';
+import { loadPdf } from './pdf-lib.ts';
 
 /** The pairs of a number tree or a name tree (ISO 32000-1 §7.9.6, §7.9.7), leaves in order. */
 function treePairs(node: PDFDict | undefined, key: 'Nums' | 'Names'): Array<[PDFObject, PDFObject]> {
@@ -79,7 +80,7 @@ export async function joinParts(parts: Array<{ pdf?: string; start: number }>, b
   let creator: string | undefined;
   for (const part of parts) {
     if (part.pdf === undefined) throw new Error('A part of the book was not printed');
-    const doc = await PDFDocument.load(await readFile(part.pdf), { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
+    const doc = await loadPdf(await readFile(part.pdf));
     creator ??= doc.getCreator();
     const copier = PDFObjectCopier.for(doc.context, context);
     const traversed = (copier as unknown as { traversedObjects: Map<PDFObject, PDFObject> }).traversedObjects;

@@ -13,7 +13,8 @@
  * the book that Chromium is not asked to write (note calls and notes, index).
  */
 import { writeFile } from 'node:fs/promises';
-import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, ParseSpeeds, cmyk, type PDFPage } from 'pdf-lib';
+import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, cmyk, type PDFPage } from 'pdf-lib';
+import { loadPdf, pdfBytes } from './pdf-lib.ts';
 
 export const MM = 72 / 25.4;
 
@@ -177,7 +178,7 @@ export interface PostprocessResult {
 
 export async function postprocessPdf(raw: Uint8Array | PDFDocument, options: PostprocessOptions): Promise<PostprocessResult> {
   // The book's parts joined (join.ts), or a PDF as Chromium printed it.
-  const doc = raw instanceof PDFDocument ? raw : await PDFDocument.load(raw, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
+  const doc = raw instanceof PDFDocument ? raw : await loadPdf(raw);
   setMetadata(doc, options.metadata, options.date);
   addOutline(doc, options.outline);
   addLinks(doc, options.links ?? []);
@@ -195,7 +196,7 @@ export async function postprocessPdf(raw: Uint8Array | PDFDocument, options: Pos
     const trim = { x: media.x + b, y: media.y + b, width: media.width - 2 * b, height: media.height - 2 * b };
     return { page, media, trim };
   });
-  const save = async (file: string) => writeFile(file, await doc.save({ useObjectStreams: true, objectsPerTick: Infinity }));
+  const save = async (file: string) => writeFile(file, await pdfBytes(doc, { objectStreams: true }));
 
   // book.pdf: for print on demand.
   for (const { page, media, trim } of boxes) setBoxes(page, media, trim, media);

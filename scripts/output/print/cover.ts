@@ -15,7 +15,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PDFDocument, ParseSpeeds } from 'pdf-lib';
+import { loadPdf, pdfBytes } from '../pdf/pdf-lib.ts';
 import { browserIdentity, withCoverPage } from '../../browser.ts';
 import { cachedFile, hashOf } from '../../cache.ts';
 import { BuildError } from '../../errors.ts';
@@ -68,7 +68,7 @@ export async function writeCover(book: Book, options: CoverOptions): Promise<voi
   });
 
   // Cut the sheet to the cover, from its top left corner, and give it its boxes.
-  const doc = await PDFDocument.load(printed, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
+  const doc = await loadPdf(printed);
   if (doc.getPageCount() !== 1) throw new BuildError(`The cover came out on ${doc.getPageCount()} pages instead of one; report this layout bug`);
   const sheet = doc.getPage(0);
   const top = sheet.getMediaBox().y + sheet.getMediaBox().height;
@@ -85,5 +85,5 @@ export async function writeCover(book: Book, options: CoverOptions): Promise<voi
   doc.setProducer('book (Chromium, pdf-lib)');
   doc.setCreationDate(options.date);
   doc.setModificationDate(options.date);
-  await writeFile(options.output, await doc.save({ useObjectStreams: false, objectsPerTick: Infinity }));
+  await writeFile(options.output, await pdfBytes(doc, { objectStreams: false }));
 }

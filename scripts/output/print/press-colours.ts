@@ -15,7 +15,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { PDFDocument, ParseSpeeds } from 'pdf-lib';
+import { loadPdf, pdfBytes } from '../pdf/pdf-lib.ts';
 import { BuildError } from '../../errors.ts';
 import { rewriteContents } from './black-to-k.ts';
 import { pressImages, type ImageConversion } from './press-images.ts';
@@ -106,7 +106,7 @@ export interface PressColoursResult {
  * through `profile`. `workDir`: a folder for the JPEGs Ghostscript decodes.
  */
 export async function pressColours(pdf: Uint8Array, profile: string, workDir: string): Promise<PressColoursResult> {
-  const doc = await PDFDocument.load(pdf, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
+  const doc = await loadPdf(pdf);
   let toK: ((lightness: number) => number) | undefined;
   const kOf = async () => (toK ??= await greyToK(profile));
   const greyK = (value: number, k: (lightness: number) => number) => short(k(srgbToLab([value, value, value])[0]));
@@ -135,5 +135,5 @@ export async function pressColours(pdf: Uint8Array, profile: string, workDir: st
       .replace(greyOperator, (_, space: string, v: string, operator: string) => `${space}0 0 0 ${greyK(Number(v), k!)} ${operator === 'g' ? 'k' : 'K'}`),
   );
   const images = await pressImages(doc, { labToCmyk: (labs) => labToCmyk(profile, labs), greyToK: kOf, srgbToLab }, workDir);
-  return { pdf: await doc.save({ useObjectStreams: false, objectsPerTick: Infinity }), pages: doc.getPageCount(), images };
+  return { pdf: await pdfBytes(doc, { objectStreams: false }), pages: doc.getPageCount(), images };
 }
