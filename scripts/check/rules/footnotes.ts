@@ -2,7 +2,7 @@
  * The footnote rules. Labels match on their normalised identifier (as mdast-util-gfm-footnote
  * does); messages quote the author's label.
  */
-import type { FootnoteDefinition, FootnoteReference, Text, Nodes, Parent } from 'mdast';
+import type { FootnoteDefinition, Nodes } from 'mdast';
 import { visit } from '../../tree/visit.ts';
 import { ancestorsOf, nodesOfType, nodesOfTypes, parentOf } from '../../tree/by-type.ts';
 import { toString } from 'mdast-util-to-string';
@@ -20,14 +20,13 @@ export const footnoteUndefined = chapterRule('footnote-undefined', (tree, report
   const defined = new Set(definitionsOf(tree).map((d) => normaliseLabel(d.identifier)));
   for (const node of nodesOfTypes(tree, ['footnoteReference', 'text'])) {
     if (node.type === 'footnoteReference') {
-      const reference = node as FootnoteReference;
-      if (!defined.has(normaliseLabel(reference.identifier))) {
-        report(`Note call \`[^${reference.label ?? reference.identifier}]\` has no definition; add \`[^${reference.label ?? reference.identifier}]: …\` or remove the call`, node.position);
+      if (!defined.has(normaliseLabel(node.identifier))) {
+        report(`Note call \`[^${node.label ?? node.identifier}]\` has no definition; add \`[^${node.label ?? node.identifier}]: …\` or remove the call`, node.position);
       }
-    } else if (node.type === 'text') {
+    } else {
       // GFM leaves a call to an undefined label as plain text.
-      for (const match of (node as Text).value.matchAll(/\[\^([^\]\s]+)\]/g)) {
-        report(`Note call \`[^${match[1]}]\` has no definition; add \`[^${match[1]}]: …\` or remove the call`, pointInText(node as Text, match.index));
+      for (const match of node.value.matchAll(/\[\^([^\]\s]+)\]/g)) {
+        report(`Note call \`[^${match[1]}]\` has no definition; add \`[^${match[1]}]: …\` or remove the call`, pointInText(node, match.index));
       }
     }
   }

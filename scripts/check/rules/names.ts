@@ -2,7 +2,6 @@
  * A word that mixes Latin and Cyrillic letters looks right and is wrong: Latin `a`, `e`, `o`, `c`
  * typed inside a Kazakh or Russian name (or the reverse) break search, sorting and the index.
  */
-
 import { nodesOfType } from '../../tree/by-type.ts';
 import { chapterRule } from '../rule.ts';
 import { pointInText } from './text-position.ts';
