@@ -123,7 +123,8 @@ export function compileChapter(
   const id = claim.id;
   const ids: { book: BookIds; assigned?: ChapterIds } = { book: bookIds };
 
-  const tree = cloneTree(mdast);
+  // The compile's working copy; its positions are the parsed tree's, which it only reads.
+  const tree = cloneTree(mdast, { sharePositions: true });
   tree.children = tree.children.filter((node) => node.type !== 'yaml');
   frenchTypography(tree, lang);
   if (!options.showTodos) removeTodos(tree);

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { VFile } from 'vfile';
 import { cloneTree } from '../scripts/tree/clone.ts';
 import { parseMarkdown } from '../scripts/markdown/parse.ts';
+import { compileBook } from '../scripts/compile.ts';
 
 /** Every object of `value` with the path it is first reached by, and the paths reaching one already seen. */
 function shape(value: unknown): { objects: Set<object>; aliases: string[] } {
@@ -93,5 +94,47 @@ describe('cloneTree', () => {
     }
     // The manuscript has such shared objects: the check above is not vacuous.
     expect(aliased).toBeGreaterThan(0);
+  });
+
+  it('shares only the positions with the original when asked to', () => {
+    fc.assert(
+      fc.property(fc.array(fc.dictionary(fc.string({ maxLength: 4 }), plain, { maxKeys: 3 }), { minLength: 1, maxLength: 5 }), fc.array(fc.nat(), { maxLength: 6 }), (objects, picks) => {
+        const tree = { type: 'root', children: picks.map((pick, i) => ({ type: 'node', i, position: objects[pick % objects.length], data: { same: objects[0], list: [objects[0]] } })), position: { start: { line: 1 } } };
+        const copy = cloneTree(tree, { sharePositions: true });
+        // Without the positions, the copy is structuredClone's…
+        const withoutPositions = (root: typeof tree) => ({ ...root, position: undefined, children: root.children.map((child) => ({ ...child, position: undefined })) });
+        expect(withoutPositions(copy)).toStrictEqual(withoutPositions(structuredClone(tree)));
+        // Every position is the original's object; nothing else of the original is in the copy.
+        expect(copy.position).toBe(tree.position);
+        copy.children.forEach((child, i) => expect(child.position).toBe(tree.children[i].position));
+        const positions = new Set<object>();
+        for (const node of [tree, ...tree.children]) for (const object of shape(node.position).objects) positions.add(object);
+        const originals = shape(tree).objects;
+        for (const object of shape(copy).objects) if (originals.has(object)) expect(positions.has(object)).toBe(true);
+        // The rest keeps its aliases, as structuredClone would.
+        copy.children.forEach((child) => expect(child.data.list[0]).toBe(child.data.same));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('leaves the parsed trees of the manuscript as they were after compiling the book (it shares their positions)', async () => {
+    const previous = process.env.BOOK_CACHE;
+    process.env.BOOK_CACHE = '0'; // every chapter compiled here, none taken from a cache
+    try {
+      const book = await compileBook({ manuscript: path.join(import.meta.dirname, '..', 'manuscript') });
+      expect(book.chapters.length).toBeGreaterThan(5);
+      let points = 0;
+      for (const chapter of book.chapters) {
+        if (chapter.source.generated) continue;
+        const fresh = parseMarkdown(new VFile({ path: chapter.file.path, value: readFileSync(chapter.file.path, 'utf8') }));
+        expect(chapter.mdast).toStrictEqual(fresh);
+        points += shape(chapter.mdast).objects.size;
+      }
+      expect(points).toBeGreaterThan(1000);
+    } finally {
+      if (previous === undefined) delete process.env.BOOK_CACHE;
+      else process.env.BOOK_CACHE = previous;
+    }
   });
 });

@@ -144,7 +144,8 @@ export function finishApparatusChapter(chapter: Chapter, input: ApparatusInput, 
   const entries = entriesOf(tree);
   switch (chapter.source.generated) {
     case 'abbreviations': {
-      const sorted = [...(input.glossary?.abbreviations ?? [])].sort((a, b) => new Intl.Collator(lang, { sensitivity: 'base' }).compare(a.abbr, b.abbr));
+      const collator = new Intl.Collator(lang, { sensitivity: 'base' });
+      const sorted = [...(input.glossary?.abbreviations ?? [])].sort((a, b) => collator.compare(a.abbr, b.abbr));
       replaceEntries(tree, [
         h(
           'dl',
@@ -158,7 +159,8 @@ export function finishApparatusChapter(chapter: Chapter, input: ApparatusInput, 
       return true;
     }
     case 'glossary': {
-      const terms = [...(input.glossary?.terms ?? [])].sort((a, b) => new Intl.Collator(lang, { sensitivity: 'base', ignorePunctuation: true }).compare(a.term, b.term));
+      const collator = new Intl.Collator(lang, { sensitivity: 'base', ignorePunctuation: true });
+      const terms = [...(input.glossary?.terms ?? [])].sort((a, b) => collator.compare(a.term, b.term));
       replaceEntries(tree, [
         h(
           'section',

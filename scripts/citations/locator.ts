@@ -42,7 +42,10 @@ export function locatorTermsOf(terms: Record<string, Record<string, unknown> | u
   return map;
 }
 
-const fold = (text: string) => text.toLocaleLowerCase('und');
+// Case folding of the root locale: `toLowerCase` is that mapping (ECMA-262), and costs a hundredth of
+// `toLocaleLowerCase('und')` (about 4 µs a call, which resolves the locale every time: 24 ms of
+// `book check` at 100k words, where every citation's suffix is folded prefix by prefix).
+const fold = (text: string) => text.toLowerCase();
 
 export interface Locator {
   /** CSL label (`page`, `chapter`…). */

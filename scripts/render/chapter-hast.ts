@@ -156,17 +156,14 @@ function handlers(options: ChapterRenderOptions, places: WeakMap<Element, Positi
         return h('span', { className: ['noteref-missing'] }, `[^${node.label ?? node.identifier}]`);
       }
       const n = data.noteNumber;
-      return h(
-        'a',
-        {
-          className: ['noteref'],
-          id: noteCallId(chapterId, n, data.callIndex),
-          href: `#${noteId(chapterId, n)}`,
-          role: 'doc-noteref',
-          ariaLabel: labels.noteCall(n),
-        },
-        String(n),
-      );
+      // Made as hastscript would make it (these properties are hast's names already): a book has
+      // thousands of calls, and `h` looks every property name up in the HTML schema.
+      return {
+        type: 'element',
+        tagName: 'a',
+        properties: { className: ['noteref'], id: noteCallId(chapterId, n, data.callIndex), href: `#${noteId(chapterId, n)}`, role: 'doc-noteref', ariaLabel: labels.noteCall(n) },
+        children: [{ type: 'text', value: String(n) }],
+      };
     },
     footnoteDefinition: () => undefined,
     notes(state: State, node: NotesNode): Element {
@@ -178,16 +175,17 @@ function handlers(options: ChapterRenderOptions, places: WeakMap<Element, Positi
     },
     note(state: State, node: NoteNode): Element {
       const n = node.number;
-      const backlink = h(
-        'a',
-        { className: ['note-number'], href: `#${noteCallId(chapterId, n)}`, role: 'doc-backlink', ariaLabel: labels.noteBacklink(n) },
-        String(n),
-      );
+      const backlink: Element = {
+        type: 'element',
+        tagName: 'a',
+        properties: { className: ['note-number'], href: `#${noteCallId(chapterId, n)}`, role: 'doc-backlink', ariaLabel: labels.noteBacklink(n) },
+        children: [{ type: 'text', value: String(n) }],
+      };
       const body = state.all(node as unknown as Nodes) as ElementContent[];
       const first = body.find((child): child is Element => child.type === 'element');
       if (first && first.tagName === 'p') first.children.unshift(backlink, { type: 'text', value: ' ' });
       else body.unshift(h('p', [backlink]));
-      return h('aside', { id: noteId(chapterId, n), className: ['footnote'], role: 'doc-footnote' }, body);
+      return { type: 'element', tagName: 'aside', properties: { id: noteId(chapterId, n), className: ['footnote'], role: 'doc-footnote' }, children: body };
     },
     span(state: State, node: Span): Element {
       const properties = node.data?.hProperties ?? {};
@@ -197,7 +195,8 @@ function handlers(options: ChapterRenderOptions, places: WeakMap<Element, Positi
       // Rendered by the citation stage (scripts/citations); without it, the source text.
       const rendered = (node.data as Partial<RenderedCiteData> | undefined)?.rendered;
       if (rendered) citeprocOutput(rendered);
-      return placed(h('span', { className: ['citation'], dataCites: node.citations.map((c) => c.key).join(' ') }, rendered ?? node.value), node);
+      const children: ElementContent[] = rendered ? [...rendered] : [{ type: 'text', value: node.value }];
+      return placed({ type: 'element', tagName: 'span', properties: { className: ['citation'], dataCites: node.citations.map((c) => c.key).join(' ') }, children }, node);
     },
     heading(state: State, node: Heading): Element {
       const properties: Record<string, unknown> = { ...((node.data?.hProperties as Record<string, unknown>) ?? {}) };
