@@ -12,7 +12,18 @@ import { forgetOtherVersions, markUsed } from '../scripts/versions.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 /** Changed when the way the bundle is made changes, so that no bundle made the old way is served. */
-const recipe = 'esm-splitting-node20-meta-url-2-packages-mjs';
+const recipe = 'esm-splitting-node20-meta-url-2-packages-mjs-cjs-required';
+
+/**
+ * The packages of `external` that are only CommonJS, given to the bundle through `require` rather
+ * than `import`: imported as ES modules, Node first scans their source for the names they export
+ * (cjs-module-lexer; 26 ms for pdf-lib). Each is bundled as a one-line CommonJS module,
+ * `module.exports = require(name)`, whose `require` is the chunk's own (the banner's); esbuild then
+ * reads its names as Node does for a CommonJS module (`default` is `module.exports`). Not
+ * playwright-core, which scripts/browser.ts requires itself (a dynamic `import()` of such a module
+ * would get `default` alone from esbuild's chunk), nor packages that ship an ES module build.
+ */
+const requiredPackages = ['epub-gen-memory', 'jszip', 'pdf-lib', 'subset-font'];
 
 /**
  * Packages left to Node: they find files of their own beside their code (Playwright, esbuild,
@@ -60,6 +71,14 @@ async function bundle(dir) {
       banner: { js: "import { createRequire as __bookRequire } from 'node:module'; const require = __bookRequire(import.meta.url);" },
       logLevel: 'silent',
       plugins: [
+        {
+          name: 'book:required-packages',
+          setup(build) {
+            const filter = new RegExp(`^(${requiredPackages.map((name) => name.replace(/[-/\\^$*+?.()|[\]{}]/g, '\\$&')).join('|')})$`);
+            build.onResolve({ filter }, (args) => (args.namespace === 'book-required' ? { path: args.path, external: true } : { path: args.path, namespace: 'book-required' }));
+            build.onLoad({ filter: /.*/, namespace: 'book-required' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+          },
+        },
         {
           name: 'book:source-urls',
           setup(build) {

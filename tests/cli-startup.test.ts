@@ -7,7 +7,7 @@
  * read from the bundle's sources.json.
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -102,6 +102,20 @@ describe.each(['sources', 'compiled'] as const)('start-up, from the %s', (way) =
 });
 
 describe('the compiled command line', () => {
+  it('requires the CommonJS packages it leaves to Node, never imports them (Node would scan their sources first)', async () => {
+    await run(process.execPath, [bin, '--version'], { cwd: root, env: { ...process.env, BOOK_FROM_SOURCE: '0' } });
+    const dir = path.join(bundlesDir, sourcesKey());
+    const chunks = (await readdir(dir)).filter((name) => name.endsWith('.mjs'));
+    const code = (await Promise.all(chunks.map((name) => readFile(path.join(dir, name), 'utf8')))).join('\n');
+    for (const name of ['pdf-lib', 'jszip', 'epub-gen-memory', 'subset-font']) {
+      expect(code).toContain(`__require(${JSON.stringify(name)})`);
+      expect(code).not.toContain(`from ${JSON.stringify(name)}`);
+      expect(code).not.toContain(`import(${JSON.stringify(name)})`);
+    }
+    expect(code).toMatch(/createRequire\([^)]*\)\("playwright-core"\)/);
+    expect(code).not.toMatch(/from "playwright-core"|import\("playwright-core"\)/);
+  });
+
   it('is made again for any change to the sources, tsconfig.json or package.json, and only then', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'book-sources-key-'));
     try {
