@@ -166,6 +166,14 @@ describe('HTML edition of the manuscript', () => {
       return [...document.fonts].filter((f) => f.status === 'loaded').map((f) => f.unicodeRange);
     });
     expect(fontsLoaded.some((range) => /U\+460-52F/i.test(range))).toBe(true);
+    // Every subset the edition ships is a font Chromium accepts (its OpenType sanitizer rejects a
+    // malformed WOFF file: the face's status is then `error`).
+    const faces = await page.evaluate(async () => {
+      await Promise.allSettled([...document.fonts].map((face) => face.load()));
+      return [...document.fonts].map((face) => `${face.family} ${face.style} ${face.weight} ${face.unicodeRange}: ${face.status}`);
+    });
+    expect(faces.length).toBeGreaterThan(4);
+    for (const face of faces) expect(face).toMatch(/: loaded$/);
     await page.close();
   });
 

@@ -19,6 +19,10 @@ import type { BookFonts, FontFace } from '../manuscript/fonts.ts';
 import { fontFaceRule, fontsComment, familyRule, installedName } from './fonts.ts';
 import { fontCodePoints, inRanges, isReadableFont, parseUnicodeRange } from './epub/font-cmap.ts';
 import { cachedFile, hashOf } from '../cache.ts';
+import { sfntToWoff, woffToSfnt } from './woff.ts';
+
+/** Our WOFF 1.0 reader and writer (woff.ts), named in the subsets' cache keys: its output is theirs. */
+const woffWriter = 'woff.ts@1';
 
 
 /**
@@ -75,7 +79,8 @@ const toolVersions = ['subset-font', 'harfbuzzjs', 'fontverter', 'woff2sfnt-sfnt
       return name;
     }
   })
-  .join(' ');
+  .join(' ')
+  .concat(` ${woffWriter} zlib@${process.versions.zlib}`);
 
 let harfbuzzFlags = false;
 
@@ -148,7 +153,11 @@ export async function subsetFace(face: FontFace, characters: number[], features:
   const source = await readFile(sibling !== face.file && existsSync(sibling) ? sibling : face.file);
   const text = String.fromCodePoint(...[...characters].sort((a, b) => a - b));
   const wanted = [...features].sort();
-  return cached(hashOf(source, text, wanted.join(','), toolVersions), '.woff', () => subsetFont(source, text, { targetFormat: 'woff', keepFeatures: wanted }));
+  return cached(hashOf(source, text, wanted.join(','), toolVersions), '.woff', async () => {
+    // WOFF 1.0 in and out through Node's zlib (woff.ts); HarfBuzz works on the plain font.
+    const font = source.toString('latin1', 0, 4) === 'wOFF' ? await woffToSfnt(source) : source;
+    return sfntToWoff(await subsetFont(font, text, { targetFormat: 'sfnt', keepFeatures: wanted }));
+  });
 }
 
 export interface SubsetFonts {
@@ -166,6 +175,7 @@ export async function subsetBookFonts(fonts: BookFonts, characters: Iterable<num
   const needed = [...new Set(characters)];
   const files: SubsetFonts['files'] = [];
   const rules: string[] = [];
+  const subsets: Array<Promise<Buffer>> = [];
   for (const face of fonts.faces) {
     // By the face's unicode-range, as a browser picks the file: reading each cmap cost more than the
     // rest of a cached build. HarfBuzz leaves out what the face does not draw.
@@ -173,8 +183,11 @@ export async function subsetBookFonts(fonts: BookFonts, characters: Iterable<num
     const kept = ranges ? needed.filter((c) => inRanges(ranges, c)) : needed;
     if (kept.length === 0) continue;
     const name = installedName(fonts, face, '.woff');
-    files.push({ name, data: await subsetFace(face, kept, features) });
+    // All started at once: one face's tables are compressed on zlib's threads while HarfBuzz cuts the next.
+    subsets.push(subsetFace(face, kept, features));
+    files.push({ name, data: Buffer.alloc(0) });
     rules.push(fontFaceRule(face, `${urlPrefix}${name}`));
   }
+  (await Promise.all(subsets)).forEach((data, i) => (files[i].data = data));
   return { files, css: `${fontsComment(fonts)}\n${rules.join('\n')}\n${familyRule(fonts)}\n` };
 }
