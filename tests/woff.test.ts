@@ -10,7 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { sfntToWoff, woffToSfnt } from '../scripts/output/woff.ts';
 
 const require = createRequire(import.meta.url);
-const theirs = require('woff2sfnt-sfnt2woff') as { toSfnt(woff: Buffer): Buffer; toWoff(sfnt: Buffer): Buffer };
+// The codec subset-font converts with (through fontverter), found where subset-font finds it.
+const fontverter = createRequire(require.resolve('subset-font')).resolve('fontverter');
+const theirs = createRequire(fontverter)('woff2sfnt-sfnt2woff') as { toSfnt(woff: Buffer): Buffer; toWoff(sfnt: Buffer): Buffer };
 const garamond = path.join(path.dirname(require.resolve('@fontsource/eb-garamond/package.json')), 'files');
 
 /** An sfnt's version and tables (tag → checksum and bytes), whatever their order and offsets. */
