@@ -6,6 +6,7 @@
  * reader; `--citeproc` for the locators, whose rendering tests/pandoc-differential.test.ts compares).
  */
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { VFile } from 'vfile';
 import type { Cite } from '../scripts/markdown/types.ts';
@@ -98,4 +99,25 @@ describe('the locator, read with the locale’s terms (pandoc’s Citeproc.Locat
   for (const [suffix, terms, expected] of cases) {
     it(`${JSON.stringify(suffix)} (${terms === fr ? 'fr-FR' : 'en-US'})`, () => expect(splitLocator(suffix, terms)).toEqual(expected));
   }
+
+  it('reads a label the same when it stops looking past the longest term (random suffixes)', () => {
+    // The same terms plus one no text matches but longer than any suffix: the label is then sought
+    // through the whole suffix, as before the search stopped at the longest term.
+    const words = ['et', 'suiv.', 'passim', 'xi', 'IV', '30', '34-35', '2A', '(4)', '[5]', '{', '}', ',', ';', '.', ' ', '  ', 'é', 'İ'];
+    for (const terms of [fr, en]) {
+      // Every term of the locale (the longest among them), as typed and capitalised, between words.
+      const term = fc.constantFrom(...[...terms.keys()].flatMap((t) => [t, t[0].toUpperCase() + t.slice(1)]));
+      const piece = fc.oneof(fc.constantFrom(...words), term);
+      // Half of them shaped as a locator: a term (or two pieces) at the start, then a number.
+      const shaped = fc.tuple(fc.constantFrom('', ', ', ' '), fc.array(piece, { maxLength: 2 }), term, fc.constantFrom(' ', '', '  '), fc.constantFrom('3', '30', 'xi', '34-35', '[5]'), fc.array(piece, { maxLength: 6 }));
+      const exhaustive = new Map([...terms, ['x'.repeat(500), 'page']]);
+      fc.assert(
+        fc.property(fc.oneof(fc.array(piece, { maxLength: 14 }), shaped.map(([a, b, c, d, e, f]) => [a, ...b, c, d, e, ...f])), (pieces) => {
+          const suffix = pieces.join('');
+          expect(splitLocator(suffix, terms)).toEqual(splitLocator(suffix, exhaustive));
+        }),
+        { numRuns: 400 },
+      );
+    }
+  });
 });

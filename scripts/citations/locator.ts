@@ -47,6 +47,13 @@ export function locatorTermsOf(terms: Record<string, Record<string, unknown> | u
 // `book check` at 100k words, where every citation's suffix is folded prefix by prefix).
 const fold = (text: string) => text.toLowerCase();
 
+const longestTerms = new WeakMap<LocatorTerms, number>();
+const longestTerm = (terms: LocatorTerms): number => {
+  let longest = longestTerms.get(terms);
+  if (longest === undefined) longestTerms.set(terms, (longest = Math.max(0, ...[...terms.keys()].map((term) => term.length))));
+  return longest;
+};
+
 export interface Locator {
   /** CSL label (`page`, `chapter`…). */
   label: string;
@@ -188,12 +195,16 @@ class LocatorParser {
     let best: Parsed<{ label: string; typed: string }>;
     let acc = '';
     let next = at;
+    const longest = longestTerm(this.terms);
     while (next < this.tokens.length) {
       let end = next + 1; // at least one token each time (`p.3`)
       while (end < this.tokens.length && !limit(end)) end++;
       if (end >= this.tokens.length && !limit(end)) break; // manyTill ran out of input
       acc += stringify(this.tokens.slice(next, end));
-      const label = this.terms.get(fold(acc.trim()));
+      const folded = fold(acc.trim());
+      // The text only grows from here: once longer than every term, none can match it any more.
+      if (folded.length > longest) break;
+      const label = this.terms.get(folded);
       if (label) best = { value: { label, typed: acc.trim() }, at: end };
       next = end;
     }
