@@ -21,7 +21,7 @@ import { fontCodePoints, inRanges, isReadableFont, parseUnicodeRange } from './e
 import { cachedFile, hashOf } from '../cache.ts';
 import { sfntToWoff, woffToSfnt } from './woff.ts';
 
-/** Our WOFF 1.0 reader and writer (woff.ts), named in the subsets' cache keys: its output is theirs. */
+/** Our WOFF 1.0 reader and writer (woff.ts): with zlib's version, it makes a subset's bytes, so it is in the cache keys. */
 const woffWriter = 'woff.ts@1';
 
 
@@ -173,9 +173,8 @@ export interface SubsetFonts {
  */
 export async function subsetBookFonts(fonts: BookFonts, characters: Iterable<number>, features: string[], urlPrefix: string): Promise<SubsetFonts> {
   const needed = [...new Set(characters)];
-  const files: SubsetFonts['files'] = [];
+  const subsets: Array<{ name: string; data: Promise<Buffer> }> = [];
   const rules: string[] = [];
-  const subsets: Array<Promise<Buffer>> = [];
   for (const face of fonts.faces) {
     // By the face's unicode-range, as a browser picks the file: reading each cmap cost more than the
     // rest of a cached build. HarfBuzz leaves out what the face does not draw.
@@ -184,10 +183,9 @@ export async function subsetBookFonts(fonts: BookFonts, characters: Iterable<num
     if (kept.length === 0) continue;
     const name = installedName(fonts, face, '.woff');
     // All started at once: one face's tables are compressed on zlib's threads while HarfBuzz cuts the next.
-    subsets.push(subsetFace(face, kept, features));
-    files.push({ name, data: Buffer.alloc(0) });
+    subsets.push({ name, data: subsetFace(face, kept, features) });
     rules.push(fontFaceRule(face, `${urlPrefix}${name}`));
   }
-  (await Promise.all(subsets)).forEach((data, i) => (files[i].data = data));
+  const files = await Promise.all(subsets.map(async ({ name, data }) => ({ name, data: await data })));
   return { files, css: `${fontsComment(fonts)}\n${rules.join('\n')}\n${familyRule(fonts)}\n` };
 }
