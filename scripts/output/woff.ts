@@ -18,29 +18,56 @@ const woffEntrySize = 20;
 
 const align4 = (n: number) => (n + 3) & ~3;
 
-interface Table {
-  tag: number;
+export interface SfntTable {
+  /** The four-character tag (`cmap`, `glyf`…). */
+  tag: string;
   checksum: number;
   data: Buffer;
 }
 
-/** The tables of an OpenType/TrueType file, by ascending tag (as WOFF wants them). */
-function sfntTables(sfnt: Buffer): Table[] {
+/** The tables of an OpenType/TrueType file (OpenType §"Table directory": 16-byte records from offset 12), in its directory's order. */
+export function sfntTables(sfnt: Buffer): SfntTable[] {
   const count = sfnt.readUInt16BE(4);
-  const tables: Table[] = [];
+  const tables: SfntTable[] = [];
   for (let i = 0; i < count; i++) {
     const entry = sfntHeaderSize + i * sfntEntrySize;
     const offset = sfnt.readUInt32BE(entry + 8);
     const length = sfnt.readUInt32BE(entry + 12);
     if (offset + length > sfnt.length) throw new Error('a table runs past the end of the font');
-    tables.push({ tag: sfnt.readUInt32BE(entry), checksum: sfnt.readUInt32BE(entry + 4), data: sfnt.subarray(offset, offset + length) });
+    tables.push({ tag: sfnt.toString('latin1', entry, entry + 4), checksum: sfnt.readUInt32BE(entry + 4), data: sfnt.subarray(offset, offset + length) });
   }
-  return tables.sort((a, b) => a.tag - b.tag);
+  return tables;
 }
+
+export interface WoffEntry {
+  tag: string;
+  checksum: number;
+  /** The table as the file stores it: zlib-compressed when that is shorter than the table. */
+  stored: Buffer;
+  /** The table's own length. */
+  length: number;
+}
+
+/** The table directory of a WOFF 1.0 file (WOFF 1.0 §5: 20-byte entries after the 44-byte header). */
+export function woffEntries(woff: Buffer): WoffEntry[] {
+  if (woff.toString('latin1', 0, 4) !== 'wOFF') throw new Error('not a WOFF 1.0 file');
+  const count = woff.readUInt16BE(12);
+  return Array.from({ length: count }, (_, i) => {
+    const entry = woffHeaderSize + i * woffEntrySize;
+    const offset = woff.readUInt32BE(entry + 4);
+    const compLength = woff.readUInt32BE(entry + 8);
+    if (offset + compLength > woff.length) throw new Error('a table runs past the end of the WOFF file');
+    return { tag: woff.toString('latin1', entry, entry + 4), checksum: woff.readUInt32BE(entry + 16), stored: woff.subarray(offset, offset + compLength), length: woff.readUInt32BE(entry + 12) };
+  });
+}
+
+/** Whether a WOFF entry's table is stored compressed (WOFF 1.0 §5: only when that is shorter). */
+export const isCompressed = (entry: WoffEntry): boolean => entry.stored.length < entry.length;
 
 /** An OpenType/TrueType file as WOFF 1.0: each table deflated, kept as it is when that is not smaller. */
 export async function sfntToWoff(sfnt: Buffer): Promise<Buffer> {
-  const tables = sfntTables(sfnt);
+  // By ascending tag, as WOFF wants them (a tag's bytes compare as its latin1 characters do).
+  const tables = sfntTables(sfnt).sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
   const compressed = await Promise.all(tables.map(async ({ data }) => {
     const packed = await deflate(data);
     return packed.length < data.length ? packed : data;
@@ -59,7 +86,7 @@ export async function sfntToWoff(sfnt: Buffer): Promise<Buffer> {
   tables.forEach((table, i) => {
     const entry = woffHeaderSize + i * woffEntrySize;
     const data = compressed[i];
-    woff.writeUInt32BE(table.tag, entry);
+    woff.write(table.tag, entry, 'latin1');
     woff.writeUInt32BE(offset, entry + 4);
     woff.writeUInt32BE(data.length, entry + 8);
     woff.writeUInt32BE(table.data.length, entry + 12);
@@ -72,21 +99,14 @@ export async function sfntToWoff(sfnt: Buffer): Promise<Buffer> {
 
 /** A WOFF 1.0 file as the OpenType/TrueType file it holds (its tables in the WOFF's order, 4-byte aligned). */
 export async function woffToSfnt(woff: Buffer): Promise<Buffer> {
-  if (woff.toString('latin1', 0, 4) !== 'wOFF') throw new Error('not a WOFF 1.0 file');
-  const count = woff.readUInt16BE(12);
   const tables = await Promise.all(
-    Array.from({ length: count }, async (_, i): Promise<Table> => {
-      const entry = woffHeaderSize + i * woffEntrySize;
-      const offset = woff.readUInt32BE(entry + 4);
-      const compLength = woff.readUInt32BE(entry + 8);
-      const origLength = woff.readUInt32BE(entry + 12);
-      if (offset + compLength > woff.length) throw new Error('a table runs past the end of the WOFF file');
-      const stored = woff.subarray(offset, offset + compLength);
-      const data = compLength < origLength ? await inflate(stored) : stored;
-      if (data.length !== origLength) throw new Error('a table of the WOFF file does not have its stated length');
-      return { tag: woff.readUInt32BE(entry), checksum: woff.readUInt32BE(entry + 16), data };
+    woffEntries(woff).map(async (entry): Promise<SfntTable> => {
+      const data = isCompressed(entry) ? await inflate(entry.stored) : entry.stored;
+      if (data.length !== entry.length) throw new Error('a table of the WOFF file does not have its stated length');
+      return { tag: entry.tag, checksum: entry.checksum, data };
     }),
   );
+  const count = tables.length;
   let length = sfntHeaderSize + count * sfntEntrySize;
   for (const { data } of tables) length += align4(data.length);
   const sfnt = Buffer.alloc(length);
@@ -100,7 +120,7 @@ export async function woffToSfnt(woff: Buffer): Promise<Buffer> {
   let offset = sfntHeaderSize + count * sfntEntrySize;
   tables.forEach((table, i) => {
     const entry = sfntHeaderSize + i * sfntEntrySize;
-    sfnt.writeUInt32BE(table.tag, entry);
+    sfnt.write(table.tag, entry, 'latin1');
     sfnt.writeUInt32BE(table.checksum, entry + 4);
     sfnt.writeUInt32BE(offset, entry + 8);
     sfnt.writeUInt32BE(table.data.length, entry + 12);

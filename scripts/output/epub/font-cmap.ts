@@ -5,20 +5,12 @@
  * A `unicode-range` only says which characters a face is *meant* for; the cmap says which it can draw.
  */
 import { inflateSync } from 'node:zlib';
+import { isCompressed, sfntTables, woffEntries } from '../woff.ts';
 
 function woffTable(woff: Buffer, tag: string): Buffer {
-  if (woff.toString('latin1', 0, 4) !== 'wOFF') throw new Error('not a WOFF 1.0 file');
-  const count = woff.readUInt16BE(12);
-  for (let i = 0; i < count; i++) {
-    const entry = 44 + i * 20;
-    if (woff.toString('latin1', entry, entry + 4) !== tag) continue;
-    const offset = woff.readUInt32BE(entry + 4);
-    const compressed = woff.readUInt32BE(entry + 8);
-    const original = woff.readUInt32BE(entry + 12);
-    const data = woff.subarray(offset, offset + compressed);
-    return compressed < original ? inflateSync(data) : data;
-  }
-  throw new Error(`no \`${tag}\` table`);
+  const entry = woffEntries(woff).find((candidate) => candidate.tag === tag);
+  if (!entry) throw new Error(`no \`${tag}\` table`);
+  return isCompressed(entry) ? inflateSync(entry.stored) : entry.stored;
 }
 
 function format4(table: Buffer, at: number, into: Set<number>): void {
@@ -56,16 +48,11 @@ function format12(table: Buffer, at: number, into: Set<number>): void {
   }
 }
 
-/** A table of an OpenType/TrueType file (OpenType §"Table directory": 16-byte records from offset 12). */
+/** A table of an OpenType/TrueType file. */
 function sfntTable(font: Buffer, tag: string): Buffer {
-  const count = font.readUInt16BE(4);
-  for (let i = 0; i < count; i++) {
-    const record = 12 + i * 16;
-    if (font.toString('latin1', record, record + 4) !== tag) continue;
-    const offset = font.readUInt32BE(record + 8);
-    return font.subarray(offset, offset + font.readUInt32BE(record + 12));
-  }
-  throw new Error(`no \`${tag}\` table`);
+  const table = sfntTables(font).find((candidate) => candidate.tag === tag);
+  if (!table) throw new Error(`no \`${tag}\` table`);
+  return table.data;
 }
 
 /** Whether `font` is a file this module reads: WOFF 1.0, or OpenType/TrueType (`OTTO`, 0x00010000, `true`). */
