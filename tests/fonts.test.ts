@@ -3,6 +3,7 @@
  * book.yaml with its errors shown there; subsets that keep the OpenType features the stylesheets
  * use, the same bytes at every build; a family of the manuscript's own files in every edition.
  */
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -117,6 +118,22 @@ describe('the fonts chosen in book.yaml', () => {
     expect(pdfCss).toContain('/* Police Essai (Licence d’essai), from files of the manuscript. */');
     expect(pdfCss).toContain("src: url('fonts/police-essai-bold-italic.woff') format('woff');");
     expect(await readFile(path.join(dir, 'propre-pdf', 'police-essai-regular.woff2'))).toEqual(await readFile(path.join(ms, 'polices', 'r.woff2')));
+  });
+
+  it('stop the build on a font file cut short or not a font, naming it, and write nothing', async () => {
+    const whole = await readFile(path.join(garamond, 'eb-garamond-latin-400-normal.woff'));
+    for (const [name, bytes] of [['coupee', whole.subarray(0, 3000)], ['texte', Buffer.from('Ceci n’est pas une police.\n')]] as const) {
+      const ms = await book(name, 'fonts:\n  family: Police Essai\n  licence: Licence d’essai\n  files:\n    regular: polices/r.woff\n    italic: polices/i.woff\n    bold: polices/b.woff\n    bold-italic: polices/bi.woff\n');
+      await mkdir(path.join(ms, 'polices'));
+      for (const [file, face] of [['i.woff', '400-italic'], ['b.woff', '600-normal'], ['bi.woff', '600-italic']]) await copyFile(path.join(garamond, `eb-garamond-latin-${face}.woff`), path.join(ms, 'polices', file));
+      await writeFile(path.join(ms, 'polices', 'r.woff'), bytes);
+      const out = path.join(dir, `${name}-out`);
+      const error = await build({ manuscript: ms, out, formats: ['html', 'epub'] }).catch((e: unknown) => e);
+      expect(error, name).toBeInstanceOf(BuildError);
+      expect((error as BuildError).message).toMatch(/^The font file .*polices\/r\.woff cannot be read as a font \(.+\): replace it with a complete WOFF/);
+      expect(await readFile(path.join(ms, 'polices', 'r.woff'))).toEqual(Buffer.from(bytes));
+      expect(existsSync(path.join(out, 'html')) || existsSync(path.join(out, 'book.epub'))).toBe(false);
+    }
   });
 });
 

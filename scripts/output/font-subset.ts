@@ -20,6 +20,7 @@ import { fontFaceRule, fontsComment, familyRule, installedName } from './fonts.t
 import { fontCodePoints, inRanges, isReadableFont, parseUnicodeRange } from './epub/font-cmap.ts';
 import { cachedFile, hashOf } from '../cache.ts';
 import { sfntToWoff, woffToSfnt } from './woff.ts';
+import { BuildError } from '../errors.ts';
 
 /** Our WOFF 1.0 reader and writer (woff.ts): with zlib's version, it makes a subset's bytes, so it is in the cache keys. */
 const woffWriter = 'woff.ts@1';
@@ -117,6 +118,24 @@ export interface FaceCoverage {
 
 const coverages = new Map<string, Promise<FaceCoverage>>();
 
+/** The file a face is read from: the WOFF 1.0 file @fontsource ships beside a WOFF 2 when there is one (quicker to decode, same font). */
+async function faceSource(face: FontFace): Promise<{ file: string; bytes: Buffer }> {
+  const sibling = face.file.replace(/\.woff2$/i, '.woff');
+  const file = sibling !== face.file && existsSync(sibling) ? sibling : face.file;
+  return { file, bytes: await readFile(file) };
+}
+
+/** `work` on a font file; one that HarfBuzz or the WOFF reader cannot read (cut short, not a font) stops the build with its name. */
+async function readingFont<T>(file: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof BuildError) throw error;
+    const why = error instanceof Error ? error.message : String(error);
+    throw new BuildError(`The font file ${file} cannot be read as a font (${why}): replace it with a complete WOFF, WOFF 2, OpenType or TrueType file, or name other files under \`fonts\` in book.yaml`);
+  }
+}
+
 /**
  * What a face draws, from its `cmap`: read from the file itself (OpenType, TrueType, WOFF 1.0), from
  * the WOFF 1.0 file @fontsource ships beside its WOFF2, or else from the font HarfBuzz decodes.
@@ -126,14 +145,10 @@ export function faceCoverage(face: FontFace): Promise<FaceCoverage> {
   let coverage = coverages.get(key);
   if (!coverage) {
     coverage = (async () => {
-      const sibling = face.file.replace(/\.woff2$/i, '.woff');
-      let font: Buffer = await readFile(sibling !== face.file && existsSync(sibling) ? sibling : face.file);
-      if (!isReadableFont(font)) {
-        const source = font;
-        font = await cached(hashOf(source, toolVersions, 'sfnt'), '.otf', () => subsetFont(source, undefined, { keepAllGlyphs: true, targetFormat: 'sfnt' }));
-      }
+      const { file, bytes } = await faceSource(face);
+      const font = isReadableFont(bytes) ? bytes : await cached(hashOf(bytes, toolVersions, 'sfnt'), '.otf', () => readingFont(file, () => subsetFont(bytes, undefined, { keepAllGlyphs: true, targetFormat: 'sfnt' })));
       const ranges = face.unicodeRange ? parseUnicodeRange(face.unicodeRange) : undefined;
-      const drawn = new Set([...fontCodePoints(font)].filter((c) => !ranges || inRanges(ranges, c)));
+      const drawn = new Set([...(await readingFont(file, async () => fontCodePoints(font)))].filter((c) => !ranges || inRanges(ranges, c)));
       return { face, drawn };
     })();
     coverages.set(key, coverage);
@@ -149,15 +164,16 @@ export function faceCoverage(face: FontFace): Promise<FaceCoverage> {
  * file @fontsource ships beside its WOFF 2 when there is one: quicker to decode, same font.
  */
 export async function subsetFace(face: FontFace, characters: number[], features: string[]): Promise<Buffer> {
-  const sibling = face.file.replace(/\.woff2$/i, '.woff');
-  const source = await readFile(sibling !== face.file && existsSync(sibling) ? sibling : face.file);
+  const { file, bytes: source } = await faceSource(face);
   const text = String.fromCodePoint(...[...characters].sort((a, b) => a - b));
   const wanted = [...features].sort();
-  return cached(hashOf(source, text, wanted.join(','), toolVersions), '.woff', async () => {
-    // WOFF 1.0 in and out through Node's zlib (woff.ts); HarfBuzz works on the plain font.
-    const font = source.toString('latin1', 0, 4) === 'wOFF' ? await woffToSfnt(source) : source;
-    return sfntToWoff(await subsetFont(font, text, { targetFormat: 'sfnt', keepFeatures: wanted }));
-  });
+  return cached(hashOf(source, text, wanted.join(','), toolVersions), '.woff', () =>
+    readingFont(file, async () => {
+      // WOFF 1.0 in and out through Node's zlib (woff.ts); HarfBuzz works on the plain font.
+      const font = source.toString('latin1', 0, 4) === 'wOFF' ? await woffToSfnt(source) : source;
+      return sfntToWoff(await subsetFont(font, text, { targetFormat: 'sfnt', keepFeatures: wanted }));
+    }),
+  );
 }
 
 export interface SubsetFonts {
