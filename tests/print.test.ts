@@ -75,6 +75,11 @@ async function boxesOf(file: string): Promise<Record<string, number[]>> {
   return boxes;
 }
 
+/** Every page's boxes (pdfinfo -box), as pdfinfo prints them. */
+async function boxesOfEvery(file: string, pages: number): Promise<string> {
+  return (await run('pdfinfo', ['-box', '-f', '1', '-l', String(pages), file])).stdout.split('\n').filter((line) => /^Page/.test(line)).join('\n');
+}
+
 async function pageCount(file: string): Promise<number> {
   return Number(/Pages:\s+(\d+)/.exec((await run('pdfinfo', [file])).stdout)![1]);
 }
@@ -306,6 +311,25 @@ describe('the fixture book, built once (PDF/X-1a, 240 %, ISBN, back cover, four 
   });
   afterAll(() => rm(out, { recursive: true, force: true }));
 
+  const pdfxDate = new Date(Date.UTC(2026, 0, 2));
+  const references = new Map<string, Promise<string>>();
+  /** The fixture's `source` (book.pdf, book-cover.pdf) as a PDF/X by Ghostscript (one process), made once for the tests that compare with it. */
+  const ghostscriptPdfx = (source = 'book.pdf') => {
+    if (!references.has(source)) {
+      references.set(source, (async () => {
+        const work = await mkdtemp(path.join(os.tmpdir(), 'pdfx-gs-'));
+        const whole = path.join(work, 'whole.pdf');
+        const done = await writePdfx(file(source), whole, { version: 'x-1a', profile: await pressProfile(240), date: pdfxDate, workDir: work, writer: 'ghostscript' });
+        expect(done).toMatchObject({ writer: 'ghostscript', processes: 1 });
+        return whole;
+      })());
+    }
+    return references.get(source)!;
+  };
+  afterAll(async () => {
+    for (const reference of references.values()) await rm(path.dirname(await reference), { recursive: true, force: true });
+  });
+
   it('writes the printer\'s files as outputs of the pdf format, recorded in the manifest', async () => {
     const names = result.outputs.map((output) => path.basename(output.path));
     expect(names).toEqual(['book.pdf', 'book-crop.pdf', 'book-screen.pdf', 'book-pdfx.pdf', 'book-cover.pdf', 'book-cover-pdfx.pdf', 'print-specs.json', 'print-specs.txt']);
@@ -416,35 +440,100 @@ describe('the fixture book, built once (PDF/X-1a, 240 %, ISBN, back cover, four 
     expect(long).toHaveLength(10);
     expect(long.every(([first, last], k) => last - first < 120 && first === (k === 0 ? 1 : long[k - 1][1] + 1))).toBe(true);
     expect(long.at(-1)![1]).toBe(1010);
-    // The fixture's PDF/X, written by one process (too short for ranges), against three ranges of it.
+    // The fixture's PDF/X written by one Ghostscript (too short for ranges), against four ranges of it.
     const pages = await pageCount(file('book-pdfx.pdf'));
+    const whole = await ghostscriptPdfx();
     const profile = await pressProfile(240);
     const work = await mkdtemp(path.join(os.tmpdir(), 'pdfx-ranges-'));
     try {
       const ranged = path.join(work, 'ranged.pdf');
       // Four ranges, two Ghostscripts at a time.
-      const options = { version: 'x-1a' as const, profile, date: new Date(Date.UTC(2026, 0, 2)), workDir: work, jobs: 2, minPagesPerJob: 2, maxPagesPerJob: Math.ceil(pages / 4) };
+      const options = { version: 'x-1a' as const, profile, date: pdfxDate, workDir: work, jobs: 2, minPagesPerJob: 2, maxPagesPerJob: Math.ceil(pages / 4), writer: 'ghostscript' as const };
       expect(pageRanges(pages, 2, 2, options.maxPagesPerJob)).toHaveLength(4);
-      expect((await writePdfx(file('book.pdf'), ranged, options)).processes).toBe(4);
+      expect(await writePdfx(file('book.pdf'), ranged, options)).toMatchObject({ writer: 'ghostscript', processes: 4 });
       const again = path.join(work, 'again.pdf');
       await writePdfx(file('book.pdf'), again, options);
       expect(createHash('sha256').update(await readFile(again)).digest('hex')).toBe(createHash('sha256').update(await readFile(ranged)).digest('hex'));
       expect(await pageCount(ranged)).toBe(pages);
-      const whole = await pdfxKeys(file('book-pdfx.pdf'));
+      const wholeKeys = await pdfxKeys(whole);
       const joined = await pdfxKeys(ranged);
-      expect({ ...joined, profileBytes: joined.profileBytes.length }).toEqual({ ...whole, profileBytes: whole.profileBytes.length });
+      expect({ ...joined, profileBytes: joined.profileBytes.length }).toEqual({ ...wholeKeys, profileBytes: wholeKeys.profileBytes.length });
       const { stdout } = await run('qpdf', ['--qdf', '--object-streams=disable', ranged, '-'], { encoding: 'latin1', maxBuffer: 64 * 1024 * 1024 });
       expect(stdout.slice(0, 8)).toBe('%PDF-1.3');
       expect(stdout).not.toMatch(/\/ICCBased|\/DeviceRGB|\/CalRGB|\/Lab\b|\/Outlines/);
       expect((await run('pdffonts', [ranged])).stdout.split('\n').slice(2).filter(Boolean).every((line) => / yes +yes +yes +\d+/.test(line))).toBe(true);
       // Every page the same: boxes, text, and the plates pixel for pixel.
-      const info = async (name: string) => (await run('pdfinfo', ['-box', '-f', '1', '-l', String(pages), name])).stdout.split('\n').filter((line) => /^Page/.test(line)).join('\n');
-      expect(await info(ranged)).toBe(await info(file('book-pdfx.pdf')));
+      expect(await boxesOfEvery(ranged, pages)).toBe(await boxesOfEvery(whole, pages));
       const text = async (name: string) => (await run('pdftotext', ['-layout', name, '-'])).stdout;
-      expect(await text(ranged)).toBe(await text(file('book-pdfx.pdf')));
-      const [rangedPlates, wholePlates] = await Promise.all([everyPlate(ranged, 36), everyPlate(file('book-pdfx.pdf'), 36)]);
+      expect(await text(ranged)).toBe(await text(whole));
+      const [rangedPlates, wholePlates] = await Promise.all([everyPlate(ranged, 36), everyPlate(whole, 36)]);
       expect(rangedPlates).toHaveLength(pages);
       rangedPlates.forEach((plate, i) => expect(plate.equals(wholePlates[i]), `page ${i + 1}`).toBe(true));
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+
+  it('writes the PDF/X with pdf-lib, without Ghostscript, and it prints as Ghostscript\'s: the same boxes, images and plates but glyph edges', async () => {
+    for (const [source, name] of [['book.pdf', 'book-pdfx.pdf'], ['book-cover.pdf', 'book-cover-pdfx.pdf']]) {
+      const ours = file(name);
+      const pages = await pageCount(ours);
+      const reference = await ghostscriptPdfx(source);
+      // Not written by Ghostscript (whose pdfwrite names itself as Producer).
+      expect((await run('pdfinfo', [ours])).stdout).not.toMatch(/Ghostscript/);
+      // A PDF 1.3 file as qpdf reads it: no warning, a cross-reference table (no object or xref streams).
+      await run('qpdf', ['--check', ours]);
+      const raw = (await readFile(ours)).toString('latin1');
+      expect(raw.slice(0, 8)).toBe('%PDF-1.3');
+      expect(raw).toMatch(/\nxref\n0 \d+\n/);
+      expect(raw).toMatch(/\/ID \[ ?<[0-9a-f]{32}> ?<[0-9a-f]{32}> ?\]/i);
+      const { stdout } = await run('qpdf', ['--qdf', '--object-streams=disable', ours, '-'], { encoding: 'latin1', maxBuffer: 64 * 1024 * 1024 });
+      expect(stdout).not.toMatch(/\/ObjStm|\/XRef\b|\/StructTreeRoot|\/MarkInfo|\/Outlines|\/Annots|\/Lang|\/StructParents|\/ca |\/CA |\/BM |\/SMask|\/Group|\/Interpolate/);
+      // The same keys as Ghostscript's file, and the same pages.
+      const [oursKeys, theirs] = [await pdfxKeys(ours), await pdfxKeys(reference)];
+      expect({ ...oursKeys, profileBytes: undefined, profileFiltered: undefined }).toEqual({ ...theirs, profileBytes: undefined, profileFiltered: undefined });
+      // The boxes, measured from the MediaBox's corner (Ghostscript moves a page's origin to 0 0).
+      const boxes = async (pdf: string) => [...(await boxesOfEvery(pdf, pages)).matchAll(/^Page +(\d+) (MediaBox|BleedBox|TrimBox): +([\d.-]+) +([\d.-]+) +([\d.-]+) +([\d.-]+)/gm)]
+        .map((match) => ({ page: match[1], box: match[2], at: match.slice(3).map(Number) }));
+      const [oursBoxes, theirBoxes] = [await boxes(ours), await boxes(reference)];
+      expect(oursBoxes.map(({ page, box }) => `${page} ${box}`)).toEqual(theirBoxes.map(({ page, box }) => `${page} ${box}`));
+      expect(oursBoxes).toHaveLength(pages * 3);
+      const relative = (list: typeof oursBoxes) => list.map(({ at }, i) => {
+        const media = list[i - (i % 3)].at;
+        return [at[0] - media[0], at[1] - media[1], at[2] - media[0], at[3] - media[1]];
+      });
+      relative(oursBoxes).flat().forEach((value, i) => expect(value).toBeCloseTo(relative(theirBoxes).flat()[i], 1));
+      // The cover's barcode is drawn in a transparency group (opaque inside): Ghostscript flattens
+      // the whole cover, text included, into one 720 ppi image; pdf-lib's file keeps it drawn.
+      const flattened = source === 'book-cover.pdf';
+      const theirImages = (await imagesOf(reference)).map(({ enc: _, ...image }) => image);
+      if (flattened) expect(theirImages).toMatchObject([{ page: 1, color: 'cmyk' }]);
+      expect((await imagesOf(ours)).map(({ enc: _, ...image }) => image)).toEqual(flattened ? [] : theirImages);
+      // On the plates: C, M and Y byte for byte (colours and images), K but where Ghostscript's
+      // redrawn glyphs fall a pixel apart (it rounds their positions); the flattened cover's edges
+      // are its image's.
+      const [mine, its] = await Promise.all([everyPlate(ours, 36), everyPlate(reference, 36)]);
+      expect(mine).toHaveLength(pages);
+      mine.forEach((plate, page) => {
+        const start = plate.indexOf('ENDHDR\n') + 7;
+        expect(plate.subarray(0, start).equals(its[page].subarray(0, start))).toBe(true);
+        const pixels = (plate.length - start) / 4;
+        let cmy = 0;
+        let k = 0;
+        for (let i = start; i < plate.length; i++) if (plate[i] !== its[page][i]) (i - start) % 4 === 3 ? k++ : cmy++;
+        if (flattened) expect(cmy / 3 / pixels, `${name}: share of C, M, Y pixels that differ`).toBeLessThan(0.02);
+        else expect(cmy, `${name} page ${page + 1}: C, M, Y bytes that differ`).toBe(0);
+        expect(k / pixels, `${name} page ${page + 1}: share of K pixels that differ`).toBeLessThan(flattened ? 0.02 : 0.01);
+      });
+    }
+    // The same book gives the same bytes.
+    const work = await mkdtemp(path.join(os.tmpdir(), 'pdfx-lib-'));
+    try {
+      const options = { version: 'x-1a' as const, profile: await pressProfile(240), date: pdfxDate, workDir: work };
+      const [first, second] = [path.join(work, 'a.pdf'), path.join(work, 'b.pdf')];
+      expect(await writePdfx(file('book.pdf'), first, options)).toMatchObject({ writer: 'pdf-lib', obstacles: [], processes: 0 });
+      await writePdfx(file('book.pdf'), second, options);
+      expect((await readFile(first)).equals(await readFile(second))).toBe(true);
     } finally {
       await rm(work, { recursive: true, force: true });
     }

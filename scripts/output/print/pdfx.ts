@@ -22,7 +22,9 @@ import { promisify } from 'node:util';
 import { BuildError } from '../../errors.ts';
 import type { PdfxVersion } from '../../config/print-schema.ts';
 import { fogra39, type PressProfile } from './icc-profile.ts';
-import { pressColours } from './press-colours.ts';
+import { pdfBytes } from '../pdf/pdf-lib.ts';
+import { makePdfx, pdfxObstacles } from './pdfx-writer.ts';
+import { pressDocument } from './press-colours.ts';
 
 const run = promisify(execFile);
 
@@ -70,6 +72,11 @@ export interface PdfxOptions {
   date: Date;
   /** A folder for the definitions file. */
   workDir: string;
+  /**
+   * Who writes the file: `auto` (default) pdf-lib when the pages hold nothing PDF/X would not take
+   * as it is (pdfx-writer.ts), Ghostscript otherwise; `ghostscript` always Ghostscript.
+   */
+  writer?: 'auto' | 'ghostscript';
 }
 
 /**
@@ -111,7 +118,11 @@ async function inTurn(tasks: Array<() => Promise<void>>, jobs: number): Promise<
 
 export interface PdfxResult {
   ms: number;
-  /** The Ghostscript processes that wrote it (one per page range). */
+  /** Who wrote it: pdf-lib (pdfx-writer.ts) or Ghostscript. */
+  writer: 'pdf-lib' | 'ghostscript';
+  /** What made Ghostscript write it (pdfx-writer.ts `pdfxObstacles`); empty when pdf-lib did. */
+  obstacles: string[];
+  /** The Ghostscript processes that wrote it (one per page range; 0 when pdf-lib did). */
   processes: number;
 }
 
@@ -124,9 +135,16 @@ export async function writePdfx(input: string, output: string, options: PdfxOpti
     // folder, the same in every build, keep two builds of the same book byte-identical.
     const definitions = path.join(work, 'pdfx-def.ps');
     await writeFile(definitions, pdfxDefinitions(options.version, options.profile), 'latin1');
+    const source = await readFile(input);
+    const coloured = await pressDocument(source, options.profile.file, work);
+    const obstacles = options.writer === 'ghostscript' ? ['Ghostscript asked for'] : pdfxObstacles(coloured.doc);
+    if (obstacles.length === 0) {
+      const profile = await readFile(options.profile.file);
+      await writeFile(output, await makePdfx(coloured.doc, { version: pdfxNames[options.version], profile, profileDescription: options.profile.description, date: options.date, seed: source }));
+      return { ms: Math.round(performance.now() - started), writer: 'pdf-lib', obstacles, processes: 0 };
+    }
     const press = path.join(work, 'black-as-k.pdf');
-    const coloured = await pressColours(await readFile(input), options.profile.file, work);
-    await writeFile(press, coloured.pdf);
+    await writeFile(press, await pdfBytes(coloured.doc, { objectStreams: false }));
     const ranges = pageRanges(coloured.pages, options.jobs ?? 1, options.minPagesPerJob ?? 40, options.maxPagesPerJob ?? 120);
     const args = (range: [number, number], file: string) => [
       '-q', '-dNOPAUSE', '-dBATCH', '-dSAFER',
@@ -160,7 +178,7 @@ export async function writePdfx(input: string, output: string, options: PdfxOpti
       });
     }
     await copyFile(path.join(work, 'pdfx.pdf'), output);
-    return { ms: Math.round(performance.now() - started), processes: ranges.length };
+    return { ms: Math.round(performance.now() - started), writer: 'ghostscript', obstacles, processes: ranges.length };
   } finally {
     await rm(work, { recursive: true, force: true });
   }

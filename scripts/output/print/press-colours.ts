@@ -15,6 +15,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import type { PDFDocument } from 'pdf-lib';
 import { loadPdf, pdfBytes } from '../pdf/pdf-lib.ts';
 import { BuildError } from '../../errors.ts';
 import { rewriteContents } from './black-to-k.ts';
@@ -101,11 +102,24 @@ export interface PressColoursResult {
   images: ImageConversion;
 }
 
+export interface PressDocument {
+  /** The document, its colours converted, to be written (pdfx.ts writes it as a PDF/X or hands it to Ghostscript). */
+  doc: PDFDocument;
+  pages: number;
+  images: ImageConversion;
+}
+
 /**
  * The PDF with black as K alone, greys as K alone, every other RGB colour and every image in CMYK
  * through `profile`. `workDir`: a folder for the JPEGs Ghostscript decodes.
  */
 export async function pressColours(pdf: Uint8Array, profile: string, workDir: string): Promise<PressColoursResult> {
+  const { doc, pages, images } = await pressDocument(pdf, profile, workDir);
+  return { pdf: await pdfBytes(doc, { objectStreams: false }), pages, images };
+}
+
+/** `pressColours`, the document left unwritten. */
+export async function pressDocument(pdf: Uint8Array, profile: string, workDir: string): Promise<PressDocument> {
   const doc = await loadPdf(pdf);
   let toK: ((lightness: number) => number) | undefined;
   const kOf = async () => (toK ??= await greyToK(profile));
@@ -135,5 +149,5 @@ export async function pressColours(pdf: Uint8Array, profile: string, workDir: st
       .replace(greyOperator, (_, space: string, v: string, operator: string) => `${space}0 0 0 ${greyK(Number(v), k!)} ${operator === 'g' ? 'k' : 'K'}`),
   );
   const images = await pressImages(doc, { labToCmyk: (labs) => labToCmyk(profile, labs), greyToK: kOf, srgbToLab }, workDir);
-  return { pdf: await pdfBytes(doc, { objectStreams: false }), pages: doc.getPageCount(), images };
+  return { doc, pages: doc.getPageCount(), images };
 }
