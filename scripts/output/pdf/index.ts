@@ -20,7 +20,7 @@ import { joinParts } from './join.ts';
 import { browserScript } from './browser/index.ts';
 import { MM, postprocessPdf, type OutlineItem } from './postprocess.ts';
 import { bookDate } from '../book-date.ts';
-import { checkFontLicences, printSettings, writePrintProduction, type PrintProduction, type PrintSettings } from '../print/index.ts';
+import { checkFontLicences, printSettings, writeCoverFiles, writePrintProduction, type CoverFiles, type PrintProduction, type PrintSettings } from '../print/index.ts';
 import { marginLimits, marginsCss } from '../print/margins.ts';
 import { preflightVerdict, reportMarginProblem } from '../print/preflight.ts';
 
@@ -216,6 +216,7 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
   await mkdir(dir, { recursive: true });
   const work = await mkdtemp(path.join(dir, '.print-'));
   const started = performance.now();
+  let cover: Promise<CoverFiles> | undefined;
   try {
     const extra = (options.stylesheets ?? []).map((file, i) => ({ file, name: `extra-${i + 1}.css` }));
     // book.yaml's print.margins, after the print design's (print/margins.ts).
@@ -272,6 +273,15 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
     if (!options.layoutOnly) {
       const { meta, typeset } = book;
       const date = options.date ?? (await bookDate(book));
+      // The cover needs only the page count (its spine): printed while the parts are joined and
+      // post-processed. Its failure waits for its turn below (and the work folder for it).
+      const coverFor = (pages: number) => {
+        const task = writeCoverFiles(book, dir, { settings, pages, date, workDir: work });
+        task.catch(() => undefined);
+        return task;
+      };
+      const coverPages = render.pages.length + (render.pages.length % 2 === 1 ? 1 : 0);
+      cover = options.printProduction ? coverFor(coverPages) : undefined;
       const processed = await postprocessPdf(await joinParts(render.parts, render.blanks, new Set(render.pages.flatMap((page, i) => (page.blank && !render.blanks.includes(i) ? [i] : [])))), {
         bleed: settings.bleed * MM,
         evenPages: options.printProduction ?? false,
@@ -297,7 +307,11 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
         options.onProgress?.({ stage: 'pages', pages: processed.pages });
       }
       postprocessDone = performance.now();
-      if (options.printProduction) production = await writePrintProduction(book, dir, { settings, pages: processed.pages, blankPagesAdded, date, workDir: work, interior: path.join(dir, PDF_FILES.print), jobs });
+      if (cover && processed.pages !== coverPages) {
+        await cover.catch(() => undefined);
+        cover = coverFor(processed.pages);
+      }
+      if (options.printProduction && cover) production = await writePrintProduction(book, dir, { settings, pages: processed.pages, blankPagesAdded, date, workDir: work, interior: path.join(dir, PDF_FILES.print), cover, jobs });
     }
     const productionDone = performance.now();
     if (options.keepPrintHtml) {
@@ -328,6 +342,8 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
       print: production,
     };
   } finally {
+    // A cover still printing when something failed writes into the work folder: it stops first.
+    await cover?.catch(() => undefined);
     await rm(work, { recursive: true, force: true });
   }
 }

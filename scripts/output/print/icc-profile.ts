@@ -49,8 +49,24 @@ async function colprofVersion(): Promise<string> {
   return /Version\s+([\d.]+)/.exec(stdout + stderr)?.[1] ?? 'unknown';
 }
 
-/** The FOGRA39 profile with `inkLimit` % total ink, from the cache or built now. */
-export async function pressProfile(inkLimit: number): Promise<PressProfile> {
+const profiles = new Map<number, Promise<PressProfile>>();
+
+/**
+ * The FOGRA39 profile with `inkLimit` % total ink, from the cache or built now; asked for once per
+ * process (the cover's PDF/X and the interior's are written side by side: one colprof, not two).
+ */
+export function pressProfile(inkLimit: number): Promise<PressProfile> {
+  let profile = profiles.get(inkLimit);
+  if (!profile) {
+    profile = findOrBuildProfile(inkLimit);
+    profiles.set(inkLimit, profile);
+    // A failure is not kept: the next build asks again.
+    profile.catch(() => profiles.delete(inkLimit));
+  }
+  return profile;
+}
+
+async function findOrBuildProfile(inkLimit: number): Promise<PressProfile> {
   if (!existsSync(fogra39Data)) {
     throw new BuildError(`The FOGRA39 characterization data (${fogra39Data}) is missing: run \`bash scripts/setup.sh\` (Debian package \`icc-profiles-free\`), or set \`print.pdfx: none\` in book.yaml.`);
   }

@@ -43,14 +43,36 @@ export async function checkFontLicences(file: VFile, fonts: BookFonts): Promise<
 export interface PrintProduction {
   files: string[];
   specs: PrintSpecs;
-  /** Milliseconds: the press profile (from the cache, or built), Ghostscript, the cover. */
+  /** Milliseconds: the press profile (from the cache, or built), the interior's PDF/X, the cover and its PDF/X. */
   timings: { profileMs: number; pdfxMs: number; coverMs: number };
+  /** Who wrote the interior's PDF/X, and what made it Ghostscript (pdfx.ts). */
+  pdfx?: { writer: 'pdf-lib' | 'ghostscript'; obstacles: string[] };
+}
+
+export interface CoverFiles {
+  files: string[];
+  ms: number;
+}
+
+/**
+ * `book-cover.pdf` and its PDF/X, for a book of `pages` pages (the spine's width). Started as soon as
+ * the layout has counted the pages: Chromium prints the cover while the interior is joined and
+ * post-processed, before the interior's PDF/X (`writePrintProduction` waits for it).
+ */
+export async function writeCoverFiles(book: Book, dir: string, options: { settings: PrintSettings; pages: number; date: Date; workDir: string }): Promise<CoverFiles> {
+  const { settings, date, workDir } = options;
+  const started = performance.now();
+  const pdfx = settings.pdfx === 'none' ? undefined : settings.pdfx;
+  const cover = path.join(dir, PRINT_FILES.cover);
+  await writeCover(book, { settings, geometry: coverGeometry(settings, options.pages), workDir: path.join(workDir, 'cover'), output: cover, date });
+  if (pdfx) await writePdfx(cover, path.join(dir, PRINT_FILES.coverPdfx), { version: pdfx, profile: await pressProfile(settings.inkLimit), date, workDir });
+  return { files: pdfx ? [PRINT_FILES.cover, PRINT_FILES.coverPdfx] : [PRINT_FILES.cover], ms: Math.round(performance.now() - started) };
 }
 
 export async function writePrintProduction(
   book: Book,
   dir: string,
-  options: { settings: PrintSettings; pages: number; blankPagesAdded: number; date: Date; workDir: string; interior: string; /** Ghostscript processes at most for the interior. */ jobs?: number },
+  options: { settings: PrintSettings; pages: number; blankPagesAdded: number; date: Date; workDir: string; interior: string; /** The cover's files, being written (`writeCoverFiles`, for the same pages). */ cover: Promise<CoverFiles>; /** Ghostscript processes at most for the interior, if Ghostscript writes it. */ jobs?: number },
 ): Promise<PrintProduction> {
   const { settings, date, workDir } = options;
   const geometry = coverGeometry(settings, options.pages);
@@ -59,26 +81,13 @@ export async function writePrintProduction(
   const profile: PressProfile | undefined = pdfx ? await pressProfile(settings.inkLimit) : undefined;
   const profileMs = Math.round(performance.now() - started);
   const files: string[] = [];
-  let pdfxMs = 0;
-  let coverMs = 0;
-  const cover = path.join(dir, PRINT_FILES.cover);
-  // Ghostscript and Chromium side by side: the cover does not wait for the interior's PDF/X.
-  await Promise.all([
-    (async () => {
-      if (!pdfx || !profile) return;
-      // One Ghostscript per core on a long book (pdfx.ts), beside the cover's.
-      ({ ms: pdfxMs } = await writePdfx(options.interior, path.join(dir, PRINT_FILES.pdfx), { version: pdfx, profile, date, workDir, jobs: options.jobs }));
-    })(),
-    (async () => {
-      const coverStarted = performance.now();
-      await writeCover(book, { settings, geometry, workDir: path.join(workDir, 'cover'), output: cover, date });
-      if (pdfx && profile) await writePdfx(cover, path.join(dir, PRINT_FILES.coverPdfx), { version: pdfx, profile, date, workDir });
-      coverMs = Math.round(performance.now() - coverStarted);
-    })(),
+  // The interior's PDF/X beside the cover, whose Chromium may still be printing.
+  const [interior, cover] = await Promise.all([
+    pdfx && profile ? writePdfx(options.interior, path.join(dir, PRINT_FILES.pdfx), { version: pdfx, profile, date, workDir, jobs: options.jobs }) : undefined,
+    options.cover,
   ]);
   if (pdfx) files.push(PRINT_FILES.pdfx);
-  files.push(PRINT_FILES.cover);
-  if (pdfx) files.push(PRINT_FILES.coverPdfx);
+  files.push(...cover.files);
   const specs = printSpecs(book, settings, geometry, {
     profile,
     blankPagesAdded: options.blankPagesAdded,
@@ -87,5 +96,10 @@ export async function writePrintProduction(
   await writeFile(path.join(dir, PRINT_FILES.specs), `${JSON.stringify(specs, null, 2)}\n`);
   await writeFile(path.join(dir, PRINT_FILES.specsText), printSpecsText(specs));
   files.push(PRINT_FILES.specs, PRINT_FILES.specsText);
-  return { files, specs, timings: { profileMs, pdfxMs, coverMs } };
+  return {
+    files,
+    specs,
+    timings: { profileMs, pdfxMs: interior?.ms ?? 0, coverMs: cover.ms },
+    pdfx: interior ? { writer: interior.writer, obstacles: interior.obstacles } : undefined,
+  };
 }
