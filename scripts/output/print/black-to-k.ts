@@ -12,8 +12,11 @@
  * A pure transform of the PDF's content streams (pages and form XObjects): operators only, at
  * token boundaries; strings and images are not touched (Chromium writes text as hex glyph ids).
  */
-import { deflateSync, inflateSync } from 'node:zlib';
+import { deflate, inflateSync } from 'node:zlib';
+import { promisify } from 'node:util';
 import { PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFArray, PDFStream } from 'pdf-lib';
+
+const deflateAsync = promisify(deflate);
 
 const blackOperators: Array<[RegExp, string]> = [
   [/(^|\s)0(?:\.0+)? 0(?:\.0+)? 0(?:\.0+)? rg(?=\s|$)/g, '$10 0 0 1 k'],
@@ -35,24 +38,15 @@ export function blackToKContent(content: string): { content: string; count: numb
   return { content: result, count };
 }
 
-function rewrite(doc: PDFDocument, ref: PDFRef, more?: (content: string) => string): number {
+/** A content stream's text (latin1), when it is Flate-compressed or not compressed; otherwise undefined (left as it is). */
+function decode(doc: PDFDocument, ref: PDFRef): string | undefined {
   const stream = doc.context.lookup(ref);
-  if (!(stream instanceof PDFRawStream)) return 0;
+  if (!(stream instanceof PDFRawStream)) return undefined;
   const filter = stream.dict.get(PDFName.of('Filter'));
   const flate = filter === PDFName.of('FlateDecode') || (filter instanceof PDFArray && filter.size() === 1 && filter.get(0) === PDFName.of('FlateDecode'));
-  if (filter !== undefined && !flate) return 0;
-  const bytes = flate ? inflateSync(stream.contents) : Buffer.from(stream.contents);
-  const black = blackToKContent(bytes.toString('latin1'));
-  const content = more ? more(black.content) : black.content;
-  const count = black.count + (content === black.content ? 0 : 1);
-  if (count === 0) return 0;
-  const compressed = deflateSync(Buffer.from(content, 'latin1'));
-  const dict = stream.dict.clone(doc.context);
-  dict.set(PDFName.of('Filter'), PDFName.of('FlateDecode'));
-  dict.delete(PDFName.of('DecodeParms'));
-  dict.set(PDFName.of('Length'), PDFNumber.of(compressed.length));
-  doc.context.assign(ref, PDFRawStream.of(dict, compressed));
-  return count;
+  if (filter !== undefined && !flate) return undefined;
+  if (flate && stream.dict.has(PDFName.of('DecodeParms'))) return undefined;
+  return (flate ? inflateSync(stream.contents) : Buffer.from(stream.contents)).toString('latin1');
 }
 
 /** The content streams of a page or form: its /Contents, and its form XObjects, recursively. */
@@ -76,13 +70,57 @@ export function contentRefs(doc: PDFDocument, node: PDFDict | PDFStream, seen: S
   return refs;
 }
 
-/**
- * Rewrite the content streams of every page (and of their forms): black as K alone, then `more`
- * (the other colours, press-colours.ts). Returns how many streams changed.
- */
-export function rewriteContents(doc: PDFDocument, more?: (content: string) => string): number {
+/** The content streams of the document's pages and forms, each read once, to be rewritten as text and written back (`writeContents`). */
+export interface DecodedContents {
+  /** Each stream's text (latin1), by its reference, in page order. */
+  texts: Map<PDFRef, string>;
+  /** The streams whose text has changed since they were read. */
+  changed: Set<PDFRef>;
+}
+
+/** Every page's content streams (and their forms'), read once, with black already as K alone. */
+export function decodeContents(doc: PDFDocument): DecodedContents {
   const seen = new Set<string>();
-  let count = 0;
-  for (const page of doc.getPages()) for (const ref of contentRefs(doc, page.node, seen)) count += rewrite(doc, ref, more) > 0 ? 1 : 0;
-  return count;
+  const texts = new Map<PDFRef, string>();
+  const changed = new Set<PDFRef>();
+  for (const page of doc.getPages()) {
+    for (const ref of contentRefs(doc, page.node, seen)) {
+      if (texts.has(ref)) continue;
+      const text = decode(doc, ref);
+      if (text === undefined) continue;
+      const black = blackToKContent(text);
+      texts.set(ref, black.content);
+      if (black.count > 0) changed.add(ref);
+    }
+  }
+  return { texts, changed };
+}
+
+/** Rewrite every text of `contents` with `more`, noting those it changes. */
+export function rewriteTexts(contents: DecodedContents, more: (content: string) => string): void {
+  for (const [ref, text] of contents.texts) {
+    const rewritten = more(text);
+    if (rewritten === text) continue;
+    contents.texts.set(ref, rewritten);
+    contents.changed.add(ref);
+  }
+}
+
+/**
+ * The changed texts written back into their streams, Flate-compressed on zlib's threads (all at
+ * once: the main thread waits for the last). Returns how many.
+ */
+export async function writeContents(doc: PDFDocument, contents: DecodedContents): Promise<number> {
+  const refs = [...contents.changed];
+  const compressed = await Promise.all(refs.map((ref) => deflateAsync(Buffer.from(contents.texts.get(ref)!, 'latin1'))));
+  refs.forEach((ref, i) => {
+    const stream = doc.context.lookup(ref) as PDFRawStream;
+    const dict = stream.dict.clone(doc.context);
+    dict.set(PDFName.of('Filter'), PDFName.of('FlateDecode'));
+    dict.delete(PDFName.of('DecodeParms'));
+    dict.set(PDFName.of('Length'), PDFNumber.of(compressed[i].length));
+    doc.context.assign(ref, PDFRawStream.of(dict, compressed[i]));
+  });
+  contents.changed.clear();
+  return refs.length;
 }

@@ -124,7 +124,7 @@ const droppedFormKeys = ['StructParent', 'StructParents', 'Metadata', 'PieceInfo
  * What keeps the document from being a PDF/X as it is (an empty list: nothing). Read-only.
  * At most a few reasons, each saying where: they are logged when Ghostscript takes over.
  */
-export function pdfxObstacles(doc: PDFDocument): string[] {
+export function pdfxObstacles(doc: PDFDocument, /** Content streams already read, as text (latin1), by reference. */ texts?: Map<PDFRef, string>): string[] {
   const obstacles = new Set<string>();
   const { context } = doc;
   const seen = new Set<PDFObject>();
@@ -135,6 +135,11 @@ export function pdfxObstacles(doc: PDFDocument): string[] {
   const checkContent = (value: PDFObject | undefined, where: string) => {
     const refs = value instanceof PDFArray ? value.asArray() : value ? [value] : [];
     for (const ref of refs) {
+      const text = ref instanceof PDFRef ? texts?.get(ref) : undefined;
+      if (text !== undefined) {
+        for (const operator of contentOperators(Buffer.from(text, 'latin1'))) if (!allowedOperators.has(operator)) obstacles.add(`${where}: operator ${operator}`);
+        continue;
+      }
       const stream = ref instanceof PDFRef ? context.lookup(ref) : ref;
       if (!(stream instanceof PDFRawStream)) {
         obstacles.add(`${where}: content that is not a stream`);

@@ -137,7 +137,7 @@ export async function writePdfx(input: string, output: string, options: PdfxOpti
     await writeFile(definitions, pdfxDefinitions(options.version, options.profile), 'latin1');
     const source = await readFile(input);
     const coloured = await pressDocument(source, options.profile.file, work);
-    const obstacles = options.writer === 'ghostscript' ? ['Ghostscript asked for'] : pdfxObstacles(coloured.doc);
+    const obstacles = options.writer === 'ghostscript' ? ['Ghostscript asked for'] : pdfxObstacles(coloured.doc, coloured.contents);
     if (obstacles.length === 0) {
       const profile = await readFile(options.profile.file);
       await writeFile(output, await makePdfx(coloured.doc, { version: pdfxNames[options.version], profile, profileDescription: options.profile.description, date: options.date, seed: source }));

@@ -15,10 +15,10 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { PDFDocument } from 'pdf-lib';
+import type { PDFDocument, PDFRef } from 'pdf-lib';
 import { loadPdf, pdfBytes } from '../pdf/pdf-lib.ts';
 import { BuildError } from '../../errors.ts';
-import { rewriteContents } from './black-to-k.ts';
+import { decodeContents, rewriteTexts, writeContents } from './black-to-k.ts';
 import { pressImages, type ImageConversion } from './press-images.ts';
 
 const run = promisify(execFile);
@@ -105,6 +105,8 @@ export interface PressColoursResult {
 export interface PressDocument {
   /** The document, its colours converted, to be written (pdfx.ts writes it as a PDF/X or hands it to Ghostscript). */
   doc: PDFDocument;
+  /** Its pages' content streams as text (latin1), as written into it: read again by `pdfxObstacles`. */
+  contents: Map<PDFRef, string>;
   pages: number;
   images: ImageConversion;
 }
@@ -124,23 +126,23 @@ export async function pressDocument(pdf: Uint8Array, profile: string, workDir: s
   let toK: ((lightness: number) => number) | undefined;
   const kOf = async () => (toK ??= await greyToK(profile));
   const greyK = (value: number, k: (lightness: number) => number) => short(k(srgbToLab([value, value, value])[0]));
-  // First pass: the colours the pages use, converted at once.
+  // The pages' content streams read once (black already K alone); the colours they use, converted at once.
+  const contents = decodeContents(doc);
   const found = new Map<string, number[]>();
   let greys = false;
-  rewriteContents(doc, (content) => {
+  for (const content of contents.texts.values()) {
     for (const match of content.matchAll(rgbOperator)) {
       if (match[2] === match[3] && match[3] === match[4]) greys = true;
       else found.set(`${match[2]} ${match[3]} ${match[4]}`, [Number(match[2]), Number(match[3]), Number(match[4])]);
     }
     if (greyOperator.test(content)) greys = true;
     greyOperator.lastIndex = 0;
-    return content;
-  });
+  }
   const keys = [...found.keys()];
   const converted = new Map(keys.map((key, i) => [key, i]));
   const cmyk = await rgbToCmyk(profile, keys.map((key) => found.get(key)!));
   const k = greys ? await kOf() : undefined;
-  rewriteContents(doc, (content) =>
+  rewriteTexts(contents, (content) =>
     content
       .replace(rgbOperator, (_, space: string, r: string, g: string, b: string, operator: string) => {
         const values = r === g && g === b ? [0, 0, 0, Number(greyK(Number(r), k!))] : cmyk[converted.get(`${r} ${g} ${b}`)!];
@@ -148,6 +150,7 @@ export async function pressDocument(pdf: Uint8Array, profile: string, workDir: s
       })
       .replace(greyOperator, (_, space: string, v: string, operator: string) => `${space}0 0 0 ${greyK(Number(v), k!)} ${operator === 'g' ? 'k' : 'K'}`),
   );
+  await writeContents(doc, contents);
   const images = await pressImages(doc, { labToCmyk: (labs) => labToCmyk(profile, labs), greyToK: kOf, srgbToLab }, workDir);
-  return { doc, pages: doc.getPageCount(), images };
+  return { doc, contents: contents.texts, pages: doc.getPageCount(), images };
 }
