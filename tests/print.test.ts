@@ -652,6 +652,8 @@ describe('the manuscript\'s printer files (shared build)', () => {
     expect(built.printPages.length).toBe(pages);
     expect(specs.spine.width).toBeCloseTo((pages / 2) * 0.1, 2);
     expect(await pdfxKeys(file('book-pdfx.pdf'))).toMatchObject({ version: 'PDF/X-3:2002', condition: 'FOGRA39', subtype: '/GTS_PDFX' });
+    // Written by pdf-lib (pdfx-writer.ts): nothing in the book's pages needs Ghostscript.
+    for (const name of ['book-pdfx.pdf', 'book-cover-pdfx.pdf']) expect((await run('pdfinfo', [file(name)])).stdout).toMatch(/Producer: +book \(/);
     // A chapter's first text page: black alone.
     const page = built.printPages.findIndex((p) => p.chapterId === built.chapters[2].id) + 2;
     const [[c, m, y, k]] = await inkCoverage(file('book-pdfx.pdf'), page);

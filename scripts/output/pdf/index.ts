@@ -285,6 +285,7 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
       const processed = await postprocessPdf(await joinParts(render.parts, render.blanks, new Set(render.pages.flatMap((page, i) => (page.blank && !render.blanks.includes(i) ? [i] : [])))), {
         bleed: settings.bleed * MM,
         evenPages: options.printProduction ?? false,
+        keepPrint: options.printProduction ?? false,
         metadata: {
           title: typeset.title,
           subtitle: typeset.subtitle || undefined,
@@ -311,7 +312,7 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
         await cover.catch(() => undefined);
         cover = coverFor(processed.pages);
       }
-      if (options.printProduction && cover) production = await writePrintProduction(book, dir, { settings, pages: processed.pages, blankPagesAdded, date, workDir: work, interior: path.join(dir, PDF_FILES.print), cover, jobs });
+      if (options.printProduction && cover && processed.print) production = await writePrintProduction(book, dir, { settings, pages: processed.pages, blankPagesAdded, date, workDir: work, interior: processed.print, cover, jobs });
     }
     const productionDone = performance.now();
     if (options.keepPrintHtml) {

@@ -13,7 +13,7 @@
  * the book that Chromium is not asked to write (note calls and notes, index).
  */
 import { writeFile } from 'node:fs/promises';
-import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, cmyk, type PDFPage } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, type PDFObject, type PDFPage } from 'pdf-lib';
 import { loadPdf, pdfBytes } from './pdf-lib.ts';
 
 export const MM = 72 / 25.4;
@@ -54,6 +54,8 @@ export interface PostprocessOptions {
   date: Date;
   /** Add a blank page at the end when the count is odd (printers bind whole leaves). */
   evenPages?: boolean;
+  /** Return book.pdf's document and bytes (`PostprocessResult.print`), for the printer's PDF/X. */
+  keepPrint?: boolean;
 }
 
 /** CSS px (1/96 in) to PDF points (1/72 in). */
@@ -150,25 +152,60 @@ function setBoxes(page: PDFPage, media: Box, trim: Box, bleed: Box): void {
   page.node.delete(PDFName.of('ArtBox'));
 }
 
-/** Crop marks: two short lines at each trim corner, outside the bleed, in registration colour. */
-function drawCropMarks(page: PDFPage, trim: Box, bleed: number, slug: number): void {
+/**
+ * Crop marks: two short lines at each trim corner, outside the bleed, in registration colour
+ * (C = M = Y = K = 100 %), 0.25 pt. The content operators, drawn in the page's own coordinates.
+ */
+function cropMarkOperators(trim: Box, bleed: number, slug: number): string {
   const start = bleed + 1 * MM;
   const end = bleed + slug - 1 * MM;
-  const color = cmyk(1, 1, 1, 1);
-  const thickness = 0.25;
+  const n = (v: number) => String(Math.round(v * 1000) / 1000);
   const corners = [
     { x: trim.x, y: trim.y, dx: -1, dy: -1 },
     { x: trim.x + trim.width, y: trim.y, dx: 1, dy: -1 },
     { x: trim.x, y: trim.y + trim.height, dx: -1, dy: 1 },
     { x: trim.x + trim.width, y: trim.y + trim.height, dx: 1, dy: 1 },
   ];
-  for (const c of corners) {
-    page.drawLine({ start: { x: c.x + c.dx * start, y: c.y }, end: { x: c.x + c.dx * end, y: c.y }, thickness, color });
-    page.drawLine({ start: { x: c.x, y: c.y + c.dy * start }, end: { x: c.x, y: c.y + c.dy * end }, thickness, color });
-  }
+  const lines = corners.flatMap((c) => [
+    `${n(c.x + c.dx * start)} ${n(c.y)} m ${n(c.x + c.dx * end)} ${n(c.y)} l S`,
+    `${n(c.x)} ${n(c.y + c.dy * start)} m ${n(c.x)} ${n(c.y + c.dy * end)} l S`,
+  ]);
+  return ['q', '1 1 1 1 K', '0.25 w', '0 J', ...lines, 'Q'].join('\n');
+}
+
+/**
+ * The crop marks put on every page: the page's content, in a `q … Q` of its own (its transforms do
+ * not reach the marks), then the marks, as streams added around it (shared by pages of one size).
+ * Returns each page's `/Contents` as it was, for `removeCropMarks`.
+ */
+function addCropMarks(doc: PDFDocument, boxes: Array<{ page: PDFPage; trim: Box }>, bleed: number, slug: number): Array<PDFObject | undefined> {
+  const { context } = doc;
+  const save = context.register(context.stream('q\n'));
+  const marks = new Map<string, PDFRef>();
+  return boxes.map(({ page, trim }) => {
+    const operators = `Q\n${cropMarkOperators(trim, bleed, slug)}\n`;
+    let ref = marks.get(operators);
+    if (!ref) marks.set(operators, (ref = context.register(context.flateStream(operators))));
+    const contents = page.node.get(PDFName.of('Contents'));
+    const resolved = contents instanceof PDFRef ? context.lookup(contents) : contents;
+    const streams = resolved instanceof PDFArray ? resolved.asArray() : contents ? [contents] : [];
+    page.node.set(PDFName.of('Contents'), context.obj([save, ...streams, ref]));
+    return contents;
+  });
+}
+
+/** Every page's `/Contents` as `addCropMarks` found it; the marks' streams then reach nothing. */
+function removeCropMarks(boxes: Array<{ page: PDFPage }>, contents: Array<PDFObject | undefined>): void {
+  boxes.forEach(({ page }, i) => {
+    const before = contents[i];
+    if (before) page.node.set(PDFName.of('Contents'), before);
+    else page.node.delete(PDFName.of('Contents'));
+  });
 }
 
 export interface PostprocessResult {
+  /** With `keepPrint`: the document as book.pdf holds it (boxes, pages, no crop marks), and book.pdf's bytes. */
+  print?: { doc: PDFDocument; bytes: Uint8Array };
   pages: number;
   /** Blank pages added at the end (`evenPages`). */
   blankPagesAdded: number;
@@ -196,11 +233,15 @@ export async function postprocessPdf(raw: Uint8Array | PDFDocument, options: Pos
     const trim = { x: media.x + b, y: media.y + b, width: media.width - 2 * b, height: media.height - 2 * b };
     return { page, media, trim };
   });
-  const save = async (file: string) => writeFile(file, await pdfBytes(doc, { objectStreams: true }));
+  const save = async (file: string) => {
+    const bytes = await pdfBytes(doc, { objectStreams: true });
+    await writeFile(file, bytes);
+    return bytes;
+  };
 
   // book.pdf: for print on demand.
   for (const { page, media, trim } of boxes) setBoxes(page, media, trim, media);
-  await save(options.files.print);
+  const printBytes = await save(options.files.print);
 
   // book-screen.pdf: the page as cut.
   for (const { page, trim } of boxes) setBoxes(page, trim, trim, trim);
@@ -210,10 +251,17 @@ export async function postprocessPdf(raw: Uint8Array | PDFDocument, options: Pos
   for (const { page, media, trim } of boxes) {
     const sheet = { x: media.x - slug, y: media.y - slug, width: media.width + 2 * slug, height: media.height + 2 * slug };
     setBoxes(page, sheet, trim, media);
-    drawCropMarks(page, trim, b, slug);
   }
+  const cropContents = addCropMarks(doc, boxes, b, slug);
   await save(options.files.crop);
 
   const first = boxes[0]?.trim ?? { width: 0, height: 0 };
-  return { pages: pages.length, blankPagesAdded, trim: { width: first.width, height: first.height } };
+  const result: PostprocessResult = { pages: pages.length, blankPagesAdded, trim: { width: first.width, height: first.height } };
+  if (options.keepPrint) {
+    // Back to book.pdf's pages, for the printer's PDF/X, which need not read the file again.
+    removeCropMarks(boxes, cropContents);
+    for (const { page, media, trim } of boxes) setBoxes(page, media, trim, media);
+    result.print = { doc, bytes: printBytes };
+  }
+  return result;
 }

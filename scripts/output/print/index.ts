@@ -14,7 +14,7 @@ import type { BookFonts } from '../fonts.ts';
 import { writeCover } from './cover.ts';
 import { embeddingRefused, fsTypeOf } from './font-licence.ts';
 import { pressProfile, type PressProfile } from './icc-profile.ts';
-import { writePdfx } from './pdfx.ts';
+import { writePdfx, type ReadPdf } from './pdfx.ts';
 import { coverGeometry, type PrintSettings } from './settings.ts';
 import { printSpecs, printSpecsText, type PrintSpecs } from './specs.ts';
 
@@ -72,7 +72,7 @@ export async function writeCoverFiles(book: Book, dir: string, options: { settin
 export async function writePrintProduction(
   book: Book,
   dir: string,
-  options: { settings: PrintSettings; pages: number; blankPagesAdded: number; date: Date; workDir: string; interior: string; /** The cover's files, being written (`writeCoverFiles`, for the same pages). */ cover: Promise<CoverFiles>; /** Ghostscript processes at most for the interior, if Ghostscript writes it. */ jobs?: number },
+  options: { settings: PrintSettings; pages: number; blankPagesAdded: number; date: Date; workDir: string; /** book.pdf, read already (post-processing hands it over). */ interior: ReadPdf; /** The cover's files, being written (`writeCoverFiles`, for the same pages). */ cover: Promise<CoverFiles>; /** Ghostscript processes at most for the interior, if Ghostscript writes it. */ jobs?: number },
 ): Promise<PrintProduction> {
   const { settings, date, workDir } = options;
   const geometry = coverGeometry(settings, options.pages);

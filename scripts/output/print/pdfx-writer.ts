@@ -18,7 +18,7 @@
  */
 import { createHash } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
-import { PDFArray, PDFBool, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFObject, PDFRawStream, PDFRef, PDFStream, PDFString } from 'pdf-lib';
+import { PDFArray, PDFBool, PDFDict, PDFDocument, PDFFlateStream, PDFHexString, PDFName, PDFNumber, PDFObject, PDFRawStream, PDFRef, PDFStream, PDFString } from 'pdf-lib';
 import { fogra39 } from './icc-profile.ts';
 
 const name = (value: string) => PDFName.of(value);
@@ -141,11 +141,12 @@ export function pdfxObstacles(doc: PDFDocument, /** Content streams already read
         continue;
       }
       const stream = ref instanceof PDFRef ? context.lookup(ref) : ref;
-      if (!(stream instanceof PDFRawStream)) {
+      // A stream pdf-lib made (the `q` / `Q` around a page it drew on) holds its operators unencoded.
+      const bytes = stream instanceof PDFFlateStream ? stream.getUnencodedContents() : stream instanceof PDFRawStream ? decoded(stream) : undefined;
+      if (!(stream instanceof PDFStream)) {
         obstacles.add(`${where}: content that is not a stream`);
         continue;
       }
-      const bytes = decoded(stream);
       if (!bytes) {
         obstacles.add(`${where}: content compressed otherwise than by Flate`);
         continue;

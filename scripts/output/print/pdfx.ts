@@ -22,6 +22,7 @@ import { promisify } from 'node:util';
 import { BuildError } from '../../errors.ts';
 import type { PdfxVersion } from '../../config/print-schema.ts';
 import { fogra39, type PressProfile } from './icc-profile.ts';
+import type { PDFDocument } from 'pdf-lib';
 import { pdfBytes } from '../pdf/pdf-lib.ts';
 import { makePdfx, pdfxObstacles } from './pdfx-writer.ts';
 import { pressDocument } from './press-colours.ts';
@@ -126,8 +127,14 @@ export interface PdfxResult {
   processes: number;
 }
 
-/** Convert `input` to a PDF/X at `output`. */
-export async function writePdfx(input: string, output: string, options: PdfxOptions): Promise<PdfxResult> {
+/** A PDF read already: its document (changed by the conversion) and the bytes it was read from. */
+export interface ReadPdf {
+  doc: PDFDocument;
+  bytes: Uint8Array;
+}
+
+/** Convert `input` (a file, or a PDF read already) to a PDF/X at `output`. */
+export async function writePdfx(input: string | ReadPdf, output: string, options: PdfxOptions): Promise<PdfxResult> {
   const work = await mkdtemp(path.join(options.workDir, 'pdfx-'));
   const started = performance.now();
   try {
@@ -135,8 +142,8 @@ export async function writePdfx(input: string, output: string, options: PdfxOpti
     // folder, the same in every build, keep two builds of the same book byte-identical.
     const definitions = path.join(work, 'pdfx-def.ps');
     await writeFile(definitions, pdfxDefinitions(options.version, options.profile), 'latin1');
-    const source = await readFile(input);
-    const coloured = await pressDocument(source, options.profile.file, work);
+    const source = typeof input === 'string' ? await readFile(input) : input.bytes;
+    const coloured = await pressDocument(typeof input === 'string' ? source : input.doc, options.profile.file, work);
     const obstacles = options.writer === 'ghostscript' ? ['Ghostscript asked for'] : pdfxObstacles(coloured.doc, coloured.contents);
     if (obstacles.length === 0) {
       const profile = await readFile(options.profile.file);

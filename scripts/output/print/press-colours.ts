@@ -15,7 +15,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { PDFDocument, PDFRef } from 'pdf-lib';
+import { PDFDocument, type PDFRef } from 'pdf-lib';
 import { loadPdf, pdfBytes } from '../pdf/pdf-lib.ts';
 import { BuildError } from '../../errors.ts';
 import { decodeContents, rewriteTexts, writeContents } from './black-to-k.ts';
@@ -120,9 +120,9 @@ export async function pressColours(pdf: Uint8Array, profile: string, workDir: st
   return { pdf: await pdfBytes(doc, { objectStreams: false }), pages, images };
 }
 
-/** `pressColours`, the document left unwritten. */
-export async function pressDocument(pdf: Uint8Array, profile: string, workDir: string): Promise<PressDocument> {
-  const doc = await loadPdf(pdf);
+/** `pressColours`, the document left unwritten; given a document, it is changed in place. */
+export async function pressDocument(pdf: Uint8Array | PDFDocument, profile: string, workDir: string): Promise<PressDocument> {
+  const doc = pdf instanceof PDFDocument ? pdf : await loadPdf(pdf);
   let toK: ((lightness: number) => number) | undefined;
   const kOf = async () => (toK ??= await greyToK(profile));
   const greyK = (value: number, k: (lightness: number) => number) => short(k(srgbToLab([value, value, value])[0]));
