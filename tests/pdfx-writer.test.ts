@@ -123,7 +123,7 @@ describe('the PDF/X pdf-lib writes', () => {
     }
   });
 
-  it('hands a document with transparency to Ghostscript, which flattens it, and says why', async () => {
+  it('hands a document with transparency to Ghostscript, which flattens it, and says why; and any document when BOOK_PDFX_WRITER says so', async () => {
     const work = await mkdtemp(path.join(os.tmpdir(), 'pdfx-writer-'));
     try {
       const doc = await plainPage((doc) => doc.getPage(0).drawRectangle({ x: 30, y: 30, width: 40, height: 40, color: cmyk(0, 0.8, 0.8, 0), opacity: 0.5 }));
@@ -135,6 +135,18 @@ describe('the PDF/X pdf-lib writes', () => {
       expect(result.obstacles.join(' ')).toMatch(/sets \/ca/);
       expect((await run('pdfinfo', [output])).stdout).toMatch(/Producer: +GPL Ghostscript/);
       expect((await readFile(output)).subarray(0, 8).toString('latin1')).toBe('%PDF-1.3');
+      // A page with nothing in the way goes to Ghostscript too when the environment asks for it.
+      const plain = path.join(work, 'plain.pdf');
+      await writeFile(plain, await (await plainPage()).save());
+      const options = { version: 'x-3' as const, profile: await pressProfile(240), date: new Date(Date.UTC(2026, 0, 2)), workDir: work };
+      expect((await writePdfx(plain, output, options)).writer).toBe('pdf-lib');
+      process.env.BOOK_PDFX_WRITER = 'ghostscript';
+      try {
+        expect((await writePdfx(plain, output, options)).writer).toBe('ghostscript');
+      } finally {
+        delete process.env.BOOK_PDFX_WRITER;
+      }
+      expect((await run('pdfinfo', [output])).stdout).toMatch(/Producer: +GPL Ghostscript/);
     } finally {
       await rm(work, { recursive: true, force: true });
     }

@@ -75,7 +75,9 @@ export interface PdfxOptions {
   workDir: string;
   /**
    * Who writes the file: `auto` (default) pdf-lib when the pages hold nothing PDF/X would not take
-   * as it is (pdfx-writer.ts), Ghostscript otherwise; `ghostscript` always Ghostscript.
+   * as it is (pdfx-writer.ts), Ghostscript otherwise; `ghostscript` always Ghostscript. Default:
+   * `BOOK_PDFX_WRITER` from the environment (`ghostscript`, for a printer that wants Ghostscript's
+   * file), else `auto`.
    */
   writer?: 'auto' | 'ghostscript';
 }
@@ -144,7 +146,8 @@ export async function writePdfx(input: string | ReadPdf, output: string, options
     await writeFile(definitions, pdfxDefinitions(options.version, options.profile), 'latin1');
     const source = typeof input === 'string' ? await readFile(input) : input.bytes;
     const coloured = await pressDocument(typeof input === 'string' ? source : input.doc, options.profile.file, work);
-    const obstacles = options.writer === 'ghostscript' ? ['Ghostscript asked for'] : pdfxObstacles(coloured.doc, coloured.contents);
+    const writer = options.writer ?? (process.env.BOOK_PDFX_WRITER === 'ghostscript' ? 'ghostscript' : 'auto');
+    const obstacles = writer === 'ghostscript' ? ['Ghostscript asked for'] : pdfxObstacles(coloured.doc, coloured.contents);
     if (obstacles.length === 0) {
       const profile = await readFile(options.profile.file);
       await writeFile(output, await makePdfx(coloured.doc, { version: pdfxNames[options.version], profile, profileDescription: options.profile.description, date: options.date, seed: source }));
