@@ -176,6 +176,17 @@ describe('PDF edition of the manuscript', () => {
     }
   });
 
+  it('writes book-screen.pdf and book-crop.pdf as book.pdf and an update of their pages, which qpdf reads without a warning', async () => {
+    const print = await readFile(file('book.pdf'));
+    for (const name of ['book-crop.pdf', 'book-screen.pdf']) {
+      const bytes = await readFile(file(name));
+      // book.pdf's bytes as they are, then the update (incremental.ts).
+      expect(bytes.subarray(0, print.length).equals(print), name).toBe(true);
+      expect(bytes.subarray(print.length).toString('latin1'), name).toMatch(/\/Type \/XRef[^]*\/Prev \d+[^]*startxref\n\d+\n%%EOF\n$/);
+      await run('qpdf', ['--check', file(name)]);
+    }
+  });
+
   it('embeds every font, none of them Type 3, all of them EB Garamond', async () => {
     for (const name of ['book.pdf', 'book-crop.pdf', 'book-screen.pdf']) {
       const { stdout } = await run('pdffonts', [file(name)]);

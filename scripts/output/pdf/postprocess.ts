@@ -14,6 +14,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, type PDFObject, type PDFPage } from 'pdf-lib';
+import { appendUpdate, crossReferenceSize } from './incremental.ts';
 import { loadPdf, pdfBytes } from './pdf-lib.ts';
 
 export const MM = 72 / 25.4;
@@ -176,13 +177,13 @@ function cropMarkOperators(trim: Box, bleed: number, slug: number): string {
 /**
  * The crop marks put on every page: the page's content, in a `q … Q` of its own (its transforms do
  * not reach the marks), then the marks, as streams added around it (shared by pages of one size).
- * Returns each page's `/Contents` as it was, for `removeCropMarks`.
+ * Returns each page's `/Contents` as it was, for `removeCropMarks`, and the streams it made.
  */
-function addCropMarks(doc: PDFDocument, boxes: Array<{ page: PDFPage; trim: Box }>, bleed: number, slug: number): Array<PDFObject | undefined> {
+function addCropMarks(doc: PDFDocument, boxes: Array<{ page: PDFPage; trim: Box }>, bleed: number, slug: number): { contents: Array<PDFObject | undefined>; streams: PDFRef[] } {
   const { context } = doc;
   const save = context.register(context.stream('q\n'));
   const marks = new Map<string, PDFRef>();
-  return boxes.map(({ page, trim }) => {
+  const contents = boxes.map(({ page, trim }) => {
     const operators = `Q\n${cropMarkOperators(trim, bleed, slug)}\n`;
     let ref = marks.get(operators);
     if (!ref) marks.set(operators, (ref = context.register(context.flateStream(operators))));
@@ -192,6 +193,7 @@ function addCropMarks(doc: PDFDocument, boxes: Array<{ page: PDFPage; trim: Box 
     page.node.set(PDFName.of('Contents'), context.obj([save, ...streams, ref]));
     return contents;
   });
+  return { contents, streams: [save, ...marks.values()] };
 }
 
 /** Every page's `/Contents` as `addCropMarks` found it; the marks' streams then reach nothing. */
@@ -242,18 +244,23 @@ export async function postprocessPdf(raw: Uint8Array | PDFDocument, options: Pos
   // book.pdf: for print on demand.
   for (const { page, media, trim } of boxes) setBoxes(page, media, trim, media);
   const printBytes = await save(options.files.print);
+  // The two others are book.pdf and an update of what differs (incremental.ts): objects made from
+  // now on are numbered past book.pdf's, whose object streams pdf-lib numbered outside its context.
+  doc.context.largestObjectNumber = Math.max(doc.context.largestObjectNumber, crossReferenceSize(printBytes) - 1);
+  const pageRefs = pages.map((page) => page.ref);
 
   // book-screen.pdf: the page as cut.
   for (const { page, trim } of boxes) setBoxes(page, trim, trim, trim);
-  await save(options.files.screen);
+  await writeFile(options.files.screen, appendUpdate(printBytes, doc.context, pageRefs));
 
   // book-crop.pdf: a larger sheet with crop marks.
   for (const { page, media, trim } of boxes) {
     const sheet = { x: media.x - slug, y: media.y - slug, width: media.width + 2 * slug, height: media.height + 2 * slug };
     setBoxes(page, sheet, trim, media);
   }
-  const cropContents = addCropMarks(doc, boxes, b, slug);
-  await save(options.files.crop);
+  const crop = addCropMarks(doc, boxes, b, slug);
+  await writeFile(options.files.crop, appendUpdate(printBytes, doc.context, [...pageRefs, ...crop.streams]));
+  const cropContents = crop.contents;
 
   const first = boxes[0]?.trim ?? { width: 0, height: 0 };
   const result: PostprocessResult = { pages: pages.length, blankPagesAdded, trim: { width: first.width, height: first.height } };
