@@ -130,20 +130,26 @@ export async function pressDocument(pdf: Uint8Array | PDFDocument, profile: stri
   const contents = decodeContents(doc);
   const found = new Map<string, number[]>();
   let greys = false;
+  // The streams with a colour to convert: most pages have none left once black is K, and are not
+  // searched again.
+  const coloured = new Set<string>();
   for (const content of contents.texts.values()) {
+    let any = false;
     for (const match of content.matchAll(rgbOperator)) {
+      any = true;
       if (match[2] === match[3] && match[3] === match[4]) greys = true;
       else found.set(`${match[2]} ${match[3]} ${match[4]}`, [Number(match[2]), Number(match[3]), Number(match[4])]);
     }
-    if (greyOperator.test(content)) greys = true;
+    if (greyOperator.test(content)) greys = any = true;
     greyOperator.lastIndex = 0;
+    if (any) coloured.add(content);
   }
   const keys = [...found.keys()];
   const converted = new Map(keys.map((key, i) => [key, i]));
   const cmyk = await rgbToCmyk(profile, keys.map((key) => found.get(key)!));
   const k = greys ? await kOf() : undefined;
   rewriteTexts(contents, (content) =>
-    content
+    !coloured.has(content) ? content : content
       .replace(rgbOperator, (_, space: string, r: string, g: string, b: string, operator: string) => {
         const values = r === g && g === b ? [0, 0, 0, Number(greyK(Number(r), k!))] : cmyk[converted.get(`${r} ${g} ${b}`)!];
         return `${space}${values.map(short).join(' ')} ${operator === 'rg' ? 'k' : 'K'}`;
