@@ -11,6 +11,9 @@
  * book's date as CreationDate and ModDate in place of Chromium's clock (scripts/output/book-date.ts:
  * two builds of the same sources, the same dates), bookmarks (/Outlines: front matter, parts with their chapters, back matter) and the links inside
  * the book that Chromium is not asked to write (note calls and notes, index).
+ * book.pdf is written whole; the screen and crop files are book.pdf followed by an incremental
+ * update of what differs, their pages (incremental.ts). With `keepPrint`, the document goes back
+ * to book.pdf's pages for the printer's PDF/X, which need not read book.pdf again.
  */
 import { writeFile } from 'node:fs/promises';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, type PDFObject, type PDFPage } from 'pdf-lib';

@@ -1,12 +1,14 @@
 /**
- * PDF/X from a finished PDF, by Debian's Ghostscript (pdfwrite, `-dPDFX`): the colours already on
- * the press's inks (press-colours.ts: black as K alone, the others through the press profile, which
- * Ghostscript's pdfwrite would not use), the profile embedded as the output intent (ISO 15930: `/OutputIntents` with
- * `/S /GTS_PDFX`), `GTS_PDFXVersion` in the document information. Ghostscript keeps the TrimBox and
- * BleedBox, embeds the fonts already embedded, and does not carry annotations over (PDF/X allows
- * none in the trim): the press file has no links. PDF/X-1a:2001 is the same file with its version
- * and conformance keys: Ghostscript writes no ICC-based colour in it (only DeviceCMYK), in PDF 1.3,
- * without transparency, which is what X-1a asks beyond X-3 (docs/pdf.md says how it is checked).
+ * PDF/X from a finished PDF. First the colours go on the press's inks (press-colours.ts: black as
+ * K alone, the others through the press profile). Then, when nothing in the pages is outside what
+ * PDF/X takes as it is (pdfx-writer.ts `pdfxObstacles`, which the book's design keeps to), pdf-lib
+ * writes the file: links, structure and outlines out, the output intent (ISO 15930: `/OutputIntents`
+ * with `/S /GTS_PDFX`) and `GTS_PDFXVersion` in, PDF 1.3. Otherwise — or with
+ * `BOOK_PDFX_WRITER=ghostscript` — Debian's Ghostscript writes it (pdfwrite, `-dPDFX`), as every
+ * build did before: it keeps the TrimBox and BleedBox, embeds the fonts already embedded, carries no
+ * annotation over (PDF/X allows none in the trim), and flattens transparency. PDF/X-1a:2001 is the
+ * same file with its version and conformance keys: DeviceCMYK colour only, PDF 1.3, no
+ * transparency, which is what X-1a asks beyond X-3 (docs/pdf.md says how both are checked).
  *
  * Ghostscript's pdfwrite runs on one core (about 80 ms a page of a book), and holds memory for
  * every page it has converted until it ends: a long book is converted in page ranges of at most 120
