@@ -38,15 +38,23 @@ export function blackToKContent(content: string): { content: string; count: numb
   return { content: result, count };
 }
 
-/** A content stream's text (latin1), when it is Flate-compressed or not compressed; otherwise undefined (left as it is). */
+/**
+ * A stream's decoded bytes, when it is Flate-compressed (without predictor) or not compressed;
+ * otherwise undefined (left as it is, and refused by the PDF/X allowlist).
+ */
+export function streamBytes(stream: PDFRawStream): Uint8Array | undefined {
+  const filter = stream.dict.get(PDFName.of('Filter'));
+  if (filter === undefined) return stream.contents;
+  const only = filter instanceof PDFArray && filter.size() === 1 ? filter.get(0) : filter;
+  if (only !== PDFName.of('FlateDecode') || stream.dict.has(PDFName.of('DecodeParms'))) return undefined;
+  return inflateSync(stream.contents);
+}
+
+/** A content stream's text (latin1), when `streamBytes` can read it. */
 function decode(doc: PDFDocument, ref: PDFRef): string | undefined {
   const stream = doc.context.lookup(ref);
-  if (!(stream instanceof PDFRawStream)) return undefined;
-  const filter = stream.dict.get(PDFName.of('Filter'));
-  const flate = filter === PDFName.of('FlateDecode') || (filter instanceof PDFArray && filter.size() === 1 && filter.get(0) === PDFName.of('FlateDecode'));
-  if (filter !== undefined && !flate) return undefined;
-  if (flate && stream.dict.has(PDFName.of('DecodeParms'))) return undefined;
-  return (flate ? inflateSync(stream.contents) : Buffer.from(stream.contents)).toString('latin1');
+  const bytes = stream instanceof PDFRawStream ? streamBytes(stream) : undefined;
+  return bytes === undefined ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
 /** The content streams of a page or form: its /Contents, and its form XObjects, recursively. */

@@ -17,8 +17,8 @@
  * table (no object streams) and a file ID made from the input.
  */
 import { createHash } from 'node:crypto';
-import { inflateSync } from 'node:zlib';
 import { PDFArray, PDFBool, PDFDict, PDFDocument, PDFFlateStream, PDFHexString, PDFName, PDFNumber, PDFObject, PDFRawStream, PDFRef, PDFStream, PDFString } from 'pdf-lib';
+import { streamBytes } from './black-to-k.ts';
 import { fogra39 } from './icc-profile.ts';
 
 const name = (value: string) => PDFName.of(value);
@@ -93,15 +93,6 @@ export function contentOperators(bytes: Uint8Array): Set<string> {
   return operators;
 }
 
-/** A stream's decoded bytes, when it is Flate-compressed or not compressed; otherwise undefined. */
-function decoded(stream: PDFRawStream): Uint8Array | undefined {
-  const filter = stream.dict.get(name('Filter'));
-  if (filter === undefined) return stream.contents;
-  const only = filter instanceof PDFArray && filter.size() === 1 ? filter.get(0) : filter;
-  if (only !== name('FlateDecode') || stream.dict.has(name('DecodeParms'))) return undefined;
-  return inflateSync(stream.contents);
-}
-
 const numberOf = (value: PDFObject | undefined) => (value instanceof PDFNumber ? value.asNumber() : undefined);
 
 /** Graphics-state keys PDF/X takes as they are, and the PDF 1.4 keys it takes at their defaults (then removed). */
@@ -136,17 +127,13 @@ export function pdfxObstacles(doc: PDFDocument, /** Content streams already read
     const refs = value instanceof PDFArray ? value.asArray() : value ? [value] : [];
     for (const ref of refs) {
       const text = ref instanceof PDFRef ? texts?.get(ref) : undefined;
-      if (text !== undefined) {
-        for (const operator of contentOperators(Buffer.from(text, 'latin1'))) if (!allowedOperators.has(operator)) obstacles.add(`${where}: operator ${operator}`);
-        continue;
-      }
       const stream = ref instanceof PDFRef ? context.lookup(ref) : ref;
-      // A stream pdf-lib made (the `q` / `Q` around a page it drew on) holds its operators unencoded.
-      const bytes = stream instanceof PDFFlateStream ? stream.getUnencodedContents() : stream instanceof PDFRawStream ? decoded(stream) : undefined;
-      if (!(stream instanceof PDFStream)) {
+      if (text === undefined && !(stream instanceof PDFStream)) {
         obstacles.add(`${where}: content that is not a stream`);
         continue;
       }
+      // A stream pdf-lib made (the `q` / `Q` around a page it drew on) holds its operators unencoded.
+      const bytes = text !== undefined ? Buffer.from(text, 'latin1') : stream instanceof PDFFlateStream ? stream.getUnencodedContents() : stream instanceof PDFRawStream ? streamBytes(stream) : undefined;
       if (!bytes) {
         obstacles.add(`${where}: content compressed otherwise than by Flate`);
         continue;

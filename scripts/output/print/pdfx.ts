@@ -142,10 +142,6 @@ export async function writePdfx(input: string | ReadPdf, output: string, options
   const work = await mkdtemp(path.join(options.workDir, 'pdfx-'));
   const started = performance.now();
   try {
-    // Ghostscript names the file (its /ID) after the paths it is given: relative names in the work
-    // folder, the same in every build, keep two builds of the same book byte-identical.
-    const definitions = path.join(work, 'pdfx-def.ps');
-    await writeFile(definitions, pdfxDefinitions(options.version, options.profile), 'latin1');
     const source = typeof input === 'string' ? await readFile(input) : input.bytes;
     const coloured = await pressDocument(typeof input === 'string' ? source : input.doc, options.profile.file, work);
     const writer = options.writer ?? (process.env.BOOK_PDFX_WRITER === 'ghostscript' ? 'ghostscript' : 'auto');
@@ -155,6 +151,10 @@ export async function writePdfx(input: string | ReadPdf, output: string, options
       await writeFile(output, await makePdfx(coloured.doc, { version: pdfxNames[options.version], profile, profileDescription: options.profile.description, date: options.date, seed: source }));
       return { ms: Math.round(performance.now() - started), writer: 'pdf-lib', obstacles, processes: 0 };
     }
+    // Ghostscript from here: its definitions file (PDF/X keys, output intent) and the coloured PDF.
+    // Ghostscript names the file (its /ID) after the paths it is given: relative names in the work
+    // folder, the same in every build, keep two builds of the same book byte-identical.
+    await writeFile(path.join(work, 'pdfx-def.ps'), pdfxDefinitions(options.version, options.profile), 'latin1');
     const press = path.join(work, 'black-as-k.pdf');
     await writeFile(press, await pdfBytes(coloured.doc, { objectStreams: false }));
     const ranges = pageRanges(coloured.pages, options.jobs ?? 1, options.minPagesPerJob ?? 40, options.maxPagesPerJob ?? 120);
