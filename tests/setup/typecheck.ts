@@ -1,8 +1,9 @@
 /**
  * The type check of `npm test` (`tsc --noEmit` over scripts/, tests/, bin/), run by the global setup
- * (tests/setup/index.ts) beside the manuscript's build: that build keeps one core busy most of its
- * time, so the check, about 8 s of one core, costs the run almost nothing. Type errors stop the run
- * before any test, as `tsc --noEmit && vitest run` did.
+ * (tests/setup/index.ts) beside the manuscript's build. TypeScript 7 is the native compiler (Go):
+ * 3.4 s of wall time and 6 s of CPU on the 2-core machine where TypeScript 5.9's took 15.7 s and
+ * 24.5 s, with the same diagnostics, so the setup lasts as long as the build alone. Type errors stop
+ * the run before any test, as `tsc --noEmit && vitest run` did.
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
