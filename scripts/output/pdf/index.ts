@@ -242,7 +242,7 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
       if (options.keepPrintHtml) await writeFile(path.join(work, 'print.html'), serializeHtml(whole.tree));
       return {
         document: { blocks: whole.blocks, indexEntries: whole.indexEntries },
-        split: { parts, wanted: cut.wanted, maxChars: cut.maxChars },
+        split: { parts, wanted: cut.wanted },
       };
     })();
     const documentDone = performance.now();
@@ -253,7 +253,6 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
     const render = await renderParts({
       parts: split.parts,
       wanted: split.wanted,
-      maxChars: split.maxChars,
       jobs,
       preflight: options.printProduction ? { minTextPt: settings.minTextPt, minLinePt: settings.minLinePt, margins: marginLimits(settings.preset) } : undefined,
       workDir: work,

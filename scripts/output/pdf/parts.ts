@@ -27,14 +27,6 @@ export interface SplitDocument {
   parts: DocumentPart[];
   /** The targets of links (page references and the contents' links), whose places the parts give. */
   wanted: string[];
-  /**
-   * Paged.js measures a page for overflow each time this many characters have been put on it.
-   * Paged.js 0.4.3 fixes it, for the whole book, at the length of the book's first page (its
-   * chunker's settings are shared by every page and set once, from the first page laid out): the
-   * half-title. Where a break falls can depend on where it was measured (an element kept with the
-   * next one), so every part is given the value the whole book had, and lays out as it did.
-   */
-  maxChars: number | undefined;
 }
 
 /**
@@ -151,18 +143,10 @@ export function splitPrintDocument(document: Root, jobs: number): SplitDocument 
       size: group.reduce((sum, unit) => sum + unit.size, 0),
     };
   });
-  // The first page of the book holds its first division only (the next opens on a right-hand page).
-  let firstPageChars = 0;
-  const first = body.children.find((node): node is Element => node.type === 'element');
-  if (first) {
-    visit(first, 'text', (node: { value: string }) => {
-      firstPageChars += node.value.length;
-    });
-  }
   const wanted = new Set<string>();
   for (const part of parts) for (const id of part.refs) wanted.add(id);
   for (const id of tocLinks) if (targets.has(id)) wanted.add(id);
-  return { parts, wanted: [...wanted], maxChars: firstPageChars > 0 ? firstPageChars : undefined };
+  return { parts, wanted: [...wanted] };
 }
 
 /** The book's title as the half-title gives it to the running heads. */

@@ -210,8 +210,6 @@ export interface PartsOptions extends Omit<RenderOptions, 'pdfPath'> {
   parts: PrintPart[];
   /** The targets of the links inside the book, whose places the parts give. */
   wanted: string[];
-  /** Paged.js's measuring step, as the whole book has it (parts.ts, `maxChars`). */
-  maxChars?: number;
   /** Print part k to `pdfDir/part-k.pdf`; without it, layout only (`printMs` is 0). */
   pdfDir?: string;
   /** Parts laid out at once (default: BOOK_PDF_JOBS, or the machine's `os.availableParallelism()`). */
@@ -410,7 +408,7 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
         const offset = k > 0 && total % 2 === 1 ? total + 1 : total;
         start = { offset, restartAt, folios: foliosOf(part.refs, k) };
       }
-      await step(() => page.addInitScript((value) => ((window as unknown as { bookPart: unknown }).bookPart = value), { start, maxChars: options.maxChars }));
+      await step(() => page.addInitScript((value) => ((window as unknown as { bookPart: unknown }).bookPart = value), { start }));
       await step(() =>
         page.exposeFunction('bookProgress', (event: { stage: string; pages?: number }) => {
           if (event.stage !== 'pages' || event.pages === undefined) return;
