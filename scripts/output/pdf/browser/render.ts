@@ -74,8 +74,8 @@ const HYPHEN = '-';
  * book from its first page, the half-title (62 characters in the shipped book), and then measures
  * after nearly every text node; every part, and print.html opened alone, must measure alike (where
  * a break falls can depend on where the page was measured), so it is fixed here. 1,500 instead of
- * 62: the layout 12–17 % faster (the 300k-word book laid out in 37.8 s instead of 45.5 s, its CPU
- * 101 → 85 s), the benchmark's 20k- and 100k-word books' PDFs byte for byte the same; docs/pdf.md.
+ * 62: about 15 % less CPU for the layout, the same pages on the benchmark's books (docs/pdf.md,
+ * "Speed and memory").
  */
 const MEASURE_CHARS = 1500;
 const letter = /[\p{L}\p{M}]/u;
