@@ -51,12 +51,24 @@ interface PageFacts {
 
 const visited = new Map<string, Promise<PageFacts>>();
 function facts(name: string): Promise<PageFacts> {
-  if (!visited.has(name)) visited.set(name, visit(name));
+  if (!visited.has(name)) visited.set(name, (visiting = visiting.catch(() => undefined).then(() => visit(name))));
   return visited.get(name)!;
 }
 
+/**
+ * The visits, one after another in one tab: each loads its page into the tab the previous one
+ * used (its renderer, and the axe-core it compiled, serve the next page) instead of opening a tab
+ * of its own; the desktop size is set again before each load.
+ */
+let visiting: Promise<unknown> = Promise.resolve();
+let visitor: Page | undefined;
+
 async function visit(name: string): Promise<PageFacts> {
-  const { page } = await open(name);
+  visitor ??= await browser.newPage();
+  const page = visitor;
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(pathToFileURL(path.join(html, name)).href);
+  await page.evaluate(() => document.fonts.ready);
   const frenchText = await page.evaluate(() => {
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     const parts: string[] = [];
@@ -83,7 +95,6 @@ async function visit(name: string): Promise<PageFacts> {
   // The same page at a phone's width: the layout follows the viewport (the axe script adds nothing visible).
   await page.setViewportSize({ width: 360, height: 740 });
   const phoneOverflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  await page.close();
   return { frenchText, untaggedCyrillic, axeViolations, phoneOverflow };
 }
 
