@@ -51,7 +51,11 @@ interface PageFacts {
 
 const visited = new Map<string, Promise<PageFacts>>();
 function facts(name: string): Promise<PageFacts> {
-  if (!visited.has(name)) visited.set(name, (visiting = visiting.catch(() => undefined).then(() => visit(name))));
+  if (!visited.has(name)) {
+    const facts = visiting.catch(() => undefined).then(() => visit(name));
+    visited.set(name, facts);
+    visiting = facts;
+  }
   return visited.get(name)!;
 }
 
