@@ -418,7 +418,9 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
       );
       page.setDefaultTimeout(0);
       await step(() => page.goto(`${PRINT_HOST}/${part.file}`, { waitUntil: 'load', timeout: 0 }));
-      const layout = (await page.evaluate(() => (window as unknown as { bookRender: Promise<PartLayout> }).bookRender)) as PartLayout;
+      // Results and arguments cross as JSON text (plain data): Playwright would otherwise serialize
+      // them value by value and check every value of the tree on each side of its protocol.
+      const layout = JSON.parse(await page.evaluate(async () => JSON.stringify(await (window as unknown as { bookRender: Promise<PartLayout> }).bookRender))) as PartLayout;
       // The layout's garbage (the part's source DOM, released by render.js) goes now, not when
       // the part prints: laid-out parts wait for the parts before them.
       const cdp = await step(() => opened.newCDPSession(page));
@@ -492,7 +494,8 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
         const { starts, restartAt } = places(prefix());
         const final: PartFinal = { offset: starts[k], restartAt: restartAt !== undefined && restartAt < starts[k] ? restartAt : undefined, folios: foliosOf(part.refs, prefix()), wanted: options.wanted, styles: k === 0 };
         try {
-          results[k] = await page.evaluate((value) => (window as unknown as { bookFinish: (f: PartFinal) => PageResult }).bookFinish(value), final);
+          const result = await page.evaluate((value) => JSON.stringify((window as unknown as { bookFinish: (f: PartFinal) => PageResult }).bookFinish(JSON.parse(value) as PartFinal)), JSON.stringify(final));
+          results[k] = JSON.parse(result) as PageResult;
         } catch (error) {
           throw layoutError(error, watchers, refused);
         }
