@@ -52,17 +52,17 @@ interface PageFacts {
 const visited = new Map<string, Promise<PageFacts>>();
 function facts(name: string): Promise<PageFacts> {
   if (!visited.has(name)) {
-    const facts = visiting.catch(() => undefined).then(() => visit(name));
-    visited.set(name, facts);
-    visiting = facts;
+    const next = visiting.catch(() => undefined).then(() => visit(name));
+    visited.set(name, next);
+    visiting = next;
   }
   return visited.get(name)!;
 }
 
 /**
  * The visits, one after another in one tab: each loads its page into the tab the previous one
- * used (its renderer, and the axe-core it compiled, serve the next page) instead of opening a tab
- * of its own; the desktop size is set again before each load.
+ * used instead of opening a tab (and starting a renderer) of its own; the desktop size is set
+ * again before each load.
  */
 let visiting: Promise<unknown> = Promise.resolve();
 let visitor: Page | undefined;
