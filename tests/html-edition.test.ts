@@ -32,9 +32,14 @@ async function open(name: string, viewport = { width: 1280, height: 900 }): Prom
   const page = await browser.newPage({ viewport });
   const requests: string[] = [];
   page.on('request', (request) => requests.push(request.url()));
+  await load(page, name);
+  return { page, requests };
+}
+
+/** Load the edition's page `name` into `page`, fonts included. */
+async function load(page: Page, name: string): Promise<void> {
   await page.goto(pathToFileURL(path.join(html, name)).href);
   await page.evaluate(() => document.fonts.ready);
-  return { page, requests };
 }
 
 /** What the per-page tests read, measured in one visit of each page (one load instead of four). */
@@ -49,30 +54,26 @@ interface PageFacts {
   phoneOverflow: number;
 }
 
-const visited = new Map<string, Promise<PageFacts>>();
-function facts(name: string): Promise<PageFacts> {
-  if (!visited.has(name)) {
-    const next = visiting.catch(() => undefined).then(() => visit(name));
-    visited.set(name, next);
-    visiting = next;
-  }
-  return visited.get(name)!;
+/**
+ * Every page visited once, one after another in one tab (each page loaded into the tab the
+ * previous one used, instead of a tab and a renderer of its own), on the first test that asks.
+ */
+let everyPage: Promise<Map<string, PageFacts>> | undefined;
+async function facts(name: string): Promise<PageFacts> {
+  everyPage ??= (async () => {
+    const page = await browser.newPage();
+    const found = new Map<string, PageFacts>();
+    for (const each of pages) found.set(each, await visit(page, each));
+    await page.close();
+    return found;
+  })();
+  return (await everyPage).get(name)!;
 }
 
-/**
- * The visits, one after another in one tab: each loads its page into the tab the previous one
- * used instead of opening a tab (and starting a renderer) of its own; the desktop size is set
- * again before each load.
- */
-let visiting: Promise<unknown> = Promise.resolve();
-let visitor: Page | undefined;
-
-async function visit(name: string): Promise<PageFacts> {
-  visitor ??= await browser.newPage();
-  const page = visitor;
+/** The facts of page `name`, loaded into `page` at the desktop size. */
+async function visit(page: Page, name: string): Promise<PageFacts> {
   await page.setViewportSize({ width: 1280, height: 900 });
-  await page.goto(pathToFileURL(path.join(html, name)).href);
-  await page.evaluate(() => document.fonts.ready);
+  await load(page, name);
   const frenchText = await page.evaluate(() => {
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     const parts: string[] = [];
