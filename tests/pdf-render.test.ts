@@ -84,22 +84,30 @@ describe('the print edition of other books', () => {
       await writeFile(path.join(manuscript, `${name}.md`), `# Chapitre ${i + 1}\n\nUn tableau d’exemple.\n\n${table(2 * i + 1)}\nUn autre.\n\n${table(2 * i + 2)}`);
     }
     const book = await compileBook({ manuscript });
-    const before = { chars: process.env.BOOK_PDF_PART_CHARS, jobs: process.env.BOOK_PDF_JOBS };
-    // A part per chapter, one at a time: the front matter, laid out first, waits for parts not
-    // begun, and is laid out again when its contents' folios are known (render.ts, RELAYOUT_PAGES_MAX).
-    process.env.BOOK_PDF_PART_CHARS = '1';
-    process.env.BOOK_PDF_JOBS = '1';
-    let pdf: Awaited<ReturnType<typeof writePdfEdition>>;
-    try {
-      pdf = await writePdfEdition(book, path.join(dir, 'tables-out'));
-    } finally {
-      for (const [name, value] of [['BOOK_PDF_PART_CHARS', before.chars], ['BOOK_PDF_JOBS', before.jobs]] as const) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
+    /** A part per chapter, `jobs` renderers. */
+    const layOut = async (jobs: number, out: string) => {
+      const before = { chars: process.env.BOOK_PDF_PART_CHARS, jobs: process.env.BOOK_PDF_JOBS };
+      process.env.BOOK_PDF_PART_CHARS = '1';
+      process.env.BOOK_PDF_JOBS = String(jobs);
+      try {
+        return await writePdfEdition(book, path.join(dir, out));
+      } finally {
+        for (const [name, value] of [['BOOK_PDF_PART_CHARS', before.chars], ['BOOK_PDF_JOBS', before.jobs]] as const) {
+          if (value === undefined) delete process.env[name];
+          else process.env[name] = value;
+        }
       }
-    }
+    };
+    // One renderer for four parts (more than two rounds): the front matter, laid out first, waits
+    // for parts not begun, and is laid out again when its contents' folios are known (render.ts,
+    // RELAYOUT_PAGES_MAX). Two renderers: at most two rounds, it is kept open. The same PDF.
+    const pdf = await layOut(1, 'tables-out');
     expect(pdf.render.parts.filter((part) => part.pages > 0).length).toBeGreaterThanOrEqual(3);
     expect(pdf.render.timeline.map((part) => part.relaidOut === true)).toEqual(pdf.render.timeline.map((_, k) => k === 0));
+    const kept = await layOut(2, 'tables-kept');
+    expect(kept.render.timeline).toHaveLength(pdf.render.timeline.length);
+    expect(kept.render.timeline.map((part) => part.relaidOut === true)).toEqual(kept.render.timeline.map(() => false));
+    expect(await readFile(path.join(dir, 'tables-kept', 'book.pdf'))).toEqual(await readFile(path.join(dir, 'tables-out', 'book.pdf')));
 
     const doc = await PDFDocument.load(await readFile(path.join(dir, 'tables-out', 'book.pdf')), { updateMetadata: false });
     const str = (value: PDFObject | undefined) => (value instanceof PDFString || value instanceof PDFHexString ? value.decodeText() : undefined);
