@@ -73,7 +73,7 @@ describe('the print edition of other books', () => {
     expect(pdf.render.browser).toEqual({ errors: [], failedRequests: [] });
   }, 300_000);
 
-  it('names the table header cells in book order across parts, each data cell pointing at a header of its own table', async () => {
+  it('names the table header cells in book order across parts, each data cell pointing at a header of its own table, the same PDF with the front matter laid out once or twice', async () => {
     // Chromium names a header cell after its DOM node's number: another number in the next build,
     // and the same numbers again in every part of the book (join.ts renames them).
     const manuscript = path.join(dir, 'tables');

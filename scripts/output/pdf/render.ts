@@ -469,9 +469,9 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
       const previous = changed;
       changed = deferred<void>();
       previous.resolve();
-      // In a long book, a short part that must wait for parts not yet begun (the contents, which name every
-      // chapter) does not hold its renderer meanwhile, 150–200 MB: it is laid out again, from the
-      // same document, once its folios are known ("Parallel layout", docs/pdf.md).
+      // In a long book, a short part that must wait for parts not yet begun (the contents, which
+      // name every chapter) does not hold its renderer meanwhile, 150–200 MB: it is laid out again,
+      // from the same document, once its folios are known ("Parallel layout", docs/pdf.md).
       if (n > 2 * jobs + 1 && !canFinish(k) && waitsLong(k) && layouts[k]!.pageCount <= RELAYOUT_PAGES_MAX) {
         await closeContext(opened.context);
         opened = undefined;
