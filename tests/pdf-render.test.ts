@@ -14,6 +14,7 @@ import { compileBook } from '../scripts/compile.ts';
 import { BuildError } from '../scripts/errors.ts';
 import { writePdfEdition } from '../scripts/output/pdf/index.ts';
 import { writeSyntheticManuscript } from './pdf-synthetic.ts';
+import { withEnv } from './support/cli.ts';
 import { withBrowser, withSharedBrowser } from '../scripts/browser.ts';
 import { defaultSeed, generateManuscript, writeManuscript } from '../scripts/bench/manuscript.ts';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, PDFString, type PDFObject } from 'pdf-lib';
@@ -85,19 +86,7 @@ describe('the print edition of other books', () => {
     }
     const book = await compileBook({ manuscript });
     /** A part per chapter, `jobs` renderers. */
-    const layOut = async (jobs: number, out: string) => {
-      const before = { chars: process.env.BOOK_PDF_PART_CHARS, jobs: process.env.BOOK_PDF_JOBS };
-      process.env.BOOK_PDF_PART_CHARS = '1';
-      process.env.BOOK_PDF_JOBS = String(jobs);
-      try {
-        return await writePdfEdition(book, path.join(dir, out));
-      } finally {
-        for (const [name, value] of [['BOOK_PDF_PART_CHARS', before.chars], ['BOOK_PDF_JOBS', before.jobs]] as const) {
-          if (value === undefined) delete process.env[name];
-          else process.env[name] = value;
-        }
-      }
-    };
+    const layOut = (jobs: number, out: string) => withEnv({ BOOK_PDF_PART_CHARS: '1', BOOK_PDF_JOBS: String(jobs) }, () => writePdfEdition(book, path.join(dir, out)));
     // One renderer for four parts (more than two rounds): the front matter, laid out first, waits
     // for parts not begun, and is laid out again when its contents' folios are known (render.ts,
     // RELAYOUT_PAGES_MAX). Two renderers: at most two rounds, it is kept open. The same PDF.
