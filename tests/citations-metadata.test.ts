@@ -5,10 +5,10 @@
  * sections (`bibliography-sections`). Each test compiles a small manuscript of neutral test data
  * in-process; one builds its HTML draft (missing images inside notes).
  */
-import { mkdtemp, mkdir, writeFile, readFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, writeFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { temporaryFolders } from './support/temp.ts';
 import { toString } from 'hast-util-to-string';
 import { visit } from 'unist-util-visit';
 import type { Element, Root } from 'hast';
@@ -24,8 +24,10 @@ const works = [
   { id: 'motcle-d', type: 'book', author: [{ family: 'Essai', given: 'Claire' }], title: 'Livre de test D', publisher: 'Éditeur de test', issued: { 'date-parts': [[2004]] }, keyword: 'témoignage, source' },
 ];
 
+const folder = temporaryFolders('book-citation-metadata-');
+
 async function manuscript(files: Record<string, string | object>): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'book-citation-metadata-'));
+  const dir = await folder();
   for (const [name, content] of Object.entries(files)) {
     await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
     await writeFile(path.join(dir, name), typeof content === 'string' ? content : `${JSON.stringify(content, null, 2)}\n`);
@@ -101,7 +103,7 @@ describe('pandoc’s citation metadata', () => {
     expect(links).toEqual([['#ref-livre-a', 'Anne Exemple, Livre de test A (Ville : Éditeur de test, 2001), 3'], ['#ref-livre-b', 'Bruno Modèle, Livre de test B (Éditeur de test, 2002)']]);
     expect(notesOf(book.chapters[0].hast)[0]).toMatch(/2002\)\.$/);
 
-    const out = await mkdtemp(path.join(os.tmpdir(), 'book-citation-links-'));
+    const out = await folder();
     await build({ manuscript: dir, out, formats: ['html'], draft: true });
     const page = await readFile(path.join(out, 'html', 'a.html'), 'utf8');
     expect(page).toContain('href="bibliographie.html#ref-livre-a"');
@@ -165,7 +167,7 @@ describe('a draft with a missing image inside a note', () => {
       'bibliography.json': works,
       'a.md': '# A\n\nTexte[^n] et ^[en ligne ![figure en ligne](absente-2.png) [@livre-a]] et [@livre-b].\n\n[^n]: Une note avec ![une image absente](absente.png) [@livre-a].\n\n    ![seule](absente-3.png)\n',
     });
-    const out = await mkdtemp(path.join(os.tmpdir(), 'book-draft-images-'));
+    const out = await folder();
     const result = await build({ manuscript: dir, out, formats: ['html'], draft: true });
     expect(result.outputs.map((o) => o.format)).toEqual(['html']);
     const page = await readFile(path.join(out, 'html', 'a.html'), 'utf8');

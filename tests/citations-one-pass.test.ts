@@ -7,11 +7,11 @@
  * added before « et al. », a date added to two works of one author with one title. The fixture
  * (tests/fixtures/citations-one-pass/) is neutral sample data. In-process, small.
  */
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { temporaryFolders } from './support/temp.ts';
 import { toString } from 'hast-util-to-string';
 import { visit } from 'unist-util-visit';
 import CSL from 'citeproc';
@@ -25,10 +25,11 @@ import { loadCitations } from '../scripts/citations/index.ts';
 import { compileBook } from '../scripts/compile.ts';
 
 const fixture = path.resolve('tests/fixtures/citations-one-pass');
+const folder = temporaryFolders('book-one-pass-');
 
 /** The fixture with a book.yaml naming `csl` (and `locale`), in a temporary folder. */
 async function book(csl: string, locale = 'fr-FR'): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'book-one-pass-'));
+  const dir = await folder();
   await cp(fixture, dir, { recursive: true });
   const yaml = `title: Essai\nlanguage: ${locale.slice(0, 2)}\nbibliography: bibliography.json\ncsl: ${csl}\nlocale: ${locale}\ncontents:\n  chapters: [chapitre-1.md, chapitre-2.md]\n`;
   await writeFile(path.join(dir, 'book.yaml'), yaml);

@@ -4,12 +4,12 @@
  * a generated chapter, languages of foreign works. Each test writes a small manuscript into a
  * temporary folder and compiles it as the build does.
  */
-import { mkdtemp, mkdir, writeFile, readFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, writeFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { temporaryFolders } from './support/temp.ts';
 import { VFile } from 'vfile';
 import { toString } from 'hast-util-to-string';
 import { visit } from 'unist-util-visit';
@@ -33,9 +33,11 @@ const works = [
   { id: 'jamais-cite', type: 'book', author: [{ family: 'Martin', given: 'Claire' }], title: 'Un livre jamais cité', publisher: 'Privat', issued: { 'date-parts': [[2005]] } },
 ];
 
+const folder = temporaryFolders('book-citations-');
+
 /** Write `files` into a new temporary manuscript folder; JSON values are serialised. */
 async function manuscript(files: Record<string, string | object>): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'book-citations-'));
+  const dir = await folder();
   for (const [name, content] of Object.entries(files)) {
     await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
     await writeFile(path.join(dir, name), typeof content === 'string' ? content : `${JSON.stringify(content, null, 2)}\n`);

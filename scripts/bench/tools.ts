@@ -252,7 +252,9 @@ export async function buildTools(registered: readonly string[]): Promise<Tool[]>
         // rather than "no limit"; its default (the number 0) is no limit. The benchmark has its own.
         args: [pagedjsBin ?? 'pagedjs-cli', printHtml(w)?.html ?? '', '--output', path.join(runDir, 'book.pdf'), '--browserArgs', browserArgs],
         // Puppeteer's own browser is never downloaded (PUPPETEER_SKIP_DOWNLOAD): Debian's Chromium runs.
-        env: { ...process.env, PUPPETEER_EXECUTABLE_PATH: chromiumPath, PUPPETEER_SKIP_DOWNLOAD: '1' },
+        // Puppeteer leaves its browser profile (puppeteer_dev_chrome_profile-*) in the temporary
+        // folder when pagedjs-cli exits; TMPDIR puts it in the run's folder, emptied before each run.
+        env: { ...process.env, PUPPETEER_EXECUTABLE_PATH: chromiumPath, PUPPETEER_SKIP_DOWNLOAD: '1', TMPDIR: runDir },
         cwd: printHtml(w)?.dir ?? w.dir,
         output: path.join(runDir, 'book.pdf'),
       }),
