@@ -85,17 +85,21 @@ describe('the print edition of other books', () => {
       await writeFile(path.join(manuscript, `${name}.md`), `# Chapitre ${i + 1}\n\nUn tableau d’exemple.\n\n${table(2 * i + 1)}\nUn autre.\n\n${table(2 * i + 2)}`);
     }
     const book = await compileBook({ manuscript });
-    /** A part per chapter, `jobs` renderers. */
-    const layOut = (jobs: number, out: string) => withEnv({ BOOK_PDF_PART_CHARS: '1', BOOK_PDF_JOBS: String(jobs) }, () => writePdfEdition(book, path.join(dir, out)));
+    /** A part per chapter, `jobs` renderers; `collect`: each renderer collects its garbage once its part is laid out, as in a long book. */
+    const layOut = (jobs: number, out: string, collect: boolean) =>
+      withEnv({ BOOK_PDF_PART_CHARS: '1', BOOK_PDF_JOBS: String(jobs), BOOK_PDF_COLLECT_CHARS: collect ? '1' : undefined }, () => writePdfEdition(book, path.join(dir, out)));
     // One renderer for four parts (more than two rounds): the front matter, laid out first, waits
     // for parts not begun, and is laid out again when its contents' folios are known (render.ts,
-    // RELAYOUT_PAGES_MAX). Two renderers: at most two rounds, it is kept open. The same PDF.
-    const pdf = await layOut(1, 'tables-out');
+    // RELAYOUT_PAGES_MAX). Two renderers: at most two rounds, it is kept open. The first collects
+    // each part's garbage (COLLECT_FROM_CHARS), the second, a short book, does not. The same PDF.
+    const pdf = await layOut(1, 'tables-out', true);
     expect(pdf.render.parts.filter((part) => part.pages > 0).length).toBeGreaterThanOrEqual(3);
     expect(pdf.render.timeline.map((part) => part.relaidOut === true)).toEqual(pdf.render.timeline.map((_, k) => k === 0));
-    const kept = await layOut(2, 'tables-kept');
+    expect(pdf.render.timeline.map((part) => part.collected === true)).toEqual(pdf.render.timeline.map(() => true));
+    const kept = await layOut(2, 'tables-kept', false);
     expect(kept.render.timeline).toHaveLength(pdf.render.timeline.length);
     expect(kept.render.timeline.map((part) => part.relaidOut === true)).toEqual(kept.render.timeline.map(() => false));
+    expect(kept.render.timeline.map((part) => part.collected === true)).toEqual(kept.render.timeline.map(() => false));
     expect(await readFile(path.join(dir, 'tables-kept', 'book.pdf'))).toEqual(await readFile(path.join(dir, 'tables-out', 'book.pdf')));
 
     const doc = await PDFDocument.load(await readFile(path.join(dir, 'tables-out', 'book.pdf')), { updateMetadata: false });

@@ -204,6 +204,8 @@ export interface PrintPart {
   needsStart: boolean;
   /** The ids its page references name. */
   refs: string[];
+  /** Characters of text (`DocumentPart.size`): the book's size decides whether renderers collect their garbage (`COLLECT_FROM_CHARS`). */
+  size: number;
 }
 
 export interface PartsOptions extends Omit<RenderOptions, 'pdfPath'> {
@@ -224,8 +226,8 @@ export interface PartsResult extends Omit<RenderResult, 'links'> {
   blanks: number[];
   /** Most parts laid out at the same time. */
   concurrency: number;
-  /** For each part, when (ms from the browser's start) its layout began and ended, and its print ended; whether it was laid out again (`RELAYOUT_PAGES_MAX`). */
-  timeline: Array<{ pages: number; laidOutFrom: number; laidOutTo: number; printedAt: number; relaidOut?: boolean }>;
+  /** For each part, when (ms from the browser's start) its layout began and ended, and its print ended; whether it was laid out again (`RELAYOUT_PAGES_MAX`), whether its renderer collected its garbage once it was laid out (`COLLECT_FROM_CHARS`). */
+  timeline: Array<{ pages: number; laidOutFrom: number; laidOutTo: number; printedAt: number; relaidOut?: boolean; collected?: boolean }>;
 }
 
 /**
@@ -237,6 +239,16 @@ export interface PartsResult extends Omit<RenderResult, 'links'> {
  * (the 20k-word book: 0.2 s of 5.6 s).
  */
 const RELAYOUT_PAGES_MAX = 20;
+
+/**
+ * A part's renderer collects its garbage (the part's source DOM, released by render.js) as soon as
+ * the part is laid out, not when V8 decides, in a book of more than this many characters of text
+ * (the 300k-word book: 2.6 million; the 100k-word book: 0.9 million). The collection holds the
+ * renderer's layout slot, 0.02–0.17 s a part: it keeps the long book's build under its memory goal
+ * (about 0.1 GB at the peak at 300k words) and costs a shorter book time it has memory to spare for
+ * (session 19, docs/pdf.md, "Speed and memory"). `BOOK_PDF_COLLECT_CHARS` sets it (the tests).
+ */
+const COLLECT_FROM_CHARS = 1_500_000;
 
 export function defaultJobs(): number {
   const jobs = Number(process.env.BOOK_PDF_JOBS);
@@ -296,6 +308,7 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs();
   const { parts } = options;
   const n = parts.length;
+  const collect = parts.reduce((sum, part) => sum + part.size, 0) > (Number(process.env.BOOK_PDF_COLLECT_CHARS) || COLLECT_FROM_CHARS);
   const jobs = Math.max(1, Math.min(options.jobs ?? defaultJobs(), n));
   const slots = new Slots(jobs);
   const layouts: Array<PartLayout | undefined> = new Array(n);
@@ -424,11 +437,14 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
       // Results and arguments cross as JSON text (plain data): Playwright would otherwise serialize
       // them value by value and check every value of the tree on each side of its protocol.
       const layout = JSON.parse(await page.evaluate(async () => JSON.stringify(await (window as unknown as { bookRender: Promise<PartLayout> }).bookRender))) as PartLayout;
-      // The layout's garbage (the part's source DOM, released by render.js) goes now, not when
-      // the part prints: laid-out parts wait for the parts before them.
-      const cdp = await step(() => opened.newCDPSession(page));
-      await step(() => cdp.send('HeapProfiler.collectGarbage'));
-      await step(() => cdp.detach());
+      // In a long book the layout's garbage goes now, not when the part prints: laid-out parts
+      // wait for the parts before them (COLLECT_FROM_CHARS).
+      if (collect) {
+        const cdp = await step(() => opened.newCDPSession(page));
+        await step(() => cdp.send('HeapProfiler.collectGarbage'));
+        await step(() => cdp.detach());
+        timeline[k].collected = true;
+      }
       return { page, context: opened, layout };
     } catch (error) {
       if (context) await closeContext(context);
