@@ -188,6 +188,15 @@ describe('reporters', () => {
     ]);
   });
 
+  it('reads every --format given, not only the last', async () => {
+    // An unknown edition named first is refused, as it would be named last or in one list.
+    for (const args of [['--format', 'bogus', '--format', 'html'], ['-f', 'html', '-f', 'bogus'], ['--format', 'html,bogus']]) {
+      const result = await runCli(['build', path.join(work, 'nowhere'), ...args]);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(/unknown format `bogus`; choose among/);
+    }
+  });
+
   it('writes one JSON document with the outputs and the messages for build --reporter json', async () => {
     const dir = path.join(work, 'json');
     await mkdir(dir, { recursive: true });

@@ -30,8 +30,9 @@ export default defineCommand({
     format: {
       type: 'string',
       short: 'f',
+      multiple: true,
       value: 'LIST',
-      description: `Editions to build, comma-separated (default: all): ${formatNames.join(', ')}.`,
+      description: `Editions to build, comma-separated (default: all): ${formatNames.join(', ')};\nmay be repeated.`,
     },
     draft: draftOption,
     reporter: reporterOption,
@@ -46,7 +47,8 @@ export default defineCommand({
       io.stderr.write(`book: --pdf-timeout takes a number of seconds greater than 0, not \`${values['pdf-timeout']}\`\n`);
       return 2;
     }
-    const requested = values.format?.split(',').map((f) => f.trim()).filter(Boolean);
+    // `--format html --format pdf` builds both, as `--format html,pdf` does.
+    const requested = values.format?.flatMap((list) => list.split(',')).map((f) => f.trim()).filter(Boolean);
     const unknown = requested?.filter((f) => !isFormatName(f));
     if (unknown?.length) {
       io.stderr.write(`book: unknown format ${unknown.map((f) => `\`${f}\``).join(', ')}; choose among ${formatNames.join(', ')}\n`);
