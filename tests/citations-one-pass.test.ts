@@ -11,6 +11,7 @@ import { cp, readFile, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { temporaryFolders } from './support/temp.ts';
 import { toString } from 'hast-util-to-string';
 import { visit } from 'unist-util-visit';
@@ -31,21 +32,22 @@ const folder = temporaryFolders('book-one-pass-');
 async function book(csl: string, locale = 'fr-FR'): Promise<string> {
   const dir = await folder();
   await cp(fixture, dir, { recursive: true });
+  await cp(path.resolve('tests/fixtures/citations-locator-style/ordinal-locator.csl'), path.join(dir, 'ordinal-locator.csl'));
   const yaml = `title: Essai\nlanguage: ${locale.slice(0, 2)}\nbibliography: bibliography.json\ncsl: ${csl}\nlocale: ${locale}\ncontents:\n  chapters: [chapitre-1.md, chapitre-2.md]\n`;
   await writeFile(path.join(dir, 'book.yaml'), yaml);
   return dir;
 }
 
-/** Counts the engine's processCitationCluster calls (the real method runs). */
-function countProcessCalls(): { count: () => number; restore: () => void } {
-  const proto = CSL.Engine.prototype as unknown as { processCitationCluster: (...args: unknown[]) => unknown };
-  const original = proto.processCitationCluster;
+/** Counts the engine's calls of one method (the real method runs). */
+function countCalls(name: 'processCitationCluster' | 'makeCitationCluster'): { count: () => number; restore: () => void } {
+  const proto = CSL.Engine.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const original = proto[name];
   let calls = 0;
-  proto.processCitationCluster = function (...args: unknown[]) {
+  proto[name] = function (this: unknown, ...args: unknown[]) {
     calls += 1;
     return original.apply(this, args);
   };
-  return { count: () => calls, restore: () => (proto.processCitationCluster = original) };
+  return { count: () => calls, restore: () => (proto[name] = original) };
 }
 
 /** The fixture's manuscript and its chapter files, read as the build reads them. */
@@ -61,18 +63,20 @@ async function readBook(dir: string) {
 }
 
 /** The chapters after the citation stage, its bibliography chapter, and the engine's processCitationCluster calls. */
-async function citationStage(dir: string, onePass: boolean): Promise<{ trees: Root[]; bibliography: unknown; calls: number }> {
+async function citationStage(dir: string, onePass: boolean): Promise<{ trees: Root[]; bibliography: unknown; calls: number; formatted: number }> {
   const { manuscript, files } = await readBook(dir);
   const trees = files.map((file) => parseMarkdown(file));
-  const counter = countProcessCalls();
+  const counter = countCalls('processCitationCluster');
+  const formatted = countCalls('makeCitationCluster');
   try {
     const stage = await loadCitations(manuscript.citations, trees, { bookLang: manuscript.meta.language, skipTodos: false, files, onePass });
     trees.forEach((tree, i) => stage.renderChapter(tree, `chapitre-${i + 1}`));
     const generated = stage.bibliographyChapter(['chapitre-1', 'chapitre-2']);
     if (generated) stage.renderChapter(generated.tree, generated.id);
-    return { trees, bibliography: generated?.tree, calls: counter.count() };
+    return { trees, bibliography: generated?.tree, calls: counter.count(), formatted: formatted.count() };
   } finally {
     counter.restore();
+    formatted.restore();
   }
 }
 
@@ -101,6 +105,63 @@ describe('citations in one pass', () => {
       expect(onePass.calls).toBe(0);
       expect(JSON.stringify(onePass.trees)).toBe(JSON.stringify(reference.trees));
       expect(JSON.stringify(onePass.bibliography)).toBe(JSON.stringify(reference.bibliography));
+    });
+  }
+
+  // A cluster of one work with a page number is rendered once per work, position and state with a
+  // sentinel number, the page put in its place (batch.ts, `templated`): random chapters of such
+  // citations — pages that differ and recur, in the text and in notes, ibid. and not — give what
+  // one processCitationCluster per cluster gives, in note, author-date and numeric styles, and in
+  // a style that prints the locator as an ordinal (« 2nd »), where no template may be used.
+  const works = ['sample-a', 'sample-b', 'example-2001', 'example-2003', 'trial-carl', 'trial-dora', 'probe-mock', 'probe-other', 'lone'];
+  const cite = fc.record({
+    work: fc.constantFrom(...works),
+    locator: fc.oneof(fc.constant(''), fc.constant(', p. 3'), fc.constant(', p. 1'), fc.integer({ min: 1, max: 40 }).map((n) => `, p. ${n}`), fc.integer({ min: 1, max: 2000 }).map((n) => `, chap. ${n}`), fc.constant(', p. 34-35')),
+    inNote: fc.boolean(),
+  });
+  const chapter = fc.array(cite, { minLength: 20, maxLength: 45 }).map((cites) => {
+    const notes: string[] = [];
+    const text = cites.map(({ work, locator, inNote }) => {
+      if (!inNote) return `Texte [@${work}${locator}].`;
+      notes.push(`[^${notes.length + 1}]: Voir [@${work}${locator}].`);
+      return `Note.[^${notes.length}]`;
+    });
+    return `# Chapitre\n\n${text.join(' ')}\n\n${notes.join('\n\n')}\n`;
+  });
+  for (const [csl, locale] of [
+    ['chicago-fullnote-bibliography', 'fr-FR'],
+    ['chicago-note-bibliography', 'en-US'],
+    ['iso690-note-fr', 'fr-FR'],
+    ['oscola', 'en-GB'],
+    ['apa', 'en-US'],
+    ['ieee', 'en-US'],
+    ['ordinal-locator.csl', 'en-US'],
+  ]) {
+    it(`${csl} (${locale}): page numbers put into one rendering per work and position, exactly as formatting each cluster`, async () => {
+      const dir = await book(csl, locale);
+      let clusters = 0;
+      let formatted = 0;
+      await fc.assert(
+        fc.asyncProperty(chapter, chapter, async (one, two) => {
+          await writeFile(path.join(dir, 'chapitre-1.md'), one);
+          await writeFile(path.join(dir, 'chapitre-2.md'), two);
+          const reference = await citationStage(dir, false);
+          const onePass = await citationStage(dir, true);
+          expect(JSON.stringify(onePass.trees)).toBe(JSON.stringify(reference.trees));
+          clusters += reference.calls;
+          formatted += onePass.formatted;
+        }),
+        { numRuns: 3, seed: 20261201, endOnFailure: true },
+      );
+      if (csl === 'ordinal-locator.csl') {
+        // The ordinals are printed (« p. 3rd », « p. 1st »), each its own.
+        await writeFile(path.join(dir, 'chapitre-1.md'), '# Un\n\n[@lone, p. 3]. [@lone, p. 1]. [@lone, p. 12].\n');
+        const text = JSON.stringify((await citationStage(dir, true)).trees);
+        for (const ordinal of ['p. 3rd', 'p. 1st', 'p. 12th']) expect(text).toContain(ordinal);
+      } else if (csl.includes('note')) {
+        // Fewer renderings than clusters: the templates were used.
+        expect(formatted).toBeLessThan(clusters * 0.8);
+      }
     });
   }
 

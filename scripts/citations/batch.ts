@@ -40,6 +40,13 @@
  *   The cluster's place (index, note number) is left out: citeproc-js hands it only to
  *   `sys.variableWrapper`, and engine.ts's wrapper does not read it (a wrapper that did would need
  *   it in the key).
+ * - **Page numbers put in place**: a cluster of one work whose locator is a number (digits only,
+ *   the most common citation) is rendered once per key with a sentinel number as its locator, and
+ *   the page is put where the sentinel stands; only when the style prints a locator's digits as
+ *   typed (no `<number variable="locator">` as an ordinal or in Roman numerals) and the sentinel
+ *   stands once in the rendering and nowhere in the work or the cite. A number's rendering does not
+ *   depend on its value otherwise: `is-numeric` and the label's plural read the same for any
+ *   digits. The benchmark's books: 1,062 clusters formatted → 841 at 100k words, 2,966 → 1,942 at 300k.
  * - **Disambiguation runs** are remembered the same way: a run is a function of the group's
  *   configurations it starts from (and of the note numbers and counts the style may read); the
  *   same state again gets the configurations the first run left.
@@ -108,6 +115,17 @@ interface CslInternals {
   getAmbiguousCite(this: Internals, Item: CslItem, disambig: unknown): string;
 }
 
+/** The locator a template is rendered with (`templated`): seven digits, longer than any page number it stands for. */
+const SENTINEL = '9137462';
+
+/** Whether a parsed style has a `<number>` of the locator that does not print its digits as typed. */
+function transformsLocator(node: unknown): boolean {
+  if (node === null || typeof node !== 'object') return false;
+  const { name, attrs, children } = node as { name?: unknown; attrs?: Record<string, unknown>; children?: unknown[] };
+  if (name === 'number' && `${attrs?.variable ?? ''}`.split(/\s+/).includes('locator') && ['ordinal', 'long-ordinal', 'roman'].includes(`${attrs?.form ?? ''}`)) return true;
+  return Array.isArray(children) && children.some(transformsLocator);
+}
+
 const csl = () => citeproc() as unknown as CslInternals;
 const legalTypes = new Set(['bill', 'gazette', 'legislation', 'regulation', 'treaty']);
 
@@ -148,9 +166,15 @@ const newSequence = (): Sequence => ({ citations: [], firstRef: {}, lastRef: {},
 export class BatchRenderer {
   private readonly engine: Internals;
   private readonly memo = new Map<string, string>();
+  /** Renderings with the sentinel locator, split where it stands (null: not usable), by `keyOf`. */
+  private readonly templates = new Map<string, [string, string] | null>();
+  /** Whether the style prints a locator's digits as typed: no `<number variable="locator">` as an ordinal or in Roman numerals, no sentinel in its text. */
+  private readonly numbersAsTyped: boolean;
   /** Statistics, for the tests and the docs: clusters formatted by citeproc-js, clusters asked for. */
   formatted = 0;
   asked = 0;
+  /** Clusters given from a template, not formatted (`templated`). */
+  templatedCount = 0;
 
   /** Whether the style tests `disambiguate="check-ambiguity-and-backreference"`, which reads a work's count of citations. */
   private readonly readsCount: boolean;
@@ -175,6 +199,7 @@ export class BatchRenderer {
     if (text !== undefined && !text.includes('near-note') && !text.includes('far-note')) this.unread.add('near-note');
     if (!this.readsFirstNote) this.unread.add('first-reference-note-number');
     if (text !== undefined && !text.includes('first-container-reference-note-number')) this.unread.add('first-container-reference-note-number');
+    this.numbersAsTyped = parsed !== undefined && !text!.includes(SENTINEL) && !transformsLocator(parsed);
   }
 
   /**
@@ -449,11 +474,49 @@ export class BatchRenderer {
     const key = this.keyOf(cluster.sortedItems);
     let html = this.memo.get(key);
     if (html === undefined) {
-      html = this.format(cluster);
-      this.formatted += 1;
+      html = this.templated(cluster);
+      if (html === undefined) {
+        html = this.format(cluster);
+        this.formatted += 1;
+      }
       this.memo.set(key, html);
     }
     return html;
+  }
+
+  /**
+   * A cluster of one work with a page number (any digits) as its locator, given from the
+   * rendering of the same cite with the sentinel number as its locator, the number put in its
+   * place: once per work, position and state (`keyOf` with the sentinel), not once per page.
+   * Only where the sentinel's rendering holds it once and the style prints the locator's digits
+   * as they are (`numbersAsTyped`); otherwise, and for a cluster of several works (the style's
+   * sort might read the locator), undefined: the cluster is formatted.
+   */
+  private templated(cluster: Cluster): string | undefined {
+    const { sortedItems } = cluster;
+    if (!this.numbersAsTyped || sortedItems.length !== 1) return undefined;
+    const [Item, item] = sortedItems[0];
+    const locator = item.locator;
+    if (typeof locator !== 'string' || !/^[1-9][0-9]{0,5}$/.test(locator)) return undefined;
+    item.locator = SENTINEL;
+    try {
+      const key = this.keyOf(sortedItems);
+      let template = this.templates.get(key);
+      if (template === undefined) {
+        const html = this.format(cluster);
+        this.formatted += 1;
+        const parts = html.split(SENTINEL);
+        // Anywhere else than the locator (the work, the cite's affixes), the sentinel would be ambiguous.
+        const elsewhere = JSON.stringify(Item).includes(SENTINEL) || JSON.stringify({ ...item, locator: '' }).includes(SENTINEL);
+        template = parts.length === 2 && !elsewhere ? [parts[0], parts[1]] : null;
+        this.templates.set(key, template);
+      }
+      if (template === null) return undefined;
+      this.templatedCount += 1;
+      return template[0] + locator + template[1];
+    } finally {
+      item.locator = locator;
+    }
   }
 
   private format(cluster: Cluster): string {
