@@ -29,11 +29,11 @@ const fixture = path.resolve('tests/fixtures/citations-one-pass');
 const folder = temporaryFolders('book-one-pass-');
 
 /** The fixture with a book.yaml naming `csl` (and `locale`), in a temporary folder. */
-async function book(csl: string, locale = 'fr-FR'): Promise<string> {
+async function book(csl: string, locale = 'fr-FR', metadata = ''): Promise<string> {
   const dir = await folder();
   await cp(fixture, dir, { recursive: true });
   await cp(path.resolve('tests/fixtures/citations-locator-style/ordinal-locator.csl'), path.join(dir, 'ordinal-locator.csl'));
-  const yaml = `title: Essai\nlanguage: ${locale.slice(0, 2)}\nbibliography: bibliography.json\ncsl: ${csl}\nlocale: ${locale}\ncontents:\n  chapters: [chapitre-1.md, chapitre-2.md]\n`;
+  const yaml = `title: Essai\nlanguage: ${locale.slice(0, 2)}\nbibliography: bibliography.json\ncsl: ${csl}\nlocale: ${locale}\ncontents:\n  chapters: [chapitre-1.md, chapitre-2.md]\n${metadata}`;
   await writeFile(path.join(dir, 'book.yaml'), yaml);
   return dir;
 }
@@ -128,8 +128,9 @@ describe('citations in one pass', () => {
     });
     return `# Chapitre\n\n${text.join(' ')}\n\n${notes.join('\n\n')}\n`;
   });
-  for (const [csl, locale] of [
+  for (const [csl, locale, metadata = ''] of [
     ['chicago-fullnote-bibliography', 'fr-FR'],
+    ['chicago-fullnote-bibliography', 'fr-FR', 'link-citations: true\n'],
     ['chicago-note-bibliography', 'en-US'],
     ['iso690-note-fr', 'fr-FR'],
     ['oscola', 'en-GB'],
@@ -137,8 +138,8 @@ describe('citations in one pass', () => {
     ['ieee', 'en-US'],
     ['ordinal-locator.csl', 'en-US'],
   ]) {
-    it(`${csl} (${locale}): page numbers put into one rendering per work and position, exactly as formatting each cluster`, async () => {
-      const dir = await book(csl, locale);
+    it(`${csl} (${locale}${metadata ? `, ${metadata.trim()}` : ''}): page numbers put into one rendering per work and position, exactly as formatting each cluster`, async () => {
+      const dir = await book(csl, locale, metadata);
       let clusters = 0;
       let formatted = 0;
       await fc.assert(
@@ -153,6 +154,8 @@ describe('citations in one pass', () => {
         }),
         { numRuns: 3, seed: 20261201, endOnFailure: true },
       );
+      // Each work of a citation linked to its entry (`sys.wrapCitationEntry`).
+      if (metadata) expect(JSON.stringify((await citationStage(dir, true)).trees)).toContain('"className":["citation-link"]');
       if (csl === 'ordinal-locator.csl') {
         // The ordinals are printed (« p. 3rd », « p. 1st »), each its own.
         await writeFile(path.join(dir, 'chapitre-1.md'), '# Un\n\n[@lone, p. 3]. [@lone, p. 1]. [@lone, p. 12].\n');
