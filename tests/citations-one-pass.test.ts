@@ -62,7 +62,7 @@ async function readBook(dir: string) {
   return { manuscript, files };
 }
 
-/** The chapters after the citation stage, its bibliography chapter, and the engine's processCitationCluster calls. */
+/** The chapters after the citation stage, its bibliography chapter, and the engine's processCitationCluster and makeCitationCluster calls. */
 async function citationStage(dir: string, onePass: boolean): Promise<{ trees: Root[]; bibliography: unknown; calls: number; formatted: number }> {
   const { manuscript, files } = await readBook(dir);
   const trees = files.map((file) => parseMarkdown(file));

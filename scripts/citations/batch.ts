@@ -173,8 +173,6 @@ export class BatchRenderer {
   /** Statistics, for the tests and the docs: clusters formatted by citeproc-js, clusters asked for. */
   formatted = 0;
   asked = 0;
-  /** Clusters given from a template, not formatted (`templated`). */
-  templatedCount = 0;
 
   /** Whether the style tests `disambiguate="check-ambiguity-and-backreference"`, which reads a work's count of citations. */
   private readonly readsCount: boolean;
@@ -503,16 +501,18 @@ export class BatchRenderer {
       const key = this.keyOf(sortedItems);
       let template = this.templates.get(key);
       if (template === undefined) {
-        const html = this.format(cluster);
-        this.formatted += 1;
-        const parts = html.split(SENTINEL);
-        // Anywhere else than the locator (the work, the cite's affixes), the sentinel would be ambiguous.
+        // Anywhere else than the locator (the work, the cite's affixes), the sentinel would be
+        // ambiguous: no template, and nothing rendered for one.
         const elsewhere = JSON.stringify(Item).includes(SENTINEL) || JSON.stringify({ ...item, locator: '' }).includes(SENTINEL);
-        template = parts.length === 2 && !elsewhere ? [parts[0], parts[1]] : null;
+        template = null;
+        if (!elsewhere) {
+          const parts = this.format(cluster).split(SENTINEL);
+          this.formatted += 1;
+          if (parts.length === 2) template = [parts[0], parts[1]];
+        }
         this.templates.set(key, template);
       }
       if (template === null) return undefined;
-      this.templatedCount += 1;
       return template[0] + locator + template[1];
     } finally {
       item.locator = locator;
