@@ -4,7 +4,7 @@
  * use, the same bytes at every build; a family of the manuscript's own files in every edition.
  */
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +15,8 @@ import { build } from '../scripts/build.ts';
 import { BuildError } from '../scripts/errors.ts';
 import { loadManuscript } from '../scripts/manuscript/load-manuscript.ts';
 import { defaultBookFonts, fontsourceSlug } from '../scripts/manuscript/fonts.ts';
-import { bookFonts, installFonts } from '../scripts/output/fonts.ts';
+import { h } from 'hastscript';
+import { bookFonts, documentCharacters, faceMayDraw, installFonts } from '../scripts/output/fonts.ts';
 import { defaultLayoutFeatures, faceCoverage, layoutFeaturesOf, subsetFace } from '../scripts/output/font-subset.ts';
 
 const require = createRequire(import.meta.url);
@@ -179,5 +180,41 @@ describe('subsets', () => {
     const fromWoff2 = await faceCoverage({ ...regular, file: copy });
     expect([...fromWoff2.drawn].sort()).toEqual([...fromWoff.drawn].sort());
     expect(fromWoff.drawn.has(0xe9)).toBe(true);
+  });
+});
+
+describe('the print edition’s faces', () => {
+  const alphabetOf = (file: string) => /eb-garamond-([a-z-]+)-\d+-(?:normal|italic)\.woff2$/.exec(file)?.[1];
+  const alphabets = (characters: Set<number>) => new Set(defaultBookFonts().faces.filter((face) => faceMayDraw(face, characters)).map((face) => alphabetOf(face.file)));
+
+  it('count every character the pages may show: text, attributes the stylesheets print, their content, both cases', () => {
+    const tree = h(null, [h('section', { dataRunningHead: 'Иванов' }, ['Abé ', h('span', { className: ['ἄλφα'] }, 'ok')])]);
+    const characters = documentCharacters(tree, ['.note::before { content: "¶"; }']);
+    for (const character of ['A', 'b', 'é', 'É', 'И', 'в', 'В', 'ἄ', '¶', '0', '«', '»', '\u202f']) expect(characters.has(character.codePointAt(0)!), character).toBe(true);
+    expect(characters.has('Ж'.codePointAt(0)!)).toBe(false);
+  });
+
+  it('are those whose unicode-range holds a character of the book, as a browser would choose them', () => {
+    const of = (text: string) => documentCharacters(h(null, [text]));
+    expect(alphabets(of('Texte d’essai, « en italique »'))).toEqual(new Set(['latin']));
+    expect(alphabets(of('Łódź, Gulnara'))).toEqual(new Set(['latin', 'latin-ext']));
+    // Kazakh: ү is in Cyrillic Extended (U+0460–052F), the rest in Cyrillic.
+    expect(alphabets(of('Гүлнара'))).toEqual(new Set(['latin', 'cyrillic', 'cyrillic-ext']));
+    expect(alphabets(of('ἀρχή, Nguyễn'))).toEqual(new Set(['latin', 'greek-ext', 'greek', 'vietnamese']));
+    // A face without a range, or with one that cannot be read, is always kept.
+    const [latin] = defaultBookFonts().faces;
+    expect(faceMayDraw({ ...latin, unicodeRange: undefined }, new Set([0x41]))).toBe(true);
+    expect(faceMayDraw({ ...latin, unicodeRange: 'U+XYZ' }, new Set([0x41]))).toBe(true);
+    expect(faceMayDraw({ ...latin, unicodeRange: 'U+0400-045F' }, new Set([0x41]))).toBe(false);
+  });
+
+  it('are the only files the print folder gets, each with its rule', async () => {
+    const fonts = defaultBookFonts();
+    const folder = path.join(dir, 'print-fonts');
+    const css = await installFonts(fonts, folder, 'fonts/', documentCharacters(h(null, ['Łódź'])));
+    const files = (await readdir(folder)).sort();
+    expect(files).toHaveLength(8);
+    expect(new Set(files.map(alphabetOf))).toEqual(new Set(['latin', 'latin-ext']));
+    expect([...css.matchAll(/url\('fonts\/([^']+)'\)/g)].map((m) => m[1]).sort()).toEqual(files);
   });
 });

@@ -4,7 +4,7 @@
  * Stages: print document (hast) → Paged.js layout in Chromium → Chromium prints → pdf-lib
  * post-processing. Returns the page map (`printPages`), which `build()` gives the EPUB. See docs/pdf.md.
  */
-import { copyFile, cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VFile } from 'vfile';
@@ -12,7 +12,7 @@ import type { Book, PrintPage } from '../../model/index.ts';
 import { BuildError } from '../../errors.ts';
 import { report } from '../../check/messages.ts';
 import { serializeHtml } from '../html/index.ts';
-import { bookFonts, fontFaceRule, installFonts, installedName, type BookFonts } from '../fonts.ts';
+import { bookFonts, documentCharacters, faceMayDraw, fontFaceRule, installFonts, installedName, type BookFonts } from '../fonts.ts';
 import { buildPrintDocument, type PrintDocument } from './print-document.ts';
 import { defaultJobs, renderParts, type LayoutProblem, type PartsResult, type RenderedPage } from './render.ts';
 import { splitPrintDocument } from './parts.ts';
@@ -110,11 +110,11 @@ function pageSizeCss(trim: { width: number; height: number }, bleed: number): st
  * rules win for the characters they cover (CSS Fonts 4 §4.5), so the semibold faces take that one
  * glyph from the regular files, whose thin space is 0.1 em.
  */
-function thinSpaceCss(fonts: BookFonts): string {
+function thinSpaceCss(fonts: BookFonts, characters: ReadonlySet<number>): string {
   const rules: string[] = [];
   const boldWeight = fonts.faces.find((face) => face.role === 'bold')?.weight ?? 600;
   for (const face of fonts.faces) {
-    if (face.weight !== 400 || (face.unicodeRange !== undefined && !/U\+2000-206F/i.test(face.unicodeRange))) continue;
+    if (face.weight !== 400 || (face.unicodeRange !== undefined && !/U\+2000-206F/i.test(face.unicodeRange)) || !faceMayDraw(face, characters)) continue;
     rules.push(fontFaceRule({ ...face, weight: boldWeight }, `fonts/${installedName(fonts, face)}`, 'U+2009'));
   }
   return `/* Thin spaces of the regular faces in semibold text (see scripts/output/pdf/index.ts). */\n${rules.join('\n')}\n`;
@@ -222,10 +222,11 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
     // book.yaml's print.margins, after the print design's (print/margins.ts).
     const margins = marginsCss(book);
     const stylesheets = ['fonts.css', 'page.css', 'print.css', ...(margins ? ['margins.css'] : []), ...extra.map(({ name }) => name)];
+    const design = await Promise.all([path.join(printTemplateDir, 'print.css'), ...extra.map(({ file }) => file)].map((file) => readFile(file, 'utf8')));
+    const pageCss = pageSizeCss(trim, settings.bleed);
     if (margins) await writeFile(path.join(work, 'margins.css'), margins);
     for (const { file, name } of extra) await copyFile(file, path.join(work, name));
-    await writeFile(path.join(work, 'fonts.css'), `${await installFonts(bookFonts(book), path.join(work, 'fonts'), 'fonts/')}${thinSpaceCss(bookFonts(book))}`);
-    await writeFile(path.join(work, 'page.css'), pageSizeCss(trim, settings.bleed));
+    await writeFile(path.join(work, 'page.css'), pageCss);
     await copyFile(path.join(printTemplateDir, 'print.css'), path.join(work, 'print.css'));
     await writeFile(path.join(work, 'render.js'), await browserScript());
     const jobs = defaultJobs();
@@ -234,6 +235,11 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
     // its garbage collector then leaves room for).
     const { document, split } = await (async () => {
       const whole = buildPrintDocument(book, { persons: registry?.persons, stylesheets, script: 'render.js' });
+      // Only the faces that may draw a character of the book: Paged.js loads every face of the
+      // stylesheets before it lays a part out (EB Garamond's 28 files, 7 alphabets, in each part).
+      const characters = documentCharacters(whole.tree, [...design, pageCss, margins ?? '']);
+      const fonts = bookFonts(book);
+      await writeFile(path.join(work, 'fonts.css'), `${await installFonts(fonts, path.join(work, 'fonts'), 'fonts/', characters)}${thinSpaceCss(fonts, characters)}`);
       // The book in parts laid out at once (parts.ts, "Parallel layout" in docs/pdf.md); the whole
       // document is kept only to be inspected (keepPrintHtml): render.js lays it out on its own too.
       const cut = splitPrintDocument(whole.tree, jobs);
