@@ -1,8 +1,9 @@
 /**
  * How the print document is cut into parts laid out at once (scripts/output/pdf/parts.ts,
- * "Parallel layout" in docs/pdf.md): whole divisions, the front matter alone, a division that
- * refers back never in a part that does not, and, in a book of one part per core, a small part
- * left over at the end (the bibliography) joined to the part before it.
+ * "Parallel layout" in docs/pdf.md): whole divisions, a division that refers back never in a
+ * part that does not, the front matter alone in a long book; in a book of one part per core, the
+ * front matter with the first chapters, and a small part left over at the end (the bibliography)
+ * joined to the part before it.
  */
 import type { Element, Root } from 'hast';
 import { h } from 'hastscript';
@@ -26,13 +27,12 @@ function book(sizes: number[], options: { bibliography?: number; index?: boolean
 const sizesOf = (document: Root, jobs = 2) => splitPrintDocument(document, jobs).parts.map((part) => [part.size, part.needsStart]);
 
 describe('the print document in parts', () => {
-  it('joins a small part left at the end to the part before it, in a book of one part per core', () => {
+  it('in a book of one part per core, puts the front matter with the first chapters and joins a small part left at the end to the part before it', () => {
     // 190,000 characters on two cores: parts of 95,000; the last chapters and the bibliography
     // would be 78,000 and 17,000.
     const document = book([30_000, 30_000, 31_000, 39_000, 39_000], { bibliography: 17_000, index: true });
     expect(sizesOf(document)).toEqual([
-      [5, false],
-      [91_000, false],
+      [91_005, false],
       [95_000, false],
       [500, true],
     ]);
@@ -40,33 +40,33 @@ describe('the print document in parts', () => {
 
   it('keeps it apart when it is larger than a quarter of a part, or the two would be too large', () => {
     expect(sizesOf(book([30_000, 30_000, 31_000, 39_000, 39_000], { bibliography: 30_000, index: true }))).toEqual([
-      [5, false],
-      [91_000, false],
+      [91_005, false],
       [78_000, false],
       [30_000, false],
       [500, true],
     ]);
     // Parts of 65,250: the second chapter alone is larger, and with the bibliography more than a quarter over.
     expect(sizesOf(book([40_000, 75_000], { bibliography: 15_000, index: true }))).toEqual([
-      [5, false],
-      [40_000, false],
+      [40_005, false],
       [75_000, false],
       [15_000, false],
       [500, true],
     ]);
   });
 
-  it('never joins a part that waits for the parts before it, nor the front matter', () => {
+  it('never joins a part that waits for the parts before it', () => {
     // The index (500 characters, referring back) would fit in the part before it: it stays apart.
     const split = sizesOf(book([30_000, 30_000, 31_000, 39_000, 39_000], { bibliography: 17_000, index: true }));
-    expect(split[0]).toEqual([5, false]);
     expect(split.at(-1)).toEqual([500, true]);
+    expect(split.at(-2)).toEqual([95_000, false]);
   });
 
-  it('leaves a long book’s parts as they were: one part per core does not hold it', () => {
-    // 880,000 characters: parts of at most 120,000; the last part (40,000 + 15,000) is small but stays.
+  it('leaves a long book’s parts as they were: the front matter alone, a small part at the end apart', () => {
+    // 855,000 characters: parts of at most 120,000 (three chapters), the bibliography a part of its own.
     const chapters = Array.from({ length: 21 }, () => 40_000);
     const parts = sizesOf(book(chapters, { bibliography: 15_000, index: true }));
+    expect(parts[0]).toEqual([5, false]);
+    expect(parts[1]).toEqual([120_000, false]);
     expect(parts.at(-2)).toEqual([15_000, false]);
   });
 });

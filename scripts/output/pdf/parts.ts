@@ -46,8 +46,7 @@ const PART_CHARS_MIN = 60_000;
  * In a book cut into one part per core, a part of at most this share of the part size (the
  * bibliography left over after the last chapters) joins the part before it, if neither waits for
  * the parts before them and the two stay within the part size and this share: a part costs about
- * 0.4 s of a core before its first page. The benchmark's 20k-word book: five parts → four, its PDF
- * build 5.23 → 4.88 s (medians of 10 alternated runs; docs/pdf.md, "Parallel layout").
+ * 0.4 s of a core before its first page (docs/pdf.md, "Parallel layout").
  */
 const SMALL_PART_SHARE = 0.25;
 
@@ -118,15 +117,19 @@ export function splitPrintDocument(document: Root, jobs: number): SplitDocument 
 
   const total = units.reduce((sum, unit) => sum + unit.size, 0);
   const most = Number(process.env.BOOK_PDF_PART_CHARS) || Math.min(PART_CHARS_MAX, Math.max(PART_CHARS_MIN, Math.ceil(total / Math.max(1, jobs))));
+  // A book cut into about one part per core: its parts wait little for each other.
+  const onePerCore = total <= Math.max(1, jobs) * PART_CHARS_MAX;
   const groups: Unit[][] = [];
   let size = 0;
   let waits = false;
   units.forEach((unit, i) => {
     const last = groups[groups.length - 1];
-    // The front matter alone (its contents wait for the whole book); a division that refers back
-    // (it waits for the parts before it) never joins a part that does not. A book shorter than
-    // one part's minimum is one part: a second would cost more than it lays out.
-    const alone = total > most ? i <= 1 || (unit.backward && !waits) : i === 0;
+    // The front matter alone in a long book (its contents wait for the whole book: its part holds
+    // its renderer until the end); in a book of one part per core, the divisions after it join it
+    // (a part fewer, 0.4 s of a core). A division that refers back (it waits for the parts before
+    // it) never joins a part that does not. A book shorter than one part's minimum is one part: a
+    // second would cost more than it lays out.
+    const alone = total > most ? i === 0 || (i === 1 && !onePerCore) || (unit.backward && !waits) : i === 0;
     if (!last || alone || size + unit.size > most) {
       waits = unit.backward;
       groups.push([unit]);
@@ -138,10 +141,11 @@ export function splitPrintDocument(document: Root, jobs: number): SplitDocument 
     }
   });
 
-  if (total <= Math.max(1, jobs) * PART_CHARS_MAX) {
+  if (onePerCore) {
     const sizeOf = (group: Unit[]) => group.reduce((sum, unit) => sum + unit.size, 0);
     const waitsOf = (group: Unit[]) => group.some((unit) => unit.backward);
-    // From the last: the front matter (group 0) stays alone.
+    // From the last. The first part (the front matter's: printed last, once the contents' folios
+    // are known) takes nothing more.
     for (let k = groups.length - 1; k >= 2; k--) {
       const [before, group] = [groups[k - 1], groups[k]];
       if (waitsOf(before) || waitsOf(group) || sizeOf(group) > most * SMALL_PART_SHARE || sizeOf(before) + sizeOf(group) > most * (1 + SMALL_PART_SHARE)) continue;
