@@ -10,7 +10,7 @@ import { h } from 'hastscript';
 import { describe, expect, it } from 'vitest';
 import { splitPrintDocument } from '../scripts/output/pdf/parts.ts';
 
-/** A division of `chars` characters of text; `ref` a page reference, `target` a page target. */
+/** A division of `chars` characters of text, itself a page target, with `extra` elements after its text. */
 const division = (className: string, id: string, chars: number, extra: Element[] = []): Element =>
   h('section', { className: [className], id, dataPageTarget: '' }, [h('p', 'x'.repeat(chars)), ...extra]);
 

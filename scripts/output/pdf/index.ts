@@ -4,7 +4,7 @@
  * Stages: print document (hast) → Paged.js layout in Chromium → Chromium prints → pdf-lib
  * post-processing. Returns the page map (`printPages`), which `build()` gives the EPUB. See docs/pdf.md.
  */
-import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VFile } from 'vfile';
@@ -222,12 +222,13 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
     // book.yaml's print.margins, after the print design's (print/margins.ts).
     const margins = marginsCss(book);
     const stylesheets = ['fonts.css', 'page.css', 'print.css', ...(margins ? ['margins.css'] : []), ...extra.map(({ name }) => name)];
-    const design = await Promise.all([path.join(printTemplateDir, 'print.css'), ...extra.map(({ file }) => file)].map((file) => readFile(file, 'utf8')));
+    // The print design and the extra stylesheets, read once: copied as they are, and their text
+    // counted with the book's characters (their `content`) below.
+    const design = await Promise.all([{ file: path.join(printTemplateDir, 'print.css'), name: 'print.css' }, ...extra].map(async ({ file, name }) => ({ name, bytes: await readFile(file) })));
     const pageCss = pageSizeCss(trim, settings.bleed);
     if (margins) await writeFile(path.join(work, 'margins.css'), margins);
-    for (const { file, name } of extra) await copyFile(file, path.join(work, name));
+    for (const { name, bytes } of design) await writeFile(path.join(work, name), bytes);
     await writeFile(path.join(work, 'page.css'), pageCss);
-    await copyFile(path.join(printTemplateDir, 'print.css'), path.join(work, 'print.css'));
     await writeFile(path.join(work, 'render.js'), await browserScript());
     const jobs = defaultJobs();
     // The print document's trees are let go once its parts are written: the build holds them no
@@ -237,7 +238,7 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
       const whole = buildPrintDocument(book, { persons: registry?.persons, stylesheets, script: 'render.js' });
       // Only the faces that may draw a character of the book: Paged.js loads every face of the
       // stylesheets before it lays a part out (EB Garamond's 28 files, 7 alphabets, in each part).
-      const characters = documentCharacters(whole.tree, [...design, pageCss, margins ?? '']);
+      const characters = documentCharacters(whole.tree, [...design.map(({ bytes }) => bytes.toString('utf8')), pageCss, margins ?? '']);
       const fonts = bookFonts(book);
       await writeFile(path.join(work, 'fonts.css'), `${await installFonts(fonts, path.join(work, 'fonts'), 'fonts/', characters)}${thinSpaceCss(fonts, characters)}`);
       // The book in parts laid out at once (parts.ts, "Parallel layout" in docs/pdf.md); the whole

@@ -141,9 +141,9 @@ export function splitPrintDocument(document: Root, jobs: number): SplitDocument 
     }
   });
 
+  const sizeOf = (group: Unit[]) => group.reduce((sum, unit) => sum + unit.size, 0);
+  const waitsOf = (group: Unit[]) => group.some((unit) => unit.backward);
   if (onePerCore) {
-    const sizeOf = (group: Unit[]) => group.reduce((sum, unit) => sum + unit.size, 0);
-    const waitsOf = (group: Unit[]) => group.some((unit) => unit.backward);
     // From the last. The first part (the front matter's: printed last, once the contents' folios
     // are known) takes nothing more.
     for (let k = groups.length - 1; k >= 2; k--) {
@@ -161,9 +161,9 @@ export function splitPrintDocument(document: Root, jobs: number): SplitDocument 
     const children = first && first.properties.dataBookTitle === undefined ? nodes.map((node) => (node === first ? { ...first, properties: { ...first.properties, dataBookTitle: bookTitleOf(body!) } } : node)) : nodes;
     return {
       tree: withBody(document, { ...body!, children }),
-      needsStart: group.some((unit) => unit.backward),
+      needsStart: waitsOf(group),
       refs: [...new Set(group.flatMap((unit) => [...unit.refs]))].filter((id) => targets.has(id)),
-      size: group.reduce((sum, unit) => sum + unit.size, 0),
+      size: sizeOf(group),
     };
   });
   const wanted = new Set<string>();
