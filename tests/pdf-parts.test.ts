@@ -54,6 +54,12 @@ describe('the print document in parts', () => {
     ]);
   });
 
+  it('names the target each part opens with, whose folio is where the part begins', () => {
+    // The half-title opens the first part and is no target; the others open with a division's own element.
+    const { parts } = splitPrintDocument(book([30_000, 30_000, 31_000, 39_000, 39_000], { bibliography: 17_000, index: true }), 2);
+    expect(parts.map((part) => part.lead)).toEqual([undefined, 'ch4', 'index']);
+  });
+
   it('never joins a part that waits for the parts before it', () => {
     // The index (500 characters, referring back) would fit in the part before it: it stays apart.
     const split = sizesOf(book([30_000, 30_000, 31_000, 39_000, 39_000], { bibliography: 17_000, index: true }));

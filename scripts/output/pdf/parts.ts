@@ -21,6 +21,11 @@ export interface DocumentPart {
   refs: string[];
   /** Characters of text: its size, roughly. */
   size: number;
+  /**
+   * The target its first division opens with (the division's own element, a page target): on the
+   * part's first page, hence at the folio where the part begins, known before the part is laid out.
+   */
+  lead?: string;
 }
 
 export interface SplitDocument {
@@ -159,11 +164,13 @@ export function splitPrintDocument(document: Root, jobs: number): SplitDocument 
     // The left-hand running head (CSS string-set, print.css) is set by the half-title in the
     // whole book; each part sets it on its first division.
     const children = first && first.properties.dataBookTitle === undefined ? nodes.map((node) => (node === first ? { ...first, properties: { ...first.properties, dataBookTitle: bookTitleOf(body!) } } : node)) : nodes;
+    const lead = first && first.properties.dataPageTarget !== undefined ? targetId(first) : undefined;
     return {
       tree: withBody(document, { ...body!, children }),
       needsStart: waitsOf(group),
       refs: [...new Set(group.flatMap((unit) => [...unit.refs]))].filter((id) => targets.has(id)),
       size: sizeOf(group),
+      ...(lead ? { lead } : {}),
     };
   });
   const wanted = new Set<string>();

@@ -206,6 +206,8 @@ export interface PrintPart {
   refs: string[];
   /** Characters of text (`DocumentPart.size`): the book's size decides whether renderers collect their garbage (`COLLECT_FROM_CHARS`). */
   size: number;
+  /** The target on its first page (`DocumentPart.lead`): its folio is known once the parts before it are laid out. */
+  lead?: string;
 }
 
 export interface PartsOptions extends Omit<RenderOptions, 'pdfPath'> {
@@ -226,8 +228,8 @@ export interface PartsResult extends Omit<RenderResult, 'links'> {
   blanks: number[];
   /** Most parts laid out at the same time. */
   concurrency: number;
-  /** For each part, when (ms from the browser's start) its layout began and ended, and its print ended; whether it was laid out again (`RELAYOUT_PAGES_MAX`), whether its renderer collected its garbage once it was laid out (`COLLECT_FROM_CHARS`). */
-  timeline: Array<{ pages: number; laidOutFrom: number; laidOutTo: number; printedAt: number; relaidOut?: boolean; collected?: boolean }>;
+  /** For each part, when (ms from the browser's start) its layout began and ended, and its print ended; whether it was laid out again (`RELAYOUT_PAGES_MAX`), whether its renderer collected its garbage once it was laid out (`COLLECT_FROM_CHARS`), whether a part before it took its lead's folio before it was laid out (`leadsNext`). */
+  timeline: Array<{ pages: number; laidOutFrom: number; laidOutTo: number; printedAt: number; relaidOut?: boolean; collected?: boolean; leadFolioEarly?: boolean }>;
 }
 
 /**
@@ -349,9 +351,18 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
     }
     return { starts, blanks, restartAt, total };
   };
-  /** The folio of each target id, first occurrence in book order, over the parts laid out before `upTo`. */
+  /**
+   * Whether `id` opens the part right after the parts laid out before `upTo`: its page is the one
+   * that part begins on (after the blank page the parts before may need), its folio known if the
+   * main matter began before it (the folios restart there). The contents thus print as soon as the
+   * chapters before the index of names are laid out, not once the index is.
+   */
+  const leadsNext = (id: string, upTo: number) => upTo < n && parts[upTo].lead === id && places(upTo).restartAt !== undefined;
+  /** Parts whose lead's folio a part took before they were laid out: checked once they are. */
+  const leadsUsed = new Set<number>();
+  /** The folio of each target id, first occurrence in book order, over the parts laid out before `upTo` and the lead of the next. */
   const foliosOf = (ids: string[], upTo: number): Record<string, string> => {
-    const { starts, restartAt } = places(upTo);
+    const { starts, restartAt, total } = places(upTo);
     const folios: Record<string, string> = {};
     for (const id of ids) {
       for (let k = 0; k < upTo; k++) {
@@ -360,12 +371,16 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
         folios[id] = folioOf(starts[k] + local, restartAt);
         break;
       }
+      if (folios[id] === undefined && leadsNext(id, upTo)) {
+        folios[id] = folioOf(upTo > 0 && total % 2 === 1 ? total + 1 : total, restartAt);
+        leadsUsed.add(upTo);
+      }
     }
     return folios;
   };
-  /** Every target the part refers to is placed (or the whole book is laid out). */
+  /** Every target the part refers to is placed, or leads the next part (or the whole book is laid out). */
   const located = (part: PrintPart, upTo: number) =>
-    upTo === n || part.refs.every((id) => layouts.slice(0, upTo).some((layout) => layout!.targets[id] !== undefined));
+    upTo === n || part.refs.every((id) => layouts.slice(0, upTo).some((layout) => layout!.targets[id] !== undefined) || leadsNext(id, upTo));
 
   const fail = (error: unknown) => {
     for (const d of laidOut) d.reject(error);
@@ -479,6 +494,12 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
         slots.release();
       }
       layoutEnded = performance.now();
+      // A lead whose folio was given before this part was laid out must be on its first page.
+      const lead = part.lead;
+      if (lead !== undefined && leadsUsed.has(k)) timeline[k].leadFolioEarly = true;
+      if (lead !== undefined && leadsUsed.has(k) && layouts[k]!.targets[lead] !== 0) {
+        throw new BuildError(`The page layout (Paged.js) put the opening of part ${k + 1} of the book (\`#${lead}\`) on its page ${(layouts[k]!.targets[lead] ?? -1) + 1}, not its first, after earlier parts had printed its folio; report it as a layout bug`);
+      }
       timeline[k].laidOutTo = now();
       timeline[k].pages = layouts[k]!.pageCount;
       laidOut[k].resolve();
@@ -494,6 +515,9 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
         timeline[k].relaidOut = true;
       }
       while (!canFinish(k)) await changed.promise;
+      // Its place and folios as soon as they are known (they stay the same as more parts are laid out).
+      const { starts, restartAt } = places(prefix());
+      const final: PartFinal = { offset: starts[k], restartAt: restartAt !== undefined && restartAt < starts[k] ? restartAt : undefined, folios: foliosOf(part.refs, prefix()), wanted: options.wanted, styles: k === 0 };
       await slots.acquire(2 * k);
       try {
         if (!opened) {
@@ -510,8 +534,6 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
           }
         }
         const { page } = opened;
-        const { starts, restartAt } = places(prefix());
-        const final: PartFinal = { offset: starts[k], restartAt: restartAt !== undefined && restartAt < starts[k] ? restartAt : undefined, folios: foliosOf(part.refs, prefix()), wanted: options.wanted, styles: k === 0 };
         try {
           const result = await page.evaluate((value) => JSON.stringify((window as unknown as { bookFinish: (f: PartFinal) => PageResult }).bookFinish(JSON.parse(value) as PartFinal)), JSON.stringify(final));
           results[k] = JSON.parse(result) as PageResult;
