@@ -74,7 +74,7 @@ describe('the print edition of other books', () => {
     expect(pdf.render.browser).toEqual({ errors: [], failedRequests: [] });
   }, 300_000);
 
-  it('names the table header cells in book order across parts, each data cell pointing at a header of its own table, the same PDF with the front matter laid out once or twice', async () => {
+  it('names the table header cells in book order across parts, each data cell pointing at a header of its own table, the same PDF with the front matter laid out once or twice, the parts read as they print or by the join', async () => {
     // Chromium names a header cell after its DOM node's number: another number in the next build,
     // and the same numbers again in every part of the book (join.ts renames them).
     const manuscript = path.join(dir, 'tables');
@@ -91,7 +91,8 @@ describe('the print edition of other books', () => {
     // One renderer for four parts (more than two rounds): the front matter, laid out first, waits
     // for parts not begun, and is laid out again when its contents' folios are known (render.ts,
     // RELAYOUT_PAGES_MAX). Two renderers: at most two rounds, it is kept open. The first collects
-    // each part's garbage (COLLECT_FROM_CHARS), the second, a short book, does not. The same PDF.
+    // each part's garbage (COLLECT_FROM_CHARS) and leaves its printed parts to the join, the
+    // second, a short book, does not: pdf-lib reads each part as it is printed. The same PDF.
     const pdf = await layOut(1, 'tables-out', true);
     expect(pdf.render.parts.filter((part) => part.pages > 0).length).toBeGreaterThanOrEqual(3);
     expect(pdf.render.timeline.map((part) => part.relaidOut === true)).toEqual(pdf.render.timeline.map((_, k) => k === 0));
@@ -101,6 +102,8 @@ describe('the print edition of other books', () => {
     expect(kept.render.timeline.map((part) => part.relaidOut === true)).toEqual(kept.render.timeline.map(() => false));
     expect(kept.render.timeline.map((part) => part.collected === true)).toEqual(kept.render.timeline.map(() => false));
     expect(await readFile(path.join(dir, 'tables-kept', 'book.pdf'))).toEqual(await readFile(path.join(dir, 'tables-out', 'book.pdf')));
+    // The short book's parts read by pdf-lib as they were printed, before the join; the long book's by the join alone.
+    expect([pdf.partsReadAhead, kept.partsReadAhead]).toEqual([0, kept.render.parts.length]);
 
     const doc = await PDFDocument.load(await readFile(path.join(dir, 'tables-out', 'book.pdf')), { updateMetadata: false });
     const str = (value: PDFObject | undefined) => (value instanceof PDFString || value instanceof PDFHexString ? value.decodeText() : undefined);

@@ -64,7 +64,13 @@ const text = (value: PDFObject) => (value instanceof PDFString || value instance
  * already joined (it carries what the design prints on a blank page: nothing in the print edition,
  * the proof line in a proof), else an empty page of the same size.
  */
-export async function joinParts(parts: Array<{ pdf?: string; start: number }>, blanks: number[], laidBlanks: ReadonlySet<number> = new Set()): Promise<PDFDocument> {
+export async function joinParts(
+  parts: Array<{ pdf?: string; start: number }>,
+  blanks: number[],
+  laidBlanks: ReadonlySet<number> = new Set(),
+  /** Part k's PDF read already (pdf/index.ts reads the first parts printed while the others print), else undefined. */
+  readAlready: (k: number) => Promise<PDFDocument> | undefined = () => undefined,
+): Promise<PDFDocument> {
   const book = await PDFDocument.create({ updateMetadata: false });
   let blankTemplate: PDFPage | undefined;
   const context = book.context;
@@ -78,9 +84,9 @@ export async function joinParts(parts: Array<{ pdf?: string; start: number }>, b
   let keyOffset = 0;
   let tagged = true;
   let creator: string | undefined;
-  for (const part of parts) {
+  for (const [k, part] of parts.entries()) {
     if (part.pdf === undefined) throw new Error('A part of the book was not printed');
-    const doc = await loadPdf(await readFile(part.pdf));
+    const doc = await (readAlready(k) ?? readFile(part.pdf).then(loadPdf));
     creator ??= doc.getCreator();
     const copier = PDFObjectCopier.for(doc.context, context);
     const traversed = (copier as unknown as { traversedObjects: Map<PDFObject, PDFObject> }).traversedObjects;

@@ -218,6 +218,8 @@ export interface PartsOptions extends Omit<RenderOptions, 'pdfPath'> {
   pdfDir?: string;
   /** Parts laid out at once (default: BOOK_PDF_JOBS, or the machine's `os.availableParallelism()`). */
   jobs?: number;
+  /** Called as each part's PDF is written (`pdfDir`), before the other parts are: the join may start reading it. */
+  onPrinted?: (k: number, file: string) => void;
 }
 
 export interface PartsResult extends Omit<RenderResult, 'links'> {
@@ -251,6 +253,9 @@ const RELAYOUT_PAGES_MAX = 20;
  * (session 19, docs/pdf.md, "Speed and memory"). `BOOK_PDF_COLLECT_CHARS` sets it (the tests).
  */
 const COLLECT_FROM_CHARS = 1_500_000;
+
+/** A book whose build is held to its memory: its renderers collect their garbage (`COLLECT_FROM_CHARS`), its printed parts are read by the join alone (pdf/index.ts). */
+export const longBook = (parts: readonly PrintPart[]) => parts.reduce((sum, part) => sum + part.size, 0) > (Number(process.env.BOOK_PDF_COLLECT_CHARS) || COLLECT_FROM_CHARS);
 
 export function defaultJobs(): number {
   const jobs = Number(process.env.BOOK_PDF_JOBS);
@@ -310,7 +315,7 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs();
   const { parts } = options;
   const n = parts.length;
-  const collect = parts.reduce((sum, part) => sum + part.size, 0) > (Number(process.env.BOOK_PDF_COLLECT_CHARS) || COLLECT_FROM_CHARS);
+  const collect = longBook(parts);
   const jobs = Math.max(1, Math.min(options.jobs ?? defaultJobs(), n));
   const slots = new Slots(jobs);
   const layouts: Array<PartLayout | undefined> = new Array(n);
@@ -547,6 +552,7 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
           printMs += performance.now() - printStarted;
           printed[k] = file;
           timeline[k].printedAt = now();
+          options.onPrinted?.(k, file);
           options.onProgress?.({ stage: 'print', pages: results[k].pages.length });
         }
       } finally {
