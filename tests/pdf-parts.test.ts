@@ -3,12 +3,24 @@
  * "Parallel layout" in docs/pdf.md): whole divisions, a division that refers back never in a
  * part that does not, the front matter alone in a long book; in a book of one part per core, the
  * front matter with the first chapters, and a small part left over at the end (the bibliography)
- * joined to the part before it.
+ * joined to the part before it. Then a small book laid out a division per part: the folio of a
+ * division that opens a part, given before that part is laid out (render.ts, `leadsNext`).
  */
 import type { Element, Root } from 'hast';
 import { h } from 'hastscript';
-import { describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitPrintDocument } from '../scripts/output/pdf/parts.ts';
+import { compileBook } from '../scripts/compile.ts';
+import { writePdfEdition } from '../scripts/output/pdf/index.ts';
+import { defaultSeed, generateManuscript, writeManuscript } from '../scripts/bench/manuscript.ts';
+import { withEnv } from './support/cli.ts';
+
+const run = promisify(execFile);
 
 /** A division of `chars` characters of text, itself a page target, with `extra` elements after its text. */
 const division = (className: string, id: string, chars: number, extra: Element[] = []): Element =>
@@ -74,5 +86,34 @@ describe('the print document in parts', () => {
     expect(parts[0]).toEqual([5, false]);
     expect(parts[1]).toEqual([120_000, false]);
     expect(parts.at(-2)).toEqual([15_000, false]);
+  });
+});
+
+describe('the parts laid out', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'pdf-parts-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('gives the contents the folio of a division that opens a part not yet laid out (the index of names), the folio it is printed on', async () => {
+    // Each division a part, two renderers: the index of names refers back (needsStart), so it is
+    // laid out after every other part, and the contents take its folio from where its part begins
+    // (render.ts, `leadsNext`) — after a blank page here, the bibliography ending on a right-hand page.
+    const { manuscript } = await writeManuscript(generateManuscript({ words: 6_000, seed: defaultSeed }), path.join(dir, 'lead'));
+    const book = await compileBook({ manuscript });
+    const pdf = await withEnv({ BOOK_PDF_PART_CHARS: '1', BOOK_PDF_JOBS: '2' }, () => writePdfEdition(book, path.join(dir, 'lead-out')));
+    const index = pdf.render.timeline.findIndex((part) => part.leadFolioEarly);
+    expect(index).toBe(pdf.render.timeline.length - 1);
+    const { pages } = pdf.render;
+    const firstPage = (section: string) => pages.find((page) => page.section === section && !page.blank);
+    const contents = pages.flatMap((page, i) => (page.section === 'toc' ? [i + 1] : []));
+    const { stdout } = await run('pdftotext', ['-layout', '-f', String(contents[0]), '-l', String(contents.at(-1)), path.join(dir, 'lead-out', 'book.pdf'), '-']);
+    const folioOf = (title: string) => new RegExp(`${title}\\s+(\\S+)\\s*$`, 'm').exec(stdout)?.[1];
+    expect(pages.some((page, i) => page.blank && pages[i + 1]?.section === 'index-of-names')).toBe(true);
+    expect(folioOf('Index des noms')).toBe(firstPage('index-of-names')?.label);
+    expect(folioOf('Bibliographie')).toBe(firstPage('bibliographie')?.label);
   });
 });

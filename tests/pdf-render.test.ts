@@ -141,25 +141,6 @@ describe('the print edition of other books', () => {
     }
   });
 
-  it('gives the contents the folio of a division that opens a part not yet laid out (the index of names), the folio it is printed on', async () => {
-    // Each division a part, two renderers: the index of names refers back (needsStart), so it is
-    // laid out after every other part, and the contents take its folio from where its part begins
-    // (render.ts, `leadsNext`) — after a blank page here, the bibliography ending on a right-hand page.
-    const { manuscript } = await writeManuscript(generateManuscript({ words: 6_000, seed: defaultSeed }), path.join(dir, 'lead'));
-    const book = await compileBook({ manuscript });
-    const pdf = await withEnv({ BOOK_PDF_PART_CHARS: '1', BOOK_PDF_JOBS: '2' }, () => writePdfEdition(book, path.join(dir, 'lead-out')));
-    const index = pdf.render.timeline.findIndex((part) => part.leadFolioEarly);
-    expect(index).toBe(pdf.render.timeline.length - 1);
-    const { pages } = pdf.render;
-    const firstPage = (section: string) => pages.find((page) => page.section === section && !page.blank);
-    const contents = pages.flatMap((page, i) => (page.section === 'toc' ? [i + 1] : []));
-    const { stdout } = await run('pdftotext', ['-layout', '-f', String(contents[0]), '-l', String(contents.at(-1)), path.join(dir, 'lead-out', 'book.pdf'), '-']);
-    const folioOf = (title: string) => new RegExp(`${title}\\s+(\\S+)\\s*$`, 'm').exec(stdout)?.[1];
-    expect(pages.some((page, i) => page.blank && pages[i + 1]?.section === 'index-of-names')).toBe(true);
-    expect(folioOf('Index des noms')).toBe(firstPage('index-of-names')?.label);
-    expect(folioOf('Bibliographie')).toBe(firstPage('bibliographie')?.label);
-  });
-
   it('stops at the time limit with a clear error, and closes the browser', async () => {
     const manuscript = path.join(dir, 'slow');
     await writeSyntheticManuscript(manuscript, { words: 5_000, chapters: 1, seed: 3 });
