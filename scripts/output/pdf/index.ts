@@ -263,7 +263,7 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
     if (options.printProduction) await checkFontLicences(pdfFile, bookFonts(book));
     // Each part's PDF read by pdf-lib as soon as it is printed, while the other parts are laid out
     // and printed, rather than one after another once all are (join.ts): the 20k- and 100k-word
-    // books' parts, 1.7 and 7.5 MB of PDF, about five times that in memory. Not in a long book
+    // books' parts, 1.7 and 7.5 MB of PDF, several times that in memory. Not in a long book
     // (`longBook`: the 300k-word book, 22 MB of parts), whose build is at its peak of memory while
     // its last parts are laid out: its parts are read by the join, one after another, as before.
     const readAhead = new Map<number, Promise<PDFDocument>>();

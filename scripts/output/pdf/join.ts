@@ -68,7 +68,7 @@ export async function joinParts(
   parts: Array<{ pdf?: string; start: number }>,
   blanks: number[],
   laidBlanks: ReadonlySet<number> = new Set(),
-  /** Part k's PDF read already (pdf/index.ts reads the first parts printed while the others print), else undefined. */
+  /** Part k's PDF read already (pdf/index.ts reads each part as it is printed, but in a long book), else undefined. */
   readAlready: (k: number) => Promise<PDFDocument> | undefined = () => undefined,
 ): Promise<PDFDocument> {
   const book = await PDFDocument.create({ updateMetadata: false });
