@@ -9,16 +9,15 @@
 import type { Element, Root } from 'hast';
 import { h } from 'hastscript';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { splitPrintDocument } from '../scripts/output/pdf/parts.ts';
 import { compileBook } from '../scripts/compile.ts';
 import { writePdfEdition } from '../scripts/output/pdf/index.ts';
 import { defaultSeed, generateManuscript, writeManuscript } from '../scripts/bench/manuscript.ts';
 import { withEnv } from './support/cli.ts';
+import { temporaryFolders } from './support/temp.ts';
 
 const run = promisify(execFile);
 
@@ -89,19 +88,14 @@ describe('the print document in parts', () => {
   });
 });
 
-describe('the parts laid out', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'pdf-parts-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+const folder = temporaryFolders('pdf-parts-');
 
+describe('the parts laid out', () => {
   it('gives the contents the folio of a division that opens a part not yet laid out (the index of names), the folio it is printed on', async () => {
     // Each division a part, two renderers: the index of names refers back (needsStart), so it is
     // laid out after every other part, and the contents take its folio from where its part begins
     // (render.ts, `leadsNext`) — after a blank page here, the bibliography ending on a right-hand page.
+    const dir = await folder();
     const { manuscript } = await writeManuscript(generateManuscript({ words: 6_000, seed: defaultSeed }), path.join(dir, 'lead'));
     const book = await compileBook({ manuscript });
     const pdf = await withEnv({ BOOK_PDF_PART_CHARS: '1', BOOK_PDF_JOBS: '2' }, () => writePdfEdition(book, path.join(dir, 'lead-out')));
