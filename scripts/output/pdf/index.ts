@@ -248,7 +248,7 @@ export async function writePdfEdition(book: Book, dir: string, options: PdfOptio
       // The book in parts laid out at once (parts.ts, "Parallel layout" in docs/pdf.md); the whole
       // document is kept only to be inspected (keepPrintHtml): render.js lays it out on its own too.
       const cut = splitPrintDocument(whole.tree, jobs);
-      const parts = cut.parts.map(({ needsStart, refs, size, lead }, k) => ({ file: `part-${k + 1}.html`, needsStart, refs, size, lead }));
+      const parts = cut.parts.map(({ tree, ...part }, k) => ({ ...part, file: `part-${k + 1}.html` }));
       for (const [k, part] of cut.parts.entries()) await writeFile(path.join(work, parts[k].file), serializeHtml(part.tree));
       if (options.keepPrintHtml) await writeFile(path.join(work, 'print.html'), serializeHtml(whole.tree));
       return {

@@ -149,8 +149,8 @@ export function splitPrintDocument(document: Root, jobs: number): SplitDocument 
   const sizeOf = (group: Unit[]) => group.reduce((sum, unit) => sum + unit.size, 0);
   const waitsOf = (group: Unit[]) => group.some((unit) => unit.backward);
   if (onePerCore) {
-    // From the last. The first part (the front matter's: printed last, once the contents' folios
-    // are known) takes nothing more.
+    // From the last. The first part (the front matter's: printed once the contents' folios are
+    // known) takes nothing more.
     for (let k = groups.length - 1; k >= 2; k--) {
       const [before, group] = [groups[k - 1], groups[k]];
       if (waitsOf(before) || waitsOf(group) || sizeOf(group) > most * SMALL_PART_SHARE || sizeOf(before) + sizeOf(group) > most * (1 + SMALL_PART_SHARE)) continue;

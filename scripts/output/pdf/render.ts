@@ -363,8 +363,6 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
    * chapters before the index of names are laid out, not once the index is.
    */
   const leadsNext = (id: string, upTo: number) => upTo < n && parts[upTo].lead === id && places(upTo).restartAt !== undefined;
-  /** Parts whose lead's folio a part took before they were laid out: checked once they are. */
-  const leadsUsed = new Set<number>();
   /** The folio of each target id, first occurrence in book order, over the parts laid out before `upTo` and the lead of the next. */
   const foliosOf = (ids: string[], upTo: number): Record<string, string> => {
     const { starts, restartAt, total } = places(upTo);
@@ -378,7 +376,8 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
       }
       if (folios[id] === undefined && leadsNext(id, upTo)) {
         folios[id] = folioOf(upTo > 0 && total % 2 === 1 ? total + 1 : total, restartAt);
-        leadsUsed.add(upTo);
+        // Checked once that part is laid out.
+        timeline[upTo].leadFolioEarly = true;
       }
     }
     return folios;
@@ -501,8 +500,7 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
       layoutEnded = performance.now();
       // A lead whose folio was given before this part was laid out must be on its first page.
       const lead = part.lead;
-      if (lead !== undefined && leadsUsed.has(k)) timeline[k].leadFolioEarly = true;
-      if (lead !== undefined && leadsUsed.has(k) && layouts[k]!.targets[lead] !== 0) {
+      if (lead !== undefined && timeline[k].leadFolioEarly && layouts[k]!.targets[lead] !== 0) {
         throw new BuildError(`The page layout (Paged.js) put the opening of part ${k + 1} of the book (\`#${lead}\`) on its page ${(layouts[k]!.targets[lead] ?? -1) + 1}, not its first, after earlier parts had printed its folio; report it as a layout bug`);
       }
       timeline[k].laidOutTo = now();
