@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileAndCheck } from '../scripts/build.ts';
 import { countWords, generateManuscript, toPandocMarkdown, writeManuscript, type GeneratedManuscript } from '../scripts/bench/manuscript.ts';
-import { measure, parseStat, pssBytes, treeMemory } from '../scripts/bench/process-tree.ts';
+import { measure, parseStat, pssBytes, TreeReader, treeMemory } from '../scripts/bench/process-tree.ts';
 import { evaluateGoals } from '../scripts/bench/goals.ts';
 import { timeChart, chartSvg, niceStep } from '../scripts/bench/chart.ts';
 import { reportMarkdown } from '../scripts/bench/report.ts';
@@ -148,6 +148,34 @@ describe('process-tree memory', () => {
     expect(memory.bytes).toBeGreaterThan(150 * 1024 * 1024);
     expect(pss).toBeGreaterThan(150 * 1024 * 1024);
     expect(pss).toBeLessThanOrEqual(memory.bytes);
+  });
+
+  it('follows a process tree from sample to sample: the processes started since, the memory of those it holds', async () => {
+    // A child that starts a grandchild when told, and the grandchild takes 150 MB when told.
+    const grandchild = "let b; process.stdin.on('data', (d) => { if (String(d) === 'grow') { b = Buffer.alloc(150 * 1024 * 1024, 1); process.stdout.write('grown'); } else process.exit(0); }); process.stdout.write('ready'); void b;";
+    const child = `const { spawn } = require('node:child_process'); let g; process.stdin.on('data', (d) => { if (!g) { g = spawn(process.execPath, ['-e', ${JSON.stringify(grandchild)}], { stdio: ['pipe', 'inherit', 'inherit'] }); g.on('exit', () => process.exit(0)); } else g.stdin.write(d); }); process.stdin.resume();`;
+    const parent = spawn(process.execPath, ['-e', child], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const said = (word: string) => new Promise<void>((resolve) => parent.stdout.once('data', (d) => (String(d) === word ? resolve() : undefined)));
+    try {
+      const reader = new TreeReader(parent.pid!);
+      const alone = reader.read();
+      expect(alone.pids).toEqual([parent.pid]);
+      parent.stdin.write('start');
+      await said('ready');
+      const started = reader.read(); // the grandchild: a pid that was not there at the first reading
+      expect(started.processes).toBe(2);
+      parent.stdin.write('grow');
+      await said('grown');
+      const grown = reader.read(); // the grandchild read again: its RSS now
+      expect(grown.bytes - started.bytes).toBeGreaterThan(140 * 1024 * 1024);
+      // The same tree as from the whole process table.
+      const whole = treeMemory(parent.pid!);
+      expect([...grown.pids].sort()).toEqual([...whole.pids].sort());
+      expect(grown.processes).toBe(2);
+    } finally {
+      parent.stdin.write('end');
+      await new Promise((resolve) => parent.once('exit', resolve));
+    }
   });
 
   it('samples the proportional set size of a command that ends within a fraction of a second', async () => {
