@@ -62,6 +62,9 @@ describe('npm run bench -- --quick', () => {
     for (const tool of ['book-check', 'book-html', 'pandoc-html', 'pandoc-epub']) {
       expect(results.results.find((r) => r.tool === tool)?.status, tool).toBe('ok');
     }
+    // pagedjs-cli, when installed (an optional peer), runs through scripts/bench/pagedjs-cli-patient.mjs.
+    const pagedjs = results.results.find((r) => r.tool === 'pagedjs-cli')!;
+    if (pagedjs.status !== 'missing') expect(pagedjs.status, pagedjs.reason).toBe('ok');
   });
 
   it('counts the pages of every PDF it made', () => {

@@ -20,8 +20,8 @@ if (!cli) {
   process.exit(2);
 }
 
-// The ES module of Puppeteer that pagedjs-cli imports (`import puppeteer from "puppeteer"` in its
-// src/printer.js), found from pagedjs-cli's own folder: the same file, hence the same instance.
+// The ES module of Puppeteer that pagedjs-cli's src/printer.js imports (its own dependency, resolved
+// from its folder, not one of ours): the same file, hence the same instance.
 let dir = path.dirname(createRequire(cli).resolve('puppeteer'));
 while (!existsSync(path.join(dir, 'package.json')) || JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).name !== 'puppeteer') {
   const up = path.dirname(dir);
