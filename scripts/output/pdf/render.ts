@@ -339,22 +339,26 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
     while (k < n && layouts[k]) k++;
     return k;
   };
-  /** Where each part of the prefix begins in the book, the blanks between them, and where the main matter begins. */
+  /**
+   * Where part k begins after `total` pages: every part opens on a right-hand page, so after an odd
+   * count one page later, the blank page the layout of the whole book would have put there.
+   */
+  const opening = (k: number, total: number) => (k > 0 && total % 2 === 1 ? total + 1 : total);
+  /** Where each part of the prefix begins in the book, the blanks between them, where the main matter begins, and where the part after the prefix will begin (`next`). */
   const places = (upTo: number) => {
     const starts: number[] = [];
     const blanks: number[] = [];
     let total = 0;
     let restartAt: number | undefined;
     for (let k = 0; k < upTo; k++) {
-      // Every part opens on a right-hand page: after an odd count, the blank page the layout of
-      // the whole book would have put there.
-      if (k > 0 && total % 2 === 1) blanks.push(total++);
-      starts.push(total);
+      const start = opening(k, total);
+      if (start > total) blanks.push(total);
+      starts.push(start);
       const layout = layouts[k]!;
-      if (restartAt === undefined && layout.restart !== null) restartAt = total + layout.restart;
-      total += layout.pageCount;
+      if (restartAt === undefined && layout.restart !== null) restartAt = start + layout.restart;
+      total = start + layout.pageCount;
     }
-    return { starts, blanks, restartAt, total };
+    return { starts, blanks, restartAt, total, next: opening(upTo, total) };
   };
   /**
    * Whether `id` opens the part right after the parts laid out before `upTo`: its page is the one
@@ -365,7 +369,7 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
   const leadsNext = (id: string, upTo: number) => upTo < n && parts[upTo].lead === id && places(upTo).restartAt !== undefined;
   /** The folio of each target id, first occurrence in book order, over the parts laid out before `upTo` and the lead of the next. */
   const foliosOf = (ids: string[], upTo: number): Record<string, string> => {
-    const { starts, restartAt, total } = places(upTo);
+    const { starts, restartAt, next } = places(upTo);
     const folios: Record<string, string> = {};
     for (const id of ids) {
       for (let k = 0; k < upTo; k++) {
@@ -375,7 +379,7 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
         break;
       }
       if (folios[id] === undefined && leadsNext(id, upTo)) {
-        folios[id] = folioOf(upTo > 0 && total % 2 === 1 ? total + 1 : total, restartAt);
+        folios[id] = folioOf(next, restartAt);
         // Checked once that part is laid out.
         timeline[upTo].leadFolioEarly = true;
       }
@@ -438,10 +442,9 @@ export async function renderParts(options: PartsOptions): Promise<PartsResult> {
       if (options.preflight) await step(() => page.addInitScript((limits) => ((window as unknown as { bookPreflight: unknown }).bookPreflight = limits), options.preflight));
       let start: PartStart | undefined;
       if (part.needsStart) {
-        const { restartAt, total } = places(k);
-        // The blank page before it, if the parts before it end on a right-hand page.
-        const offset = k > 0 && total % 2 === 1 ? total + 1 : total;
-        start = { offset, restartAt, folios: foliosOf(part.refs, k) };
+        // After the blank page before it, if the parts before it end on a right-hand page.
+        const { restartAt, next } = places(k);
+        start = { offset: next, restartAt, folios: foliosOf(part.refs, k) };
       }
       await step(() => page.addInitScript((value) => ((window as unknown as { bookPart: unknown }).bookPart = value), { start }));
       await step(() =>
